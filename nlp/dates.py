@@ -1,0 +1,187 @@
+"""Jalali (and a few Gregorian) dates and clock times as written in Persian news.
+
+Dates matter twice: a date must never be reported as a figure (۱۰ دی ۱۴۰۲ is not
+ten of anything), and an article without a publication time takes the first full
+date its own text gives.  Calendar arithmetic is jdatetime's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import jdatetime
+
+from .lexicon import GREGORIAN_MONTHS, LUNAR_MONTHS, MONTHS
+from .numbers import DENOMINATORS, parse_number
+from .text import fold, fold_string
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_GMONTH = "|".join(sorted(GREGORIAN_MONTHS, key=len, reverse=True))
+_LUNAR = "|".join(sorted(LUNAR_MONTHS, key=len, reverse=True))
+_ORDINAL_DAYS = {
+    "اول": 1, "یکم": 1, "دوم": 2, "سوم": 3, "چهارم": 4, "پنجم": 5, "ششم": 6, "هفتم": 7,
+    "هشتم": 8, "نهم": 9, "دهم": 10, "یازدهم": 11, "دوازدهم": 12, "سیزدهم": 13, "چهاردهم": 14,
+    "پانزدهم": 15, "شانزدهم": 16, "هفدهم": 17, "هجدهم": 18, "هیجدهم": 18, "نوزدهم": 19,
+    "بیستم": 20, "سیام": 30, "سی ام": 30, "سی و یکم": 31,
+}
+for _n, _w in ((21, "یکم"), (22, "دوم"), (23, "سوم"), (24, "چهارم"), (25, "پنجم"), (26, "ششم"),
+               (27, "هفتم"), (28, "هشتم"), (29, "نهم")):
+    _ORDINAL_DAYS[f"بیست و {_w}"] = _n
+_ORD = "|".join(sorted(_ORDINAL_DAYS, key=len, reverse=True))
+_WORD_DAY = r"(?:[^\W\d_]+(?: و [^\W\d_]+)?)"
+_SP = r"[ \u00a0]*"
+_YEAR = r"(?P<year>\d{4}|\d{2})(?!\d)(?: ?(?:ه\.?ش|ش|هجری شمسی|خورشیدی))?"
+_MAH = r"(?: ?ماه)?"
+
+DATE_PATTERNS = [
+    # ۱۴۰۲/۱۰/۱۰  1399.05.12  1402-10-10
+    ("ymd", re.compile(r"(?<![\d/.])(?P<year>\d{4}|\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
+                       r"(?P<day>\d{1,2})(?![\d/])")),
+    # ۱۰/۱۰/۱۴۰۲
+    ("dmy", re.compile(r"(?<![\d/.])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
+                       r"(?P<year>\d{4})(?![\d/])")),
+    # ۱۰ دی ۱۴۰۲، ۱۰ دی ماه، دهم خرداد ۱۳۹۹، بیست و یکم اسفند
+    ("dMy", re.compile(rf"(?<![^\W_])(?P<day>\d{{1,2}}|{_ORD}|{_WORD_DAY}){_SP}(?P<mname>{_MONTH})"
+                       rf"(?![^\W\d_]){_MAH}(?:{_SP},?{_SP}(?:سال{_SP})?{_YEAR})?")),
+    # دی ۱۴۰۲، اسفند ماه ۱۳۹۸
+    ("My", re.compile(rf"(?<![^\W\d_])(?P<mname>{_MONTH}){_MAH}{_SP}(?:سال{_SP})?"
+                      rf"(?P<year>\d{{4}})(?!\d)")),
+    # 2 May 2021، ۲ ژوئن ۲۰۲۱
+    ("greg", re.compile(rf"(?i)(?<!\d)(?P<day>\d{{1,2}}){_SP}(?P<gname>{_GMONTH})(?![^\W\d_])"
+                        rf"(?:{_SP},?{_SP}(?P<year>\d{{4}}))?")),
+    ("lunar", re.compile(rf"(?<!\d)(?P<day>\d{{1,2}}|{_ORD}){_SP}(?:{_LUNAR})(?![^\W\d_])")),
+    # سال ۹۹، سال 1390ش، سالهای ۹۸ و ۹۹
+    ("year", re.compile(rf"سال(?:های|ها)?{_SP}(?P<year>\d{{4}}|\d{{2}})(?!\d|{_SP}[^\W\d_]*(?:درصد|نفر))"
+                        r"(?:ش|ه\.ش)?(?:\s*(?:و|تا|الی|-)\s*\d{2,4}(?!\d))?")),
+]
+# Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه
+TIME_PATTERNS = [
+    re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"),
+    re.compile(r"ساعت\s*(?:\d{1,2}|[^\W\d_]+(?: و [^\W\d_]+)?)(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
+               r"(?:\s*(?:صبح|ظهر|عصر|شب|بامداد|بعد از ظهر|بعدازظهر))?"),
+    re.compile(r"(?<![\d.])\d{1,2}(?:\s*و\s*\d{1,2}\s*دقیقه)?\s*(?:صبح|ظهر|عصر|بامداد|بعدازظهر)"
+               r"(?![^\W\d_])"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A date or time found in folded text; `value` is None for times and partial dates."""
+
+    start: int
+    end: int
+    kind: str  # 'date', 'year', 'time'
+    value: date | None
+
+
+def expand_year(year: int) -> int:
+    """Two-digit Jalali years as the press writes them: ۹۹ → 1399, ۰۲ → 1402."""
+    if year >= 100:
+        return year
+    return 1300 + year if year >= 50 else 1400 + year
+
+
+def jalali_to_gregorian(year: int, month: int, day: int) -> date:
+    """Convert a Jalali date; raise ValueError for an impossible one (۳۱ اسفند)."""
+    return jdatetime.date(expand_year(year), month, day).togregorian()
+
+
+def _day_value(text: str) -> int | None:
+    text = fold_string(text).strip()
+    if text.isdigit():
+        return int(text)
+    if text in _ORDINAL_DAYS:
+        return _ORDINAL_DAYS[text]
+    if text in DENOMINATORS:
+        return None
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return None
+    return int(value) if value == int(value) and 1 <= value <= 31 else None
+
+
+def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
+    """Turn a pattern match into (kind, value); None when the match is not a real date."""
+    groups = m.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    if kind == "year":
+        return "year", None
+    if kind == "lunar":
+        return ("date", None) if _day_value(groups["day"]) else None
+    if kind == "greg":
+        day = _day_value(groups["day"])
+        month = GREGORIAN_MONTHS[groups["gname"].lower()]
+        if not day or year is None:
+            return ("date", None) if day else None
+        try:
+            return "date", date(year, month, day)
+        except ValueError:
+            return None
+    if kind == "My":
+        return "date", None
+    month = MONTHS[groups["mname"]] if groups.get("mname") else int(groups["month"])
+    day = _day_value(groups["day"])
+    if day is None or not 1 <= month <= 12:
+        return None
+    if year is None or (kind in {"ymd", "dmy"} and len(groups["year"]) == 2 and year > 12
+                        and expand_year(year) > 1500):
+        return "date", None
+    if kind in {"ymd", "dmy"} and year >= 1900:
+        try:
+            return "date", date(year, month, day)
+        except ValueError:
+            return None
+    try:
+        return "date", jalali_to_gregorian(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(folded: str) -> list[DateMatch]:
+    """Every date, year and clock time in folded text, without overlaps, in text order."""
+    found: list[DateMatch] = []
+    for kind, pattern in DATE_PATTERNS:
+        for m in pattern.finditer(folded):
+            resolved = _resolve(kind, m)
+            if resolved:
+                found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))
+    for pattern in TIME_PATTERNS:
+        found.extend(DateMatch(m.start(), m.end(), "time", None) for m in pattern.finditer(folded))
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    merged: list[DateMatch] = []
+    for d in found:
+        if merged and d.start < merged[-1].end:
+            continue
+        merged.append(d)
+    return merged
+
+
+def parse_jalali_date(text: str) -> date:
+    """Parse one date as written (۱۴۰۲/۱۰/۱۰، ۱۰ دی ۱۴۰۲، سال ۹۹) to a Gregorian date.
+
+    A bare year gives its first day (1 Farvardin).  Raises ValueError with a reason.
+    """
+    folded = fold(text).folded.strip()
+    if not folded:
+        raise ValueError("empty date")
+    year_only = re.fullmatch(r"(?:سال\s*)?(\d{4}|\d{2})(?:\s*(?:ش|ه\.ش|هجری شمسی))?", folded)
+    if year_only:
+        return jalali_to_gregorian(int(year_only.group(1)), 1, 1)
+    for kind, pattern in DATE_PATTERNS:
+        m = pattern.search(folded)
+        if not m:
+            continue
+        resolved = _resolve(kind, m)
+        if resolved and resolved[1] is not None:
+            return resolved[1]
+        if resolved and kind in {"dMy", "My"} and m.group("year") is None:
+            raise ValueError(f"no year in {text!r}: cannot place it on the calendar")
+    raise ValueError(f"not a date: {text!r}")
+
+
+def first_full_date(folded: str) -> date | None:
+    """The first complete date in a text: the fallback publication date of an article."""
+    return next((d.value for d in find_dates(folded) if d.value is not None), None)

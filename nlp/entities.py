@@ -1,0 +1,211 @@
+"""Named entities for attribution: who reported a figure (PER, ROLE) and where (LOC).
+
+One small interface, two implementations:
+- `GazetteerRecognizer`, the default: official titles, Iranian places and common given
+  names from word lists shipped with the package.  No model, no download.
+- `TransformersRecognizer`: any Hugging Face token-classification model, by hub id or
+  local directory, batched, with spans put back on the caller's character offsets.
+  Models tag people and places but not official titles, so roles still come from the
+  gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Protocol
+
+from .lexicon import NOT_A_HEAD, SPEECH_VERBS
+from .text import fold_string
+
+PER, LOC, ORG, ROLE = "PER", "LOC", "ORG", "ROLE"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity span in the text that was given to `recognize` (end exclusive)."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    place: str | None = None  # for a ROLE, the place it governs (فرماندار مشهد → مشهد)
+
+
+class EntityRecognizer(Protocol):
+    """Anything that finds entities in a batch of texts."""
+
+    def recognize(self, texts: Sequence[str]) -> list[list[Entity]]: ...
+
+
+@cache
+def _word_list(name: str) -> tuple[str, ...]:
+    raw = resources.files("rasad.nlp").joinpath("data", name).read_text(encoding="utf-8")
+    words = {fold_string(line.strip()) for line in raw.splitlines()}
+    return tuple(sorted((w for w in words if w and not w.startswith("#")), key=len, reverse=True))
+
+
+# Place names that are also ordinary words (مرکزی = central, فارس = the Fars news agency)
+# count only after استان.
+_AMBIGUOUS_PLACES = frozenset({"مرکزی", "فارس", "گلستان", "البرز", "کیش", "تربت"})
+_HONORIFICS = ("سید", "سیده", "دکتر", "مهندس", "حجت الاسلام", "حجتالاسلام", "آیت الله", "سردار")
+_NOT_NAMES = NOT_A_HEAD | {"در", "گفت", "افزود", "با", "نیز", "هم", "وی", "او", "ضمن", "امروز"}
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", " ") for w in words)
+
+
+class GazetteerRecognizer:
+    """Rule and word-list recogniser: the default when no model is configured."""
+
+    def __init__(self) -> None:
+        places = _word_list("places.txt")
+        titles = _word_list("titles.txt")
+        verbs = sorted({fold_string(v).split()[0] for v in SPEECH_VERBS}, key=len, reverse=True)
+        # A name may be glued to the next word in careless copy (مشهدگفت, استاندارخراسان).
+        glue = _alternation([*places, *verbs])
+        end = rf"(?:(?![^\W\d_])|(?={glue}))"
+        self._places = re.compile(rf"(?<![^\W\d_])(?P<n>{_alternation(places)}){end}")
+        self._titles = re.compile(rf"(?<![^\W\d_])(?P<n>{_alternation(titles)}){end}")
+        self._first = re.compile(
+            rf"(?<![^\W\d_])(?:(?:{_alternation(_HONORIFICS)}) )?"
+            rf"(?P<n>(?:{_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
+            r"(?P<s>[^\W\d_]{2,}(?: ?زاده| ?پور| ?نژاد)?)(?![^\W\d_])"
+        )
+
+    def recognize(self, texts: Sequence[str]) -> list[list[Entity]]:
+        return [self.find(text) for text in texts]
+
+    def find(self, text: str) -> list[Entity]:
+        places = self.places(text)
+        entities = places + self.roles(text, places) + self.persons(text)
+        return sorted(entities, key=lambda e: (e.start, -e.end))
+
+    def places(self, text: str) -> list[Entity]:
+        found = []
+        for m in self._places.finditer(text):
+            name = m.group("n")
+            before = text[max(0, m.start() - 12) : m.start()]
+            if name in _AMBIGUOUS_PLACES and not before.rstrip().endswith("استان"):
+                continue
+            if before.rstrip().endswith("خبرگزاری"):
+                continue
+            found.append(Entity(m.start(), m.end(), LOC, name))
+        return found
+
+    def roles(self, text: str, places: list[Entity]) -> list[Entity]:
+        """A title, extended over its complement up to the place it governs."""
+        found: list[Entity] = []
+        for m in self._titles.finditer(text):
+            if found and m.start() < found[-1].end:
+                continue
+            end, place = m.end(), None
+            words = list(re.finditer(r"[^\W_]+", text[m.end() : m.end() + 80]))
+            for w in words[:7]:
+                if w.group() in _NOT_NAMES or re.search(r"[،,.:؛!؟()«»\n]", text[end : m.end() + w.start()]):
+                    break
+                at = m.end() + w.start()
+                hit = next((p for p in places if p.start == at), None)
+                if hit:
+                    end, place = hit.end, hit.text
+                    if hit.end < m.end() + w.end():  # glued verb after the place: stop there
+                        break
+                    continue
+                if place is None and len(words) and w is words[0] and m.group("n") in {
+                    "شهردار", "فرماندار", "استاندار", "بخشدار", "دهیار"}:
+                    continue  # "شهردار منطقه" keeps looking for the place
+            if place is None:
+                end = m.end()
+            found.append(Entity(m.start(), end, ROLE, text[m.start() : end].strip(), place))
+        return found
+
+    def persons(self, text: str) -> list[Entity]:
+        found = []
+        for m in self._first.finditer(text):
+            surname = m.group("s")
+            if surname in _NOT_NAMES or surname.startswith(("گفت", "افزود")):
+                continue
+            found.append(Entity(m.start("n"), m.end("s"), PER, text[m.start("n") : m.end("s")]))
+        # A surname alone later in the text (هاشمی گفت) is the same person.
+        for person in list(found):
+            surname = person.text.split()[-1]
+            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(surname)}(?![^\W\d_])", text):
+                if not any(p.start <= m.start() < p.end for p in found):
+                    found.append(Entity(m.start(), m.end(), PER, person.text))
+        return found
+
+
+_LABELS = {"PER": PER, "PERS": PER, "PERSON": PER, "LOC": LOC, "LOCATION": LOC, "GPE": LOC,
+           "ORG": ORG, "ORGANIZATION": ORG, "FAC": LOC}
+
+
+class TransformersRecognizer:
+    """A Hugging Face token-classification model behind the `EntityRecognizer` interface.
+
+    `model` is a hub id (needs network once) or a local directory saved with
+    `save_pretrained`.  Text is cut at sentence ends into chunks the model can take,
+    run in batches, and the entity offsets are shifted back onto the whole text.
+    """
+
+    def __init__(self, model: str, batch_size: int = 16, chunk_chars: int = 800,
+                 device: int | str = -1) -> None:
+        from transformers import pipeline  # heavy: imported only when a model is asked for
+
+        self.pipe = pipeline("token-classification", model=model, tokenizer=model,
+                             aggregation_strategy="simple", device=device)
+        self.batch_size = batch_size
+        self.chunk_chars = chunk_chars
+        self._roles = GazetteerRecognizer()
+
+    def recognize(self, texts: Sequence[str]) -> list[list[Entity]]:
+        chunks: list[tuple[int, int, str]] = []  # (text index, offset, chunk)
+        for i, text in enumerate(texts):
+            chunks.extend((i, off, chunk) for off, chunk in _chunks(text, self.chunk_chars))
+        results: list[list[Entity]] = [[] for _ in texts]
+        outputs = self.pipe([c for _, _, c in chunks], batch_size=self.batch_size) if chunks else []
+        for (i, offset, chunk), spans in zip(chunks, outputs, strict=True):
+            results[i].extend(self._entities(spans, chunk, offset))
+        for i, text in enumerate(texts):
+            places = [e for e in results[i] if e.label == LOC]
+            results[i].extend(self._roles.roles(text, places))
+            results[i].sort(key=lambda e: (e.start, -e.end))
+        return results
+
+    @staticmethod
+    def _entities(spans: list[dict[str, Any]], chunk: str, offset: int) -> list[Entity]:
+        out = []
+        for span in spans:
+            group = str(span.get("entity_group") or span.get("entity", "")).upper()
+            label = _LABELS.get(group.removeprefix("B-").removeprefix("I-"))
+            start, end = span.get("start"), span.get("end")
+            if label is None or start is None or end is None:
+                continue
+            while start < end and chunk[start].isspace():
+                start += 1
+            while end > start and chunk[end - 1].isspace():
+                end -= 1
+            if end > start:
+                out.append(Entity(offset + start, offset + end, label, chunk[start:end]))
+        return out
+
+
+def _chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """Cut text into pieces of at most `size` characters, preferring sentence ends."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind(mark, start, end) for mark in (".", "\n", "؟", "!", "،", " "))
+            end = cut + 1 if cut > start else end
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def make_recognizer(model: str | None) -> EntityRecognizer:
+    """The configured recognizer: a transformers model when `model` is set, else the gazetteer."""
+    return TransformersRecognizer(model) if model else GazetteerRecognizer()

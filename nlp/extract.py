@@ -1,0 +1,249 @@
+"""The figure extractor: article text in, reported figures with provenance out.
+
+Pipeline: fold the text (offset map kept) → find dates and clock times → tokenize →
+read number expressions and their units (`figures`) → sentences, entities, speakers
+(`attribution`) → records whose spans index the text exactly as it came in.
+
+Repeated mentions: every occurrence is a `Figure` record (the annotation guidelines
+score occurrences); occurrences of the same fact in one article share `figure_id`,
+and `group_mentions` folds them into one figure with several mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from hazm import Normalizer
+
+from . import lexicon as lx
+from .attribution import Speaker, attribute, place_for, split_sentences
+from .dates import find_dates, first_full_date
+from .entities import EntityRecognizer, GazetteerRecognizer
+from .figures import Candidate, find_candidates
+from .numbers import split_glued_number_words, to_python_number, word_atoms
+from .text import FoldedText, fold
+from .tokens import Token, tokenize
+
+MAX_CHARS = 2_000_000  # longer input is cut (and reported) rather than processed for minutes
+_UNIT_WORDS = frozenset(lx.UNIT_KINDS) | lx.CLASSIFIERS | frozenset(lx.UNIT_ALIASES)
+_SUBJECT_STOP = lx.NOT_A_HEAD - {"و"}
+_ANAPHORA = frozenset({"آنها", "آن ها", "ایشان", "آن", "این"})
+
+
+@dataclass(slots=True)
+class Figure:
+    """One reported figure occurrence (GUIDELINES.md record plus the brief's fields)."""
+
+    value: int | float
+    unit: str
+    kind: str
+    surface: str
+    start: int
+    end: int
+    subject: str
+    qualifier: str
+    scope: str | None
+    location: str | None
+    speaker: str | None
+    speaker_role: str | None
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    figure_id: int = 0
+    metric: str = ""
+    unit_source: str = "written"
+    value_rial: int | float | None = None  # money normalized to rial; None for other kinds
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data.pop("extra")
+        return data
+
+
+@dataclass(slots=True)
+class Extraction:
+    """The figures of one article and what was learned about the article on the way."""
+
+    figures: list[Figure]
+    published: date | None
+    warnings: list[str] = field(default_factory=list)
+
+
+class Extractor:
+    """Reusable extractor; holds the (possibly heavy) entity recognizer and hazm objects."""
+
+    def __init__(self, recognizer: EntityRecognizer | None = None) -> None:
+        self.recognizer = recognizer or GazetteerRecognizer()
+
+    def extract(self, text: str, published: date | None = None) -> Extraction:
+        return self.extract_many([text], [published])[0]
+
+    def extract_many(self, texts: list[str], published: list[date | None] | None = None
+                     ) -> list[Extraction]:
+        """Extract from a batch: the entity recognizer sees all texts at once (batched)."""
+        published = published or [None] * len(texts)
+        warnings: list[list[str]] = [[] for _ in texts]
+        folded = []
+        for i, text in enumerate(texts):
+            if len(text) > MAX_CHARS:
+                warnings[i].append(f"text cut to its first {MAX_CHARS} characters")
+                text = text[:MAX_CHARS]
+            folded.append(fold(text))
+        entities = self.recognizer.recognize([f.folded for f in folded])
+        return [
+            self._one(ft, ents, pub, warn)
+            for ft, ents, pub, warn in zip(folded, entities, published, warnings, strict=True)
+        ]
+
+    def _one(self, ft: FoldedText, entities: list, published: date | None,
+             warnings: list[str]) -> Extraction:
+        text = ft.folded
+        dates = find_dates(text)
+        tokens = split_glued_number_words(tokenize(text), _UNIT_WORDS)
+        candidates = [c for c in find_candidates(tokens, [(d.start, d.end) for d in dates])
+                      if not _is_list_marker(text, tokens, c)]
+        sentences = split_sentences(text)
+        who = attribute(text, sentences, entities)
+        figures: list[Figure] = []
+        for cand in candidates:
+            figures.append(self._record(ft, tokens, cand, sentences, who, entities, figures))
+        _assign_figure_ids(figures)
+        if published is None:
+            published = first_full_date(text)
+        return Extraction(figures, published, warnings)
+
+    def _record(self, ft: FoldedText, tokens: list[Token], cand: Candidate,
+                sentences: list[tuple[int, int]], who, entities, previous: list[Figure]) -> Figure:
+        f_start = tokens[cand.first].start
+        f_end = tokens[cand.last].end
+        start, end = ft.span(f_start, f_end)
+        s_idx = _sentence_index(sentences, f_start)
+        s_start, s_end = sentences[s_idx] if sentences else (0, len(ft.folded))
+        speaker: Speaker | None = who.sentence_speakers[s_idx] if sentences else None
+        o_start, o_end = ft.span(s_start, s_end)
+        assert cand.unit is not None and cand.kind is not None
+        subject = _subject(tokens, cand, previous)
+        location = place_for(f_start, (s_start, s_end), entities, speaker, who.main_place)
+        value = to_python_number(cand.value)
+        return Figure(
+            value=value,
+            unit=cand.unit,
+            kind=cand.kind,
+            surface=ft.original[start:end],
+            start=start,
+            end=end,
+            subject=subject,
+            qualifier=_qualifier(tokens, cand.first),
+            scope=_scope(ft.folded[s_start:s_end]),
+            location=location,
+            speaker=speaker.name or speaker.role if speaker else None,
+            speaker_role=speaker.role if speaker else None,
+            sentence=ft.original[o_start:o_end],
+            sentence_start=o_start,
+            sentence_end=o_end,
+            metric=metric_key(subject, cand.unit, location),
+            unit_source=cand.unit_source,
+            value_rial=_to_rial(cand.value, cand.unit),
+        )
+
+
+def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
+    for i, (_s, e) in enumerate(sentences):
+        if pos < e:
+            return i
+    return max(0, len(sentences) - 1)
+
+
+def _is_list_marker(text: str, tokens: list[Token], cand: Candidate) -> bool:
+    """۱- … or ۲مشهد at the start of a line: a list marker or a table rank, not a count."""
+    first = tokens[cand.first]
+    line_start = text.rfind("\n", 0, first.start) + 1
+    if text[line_start : first.start].strip() or cand.number.has_scale or cand.value >= 100:
+        return False
+    nxt = tokens[cand.number.last + 1] if cand.number.last + 1 < len(tokens) else None
+    return nxt is not None and (nxt.start == tokens[cand.number.last].end or nxt.text in "-)")
+
+
+def _qualifier(tokens: list[Token], first: int) -> str:
+    before = tuple(t.text for t in tokens[max(0, first - 3) : first])
+    for phrase, qualifier in lx.QUALIFIER_PHRASES:
+        if before[-len(phrase):] == phrase:
+            return qualifier
+    return "exact"
+
+
+def _scope(sentence: str) -> str | None:
+    for scope, phrases in lx.SCOPES:
+        if any(re.search(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])", sentence) for p in phrases):
+            return scope
+    return None
+
+
+@cache
+def _normalizer() -> Normalizer:
+    return Normalizer()
+
+
+def _subject(tokens: list[Token], cand: Candidate, previous: list[Figure]) -> str:
+    """What is counted: the noun phrase after the figure (۸۸۰ نفر از داوطلبین …)."""
+    counted_head = cand.unit_source == "written" and lx.unit_kind(cand.unit or "") == "count" and (
+        cand.unit not in lx.CLASSIFIERS)
+    k = cand.last + 1
+    words: list[str] = [cand.unit or ""] if counted_head else []
+    if not counted_head and k < len(tokens) and tokens[k].text == "از":
+        k += 1
+        if k < len(tokens) and tokens[k].text in _ANAPHORA and previous:
+            return previous[-1].subject  # ۲۰۰ نفر از آنها: the people just counted
+    while k < len(tokens) and len(words) < 7:
+        tok = tokens[k]
+        if not tok.is_word or tok.text in _SUBJECT_STOP or word_atoms(tok.text) is not None:
+            break
+        if tok.text == "و" and (k + 1 >= len(tokens) or not tokens[k + 1].is_word
+                                or tokens[k + 1].text in _SUBJECT_STOP):
+            break
+        if tok.start - tokens[k - 1].end > 2:
+            break
+        words.append(tok.text)
+        k += 1
+    while words and words[-1] == "و":
+        words.pop()
+    phrase = " ".join(words)
+    if not phrase:
+        phrase = cand.unit or ""
+    return _normalizer().normalize(phrase)
+
+
+def _to_rial(value: Decimal, unit: str | None) -> int | float | None:
+    factor = lx.MONEY_TO_RIAL.get(unit or "")
+    return to_python_number(value * factor) if factor else None
+
+
+def metric_key(subject: str, unit: str, location: str | None) -> str:
+    """A stable key for comparable figures: same thing, same unit, same place."""
+    return f"{subject} | {unit} | {location or '-'}"
+
+
+def _assign_figure_ids(figures: list[Figure]) -> None:
+    """Occurrences of one fact (same value, unit and subject) share an id."""
+    seen: dict[tuple[object, str, str], int] = {}
+    for fig in figures:
+        key = (fig.value, fig.unit, fig.subject)
+        fig.figure_id = seen.setdefault(key, len(seen) + 1)
+
+
+def group_mentions(figures: Iterable[Figure]) -> list[dict[str, object]]:
+    """One entry per distinct figure, with every mention's span and sentence."""
+    grouped: dict[int, dict[str, object]] = {}
+    for fig in figures:
+        entry = grouped.setdefault(fig.figure_id, {**fig.to_dict(), "mentions": []})
+        mentions = entry["mentions"]
+        assert isinstance(mentions, list)
+        mentions.append({"surface": fig.surface, "start": fig.start, "end": fig.end,
+                         "sentence": fig.sentence})
+    return list(grouped.values())

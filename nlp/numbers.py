@@ -1,0 +1,316 @@
+"""Persian number expressions: words, digits and both mixed, parsed to exact values.
+
+Values are `Decimal` so that ۱.۱ میلیارد is exactly 1,100,000,000 and nothing drifts
+through floating point.  The grammar is the one newspapers use: small groups
+(یک … نهصد, or digits) joined by و, each group multiplied by a scale word
+(هزار، میلیون، میلیارد), where a larger scale multiplies everything before it
+(یک هزار و ۵۰ میلیارد = 1,050 × 10⁹).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .text import fold_string
+from .tokens import Token, split_token, tokenize
+
+ONES = {
+    "صفر": 0, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "چار": 4, "پنج": 5, "شش": 6, "شیش": 6,
+    "هفت": 7, "هشت": 8, "نه": 9,
+}
+TEENS = {
+    "ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "پونزده": 15,
+    "شانزده": 16, "شونزده": 16, "هفده": 17, "هیفده": 17, "هجده": 18, "هیجده": 18, "هژده": 18,
+    "نوزده": 19,
+}
+TENS = {
+    "بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90,
+}
+HUNDREDS = {
+    "صد": 100, "یکصد": 100, "دویست": 200, "دوصد": 200, "سیصد": 300, "سهصد": 300, "چهارصد": 400,
+    "پانصد": 500, "پونصد": 500, "ششصد": 600, "شیشصد": 600, "هفتصد": 700, "هشتصد": 800,
+    "نهصد": 900,
+}
+SCALES = {
+    "هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "ملیارد": 10**9,
+    "بیلیون": 10**9, "تریلیون": 10**12,
+}
+# Denominators for decimals and fractions written in words: دوازده و پنج دهم، سه چهارم.
+DENOMINATORS = {
+    "دوم": 2, "سوم": 3, "چهارم": 4, "پنجم": 5, "ششم": 6, "هفتم": 7, "هشتم": 8, "نهم": 9,
+    "دهم": 10, "صدم": 100, "هزارم": 1000,
+}
+HALF = "نیم"
+AND = "و"
+
+SMALL_WORDS = ONES | TEENS | TENS | HUNDREDS
+_GLUED_NUMBER = re.compile(
+    "^(?:" + "|".join(sorted(ONES | TENS | HUNDREDS, key=len, reverse=True)) + ")?"
+    "(?:صد)?(?:" + "|".join(SCALES) + "|صد)+$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """One piece of a number expression: a small value, a scale word, or نیم."""
+
+    value: Decimal
+    place: int  # 1, 10 or 100 for small words; the scale for scale words; 0 for digits
+    is_scale: bool = False
+    is_word: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A parsed number expression spanning tokens[first:last + 1]."""
+
+    value: Decimal
+    first: int
+    last: int
+    has_scale: bool
+    has_words: bool
+    has_digits: bool
+    trailing_scale: int | None  # the scale word the expression ends with, if any
+
+
+def digits_value(text: str) -> Decimal:
+    """Value of a folded digit token: `,`/`،` group thousands; `.`/`/` mark decimals
+    unless they separate two or more three-digit groups (1.200.000)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", text):
+        return Decimal(text.replace(".", ""))
+    text = text.replace(",", "").replace("،", "").replace("/", ".")
+    return Decimal(text)
+
+
+def word_atoms(word: str) -> list[Atom] | None:
+    """Atoms of one number word, including glued forms such as یکهزار or دوصد."""
+    if word in SMALL_WORDS:
+        value = SMALL_WORDS[word]
+        # teens take no "و" after them (یازده و پنج is not Persian), so they count as ones
+        place = 100 if word in HUNDREDS else 10 if word in TENS else 1
+        return [Atom(Decimal(value), place, is_word=True)]
+    if word in SCALES:
+        return [Atom(Decimal(SCALES[word]), SCALES[word], is_scale=True, is_word=True)]
+    if word == HALF:
+        return [Atom(Decimal("0.5"), 1, is_word=True)]
+    if not _GLUED_NUMBER.match(word):
+        return None
+    atoms: list[Atom] = []
+    rest = word
+    lexicon = sorted({**SMALL_WORDS, **SCALES}, key=len, reverse=True)
+    while rest:
+        head = next((w for w in lexicon if rest.startswith(w)), None)
+        if head is None:
+            return None
+        atoms.extend(word_atoms(head) or [])
+        rest = rest[len(head):]
+    return atoms
+
+
+def _token_atoms(token: Token) -> list[Atom] | None:
+    if token.is_num:
+        return [Atom(digits_value(token.text), 0)]
+    if token.is_word:
+        return word_atoms(token.text)
+    return None
+
+
+class _Accumulator:
+    """Adds atoms up the way Persian reads them (see module docstring)."""
+
+    def __init__(self) -> None:
+        self.total = Decimal(0)
+        self.group = Decimal(0)
+        self.max_scale = 0
+        self.last: Atom | None = None
+
+    def can_take(self, atom: Atom, after_and: bool) -> bool:
+        last = self.last
+        if last is None:
+            return True
+        if atom.is_scale:
+            # "۲۰ هزار", "هزار میلیارد": a scale may follow anything but a smaller-or-equal
+            # scale written right before it in the same group.
+            return not after_and and not (last.is_scale and atom.place <= last.place)
+        if not after_and:
+            # "یک صد", "دو صد" multiply; otherwise two small numbers side by side are a list.
+            return atom.place == 100 and atom.value == 100 and last.is_word and last.place == 1
+        if last.is_scale:
+            return atom.value < last.place
+        if last.place == 0:
+            return False  # "۳ و ۱۴" is a list of two numbers, not 17
+        return atom.value < last.place and (atom.place < last.place or atom.place == 0)
+
+    def add(self, atom: Atom) -> None:
+        if atom.is_scale:
+            scale = int(atom.place)
+            group = self.group or (Decimal(0) if self.total else Decimal(1))
+            if scale > self.max_scale:
+                self.total = (self.total + group) * scale
+                self.max_scale = scale
+            else:
+                self.total += (group or 1) * scale
+            self.group = Decimal(0)
+        elif self.last is not None and not self.last.is_scale and atom.value == 100 and (
+            self.last.place == 1 and self.last.is_word
+        ):
+            self.group *= 100
+        else:
+            self.group += atom.value
+        self.last = atom
+
+    @property
+    def value(self) -> Decimal:
+        return self.total + self.group
+
+
+def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
+    """Parse the longest number expression starting at tokens[i], or return None."""
+    atoms = _token_atoms(tokens[i])
+    if not atoms:
+        return None
+    acc = _Accumulator()
+    for atom in atoms:
+        acc.add(atom)
+    last = i
+    has_words = tokens[i].is_word
+    has_digits = tokens[i].is_num
+    j = i + 1
+    while j < len(tokens):
+        after_and = tokens[j].text == AND and j + 1 < len(tokens)
+        k = j + 1 if after_and else j
+        nxt = tokens[k]
+        if after_and and nxt.text == HALF:
+            half = Decimal("0.5") * (acc.last.place if acc.last and acc.last.is_scale else 1)
+            acc.total += half if acc.last and acc.last.is_scale else 0
+            acc.group += 0 if acc.last and acc.last.is_scale else half
+            last, j = k, k + 1
+            continue
+        if after_and and _is_word_fraction(tokens, k):
+            numerator = _token_atoms(tokens[k])
+            denominator = DENOMINATORS[tokens[k + 1].text]
+            acc.group += numerator[0].value / denominator if numerator else 0
+            last, j = k + 1, k + 2
+            break
+        if nxt.start - tokens[k - 1].end > 3:  # a line break or wide gap ends the expression
+            break
+        atoms = _token_atoms(nxt)
+        if not atoms or not acc.can_take(atoms[0], after_and):
+            break
+        for atom in atoms:
+            acc.add(atom)
+        has_words |= nxt.is_word
+        has_digits |= nxt.is_num
+        last, j = k, k + 1
+    if last == i and _is_word_fraction(tokens, i):
+        numerator = acc.value
+        return NumberMatch(
+            numerator / DENOMINATORS[tokens[i + 1].text], i, i + 1, False, True, False, None
+        )
+    end_atoms = _token_atoms(tokens[last]) or []
+    trailing = int(end_atoms[-1].place) if end_atoms and end_atoms[-1].is_scale else None
+    has_scale = any(
+        (a.is_scale for t in tokens[i : last + 1] for a in (_token_atoms(t) or []))
+    )
+    return NumberMatch(acc.value, i, last, has_scale, has_words, has_digits, trailing)
+
+
+def _is_word_fraction(tokens: list[Token], k: int) -> bool:
+    """True for "پنج دهم" / "سه چهارم": a small number word over a larger denominator."""
+    if k + 1 >= len(tokens) or tokens[k + 1].text not in DENOMINATORS:
+        return False
+    numerator = SMALL_WORDS.get(tokens[k].text)
+    return numerator is not None and numerator < DENOMINATORS[tokens[k + 1].text]
+
+
+def split_glued_number_words(tokens: list[Token], units: frozenset[str]) -> list[Token]:
+    """Split words where a number word is glued to a preposition or a unit.
+
+    بپانصد → ب + پانصد, و۴۵ is already two tokens, هزاردستگاه → هزار + دستگاه.
+    Only splits that leave a known number word (and, after it, a known unit) are made,
+    so ordinary words that merely start with سه or ده are left alone.
+    """
+    out: list[Token] = []
+    for tok in tokens:
+        if not tok.is_word or word_atoms(tok.text) is not None:
+            out.append(tok)
+            continue
+        if tok.text[0] in "بو" and len(tok.text) > 2 and word_atoms(tok.text[1:]) is not None:
+            out.extend(split_token(tok, 1))
+            continue
+        for cut in range(len(tok.text) - 2, 1, -1):
+            head, tail = tok.text[:cut], tok.text[cut:]
+            if tail in units and word_atoms(head) is not None:
+                out.extend(split_token(tok, cut))
+                break
+        else:
+            out.append(tok)
+    return out
+
+
+def parse_number(expression: str) -> Decimal:
+    """Parse a whole string as one number expression; raise ValueError if it is not one."""
+    folded = fold_string(expression).strip()
+    tokens = split_glued_number_words(tokenize(folded), frozenset())
+    if not tokens:
+        raise ValueError("empty expression: nothing to parse")
+    if tokens[0].text in {"-", "−"} and len(tokens) > 1:
+        return -parse_number(folded[tokens[1].start :])
+    match = match_number(tokens, 0)
+    if match is None or match.last != len(tokens) - 1:
+        raise ValueError(f"not a Persian number expression: {expression!r}")
+    return match.value
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain decimal text with Latin digits and no separators: 2500, 1.5, 0.25."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def to_python_number(value: Decimal) -> int | float:
+    """JSON-friendly value: an int when whole, else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+_SMALL_NAMES = {v: k for k, v in {**ONES, **TEENS, **TENS}.items() if k not in {"چار", "شیش"}}
+_SMALL_NAMES |= {15: "پانزده", 16: "شانزده", 17: "هفده", 18: "هجده"}
+_HUNDRED_NAMES = {
+    100: "صد", 200: "دویست", 300: "سیصد", 400: "چهارصد", 500: "پانصد", 600: "ششصد",
+    700: "هفتصد", 800: "هشتصد", 900: "نهصد",
+}
+_SCALE_NAMES = [(10**9, "میلیارد"), (10**6, "میلیون"), (10**3, "هزار")]
+
+
+def _below_thousand(n: int) -> list[str]:
+    parts = []
+    if n >= 100:
+        parts.append(_HUNDRED_NAMES[n - n % 100])
+        n %= 100
+    if n >= 20:
+        parts.append(_SMALL_NAMES[n - n % 10])
+        n %= 10
+    if n:
+        parts.append(_SMALL_NAMES[n])
+    return parts
+
+
+def to_words(n: int) -> str:
+    """Write a non-negative integer in Persian words (سه هزار و پانصد), the way news does."""
+    if n < 0:
+        raise ValueError("negative numbers are not written by this renderer")
+    if n == 0:
+        return "صفر"
+    parts: list[str] = []
+    for scale, name in _SCALE_NAMES:
+        if n >= scale:
+            head = n // scale
+            # above 999 میلیارد the count of میلیارد is itself written out: هزار و پنجاه میلیارد
+            parts.append(f"{to_words(head)} {name}")
+            n %= scale
+    parts.extend(_below_thousand(n))
+    return " و ".join(parts)
