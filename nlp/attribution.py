@@ -9,6 +9,7 @@ article together are taken to be one person.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -63,8 +64,10 @@ def attribute(text: str, sentences: list[tuple[int, int]], entities: list[Entity
     current: Speaker | None = None
     lead_role: Speaker | None = None
     result = Attribution()
+    people = [ent for ent in entities if ent.label in {PER, ROLE}]
+    starts = [ent.start for ent in people]
     for idx, (s, e) in enumerate(sentences):
-        inside = [ent for ent in entities if s <= ent.start < e and ent.label in {PER, ROLE}]
+        inside = people[bisect_left(starts, s) : bisect_left(starts, e)]
         speech = _SPEECH.search(text, s, e)
         if speech and inside:
             named = [ent for ent in inside if ent.start < speech.start()] or []
@@ -112,9 +115,14 @@ def _apposition(ent: Entity, inside: list[Entity]) -> Entity | None:
 
 def place_for(position: int, sentence: tuple[int, int], entities: list[Entity],
               speaker: Speaker | None, main_place: str | None) -> str | None:
-    """The place a figure is about: named in its sentence, else its speaker's, else the article's."""
+    """The place a figure is about: named in its sentence, else its speaker's, else the article's.
+
+    `entities` must be sorted by start, as recognizers return them.
+    """
     s, e = sentence
-    places = [ent for ent in entities if ent.label == LOC and s <= ent.start < e]
+    lo = bisect_left(entities, s, key=lambda ent: ent.start)
+    hi = bisect_left(entities, e, key=lambda ent: ent.start)
+    places = [ent for ent in entities[lo:hi] if ent.label == LOC]
     before = [p for p in places if p.start < position]
     if before:
         return before[-1].text

@@ -56,11 +56,12 @@ DATE_PATTERNS = [
     ("year", re.compile(rf"سال(?:های|ها)?{_SP}(?P<year>\d{{4}}|\d{{2}})(?!\d|{_SP}[^\W\d_]*(?:درصد|نفر))"
                         r"(?:ش|ه\.ش)?(?:\s*(?:و|تا|الی|-)\s*\d{2,4}(?!\d))?")),
 ]
-# Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه
+# Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه، ساعت ۸ صبح تا ۱۶
+_CLOCK = (r"(?:\d{1,2}(?::\d{2})?|[^\W\d_]+(?: و [^\W\d_]+)?)(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
+          r"(?:\s*(?:صبح|ظهر|عصر|شب|بامداد|بعد از ظهر|بعدازظهر))?")
 TIME_PATTERNS = [
     re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"),
-    re.compile(r"ساعت\s*(?:\d{1,2}|[^\W\d_]+(?: و [^\W\d_]+)?)(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
-               r"(?:\s*(?:صبح|ظهر|عصر|شب|بامداد|بعد از ظهر|بعدازظهر))?"),
+    re.compile(rf"ساعت\s*{_CLOCK}(?:\s*(?:تا|الی|-|لغایت)\s*(?:ساعت\s*)?{_CLOCK})?"),
     re.compile(r"(?<![\d.])\d{1,2}(?:\s*و\s*\d{1,2}\s*دقیقه)?\s*(?:صبح|ظهر|عصر|بامداد|بعدازظهر)"
                r"(?![^\W\d_])"),
 ]
@@ -179,6 +180,8 @@ def parse_jalali_date(text: str) -> date:
             return resolved[1]
         if resolved and kind in {"dMy", "My"} and m.group("year") is None:
             raise ValueError(f"no year in {text!r}: cannot place it on the calendar")
+        if resolved is None and kind in {"ymd", "dmy", "dMy"} and _day_value(m.group("day")):
+            raise ValueError(f"{text!r} does not exist on the calendar (day or month out of range)")
     raise ValueError(f"not a date: {text!r}")
 
 

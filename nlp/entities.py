@@ -100,6 +100,7 @@ class GazetteerRecognizer:
     def roles(self, text: str, places: list[Entity]) -> list[Entity]:
         """A title, extended over its complement up to the place it governs."""
         found: list[Entity] = []
+        by_start = {p.start: p for p in places}
         for m in self._titles.finditer(text):
             if found and m.start() < found[-1].end:
                 continue
@@ -108,8 +109,7 @@ class GazetteerRecognizer:
             for w in words[:7]:
                 if w.group() in _NOT_NAMES or re.search(r"[،,.:؛!؟()«»\n]", text[end : m.end() + w.start()]):
                     break
-                at = m.end() + w.start()
-                hit = next((p for p in places if p.start == at), None)
+                hit = by_start.get(m.end() + w.start())
                 if hit:
                     end, place = hit.end, hit.text
                     if hit.end < m.end() + w.end():  # glued verb after the place: stop there
@@ -131,11 +131,14 @@ class GazetteerRecognizer:
                 continue
             found.append(Entity(m.start("n"), m.end("s"), PER, text[m.start("n") : m.end("s")]))
         # A surname alone later in the text (هاشمی گفت) is the same person.
-        for person in list(found):
-            surname = person.text.split()[-1]
-            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(surname)}(?![^\W\d_])", text):
-                if not any(p.start <= m.start() < p.end for p in found):
-                    found.append(Entity(m.start(), m.end(), PER, person.text))
+        full_names = {p.text.split()[-1]: p.text for p in found}
+        if not full_names:
+            return found
+        covered = {i for p in found for i in range(p.start, p.end)}
+        surnames = re.compile(rf"(?<![^\W\d_])(?:{_alternation(list(full_names))})(?![^\W\d_])")
+        for m in surnames.finditer(text):
+            if m.start() not in covered:
+                found.append(Entity(m.start(), m.end(), PER, full_names[m.group()]))
         return found
 
 

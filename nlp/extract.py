@@ -12,27 +12,24 @@ and `group_mentions` folds them into one figure with several mentions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
-
-from hazm import Normalizer
 
 from . import lexicon as lx
-from .attribution import Speaker, attribute, place_for, split_sentences
+from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
 from .dates import find_dates, first_full_date
-from .entities import EntityRecognizer, GazetteerRecognizer
+from .entities import Entity, EntityRecognizer, GazetteerRecognizer
 from .figures import Candidate, find_candidates
-from .numbers import split_glued_number_words, to_python_number, word_atoms
+from .numbers import split_glued_number_words, to_python_number
+from .subject import subject_of
 from .text import FoldedText, fold
 from .tokens import Token, tokenize
 
-MAX_CHARS = 2_000_000  # longer input is cut (and reported) rather than processed for minutes
+MAX_CHARS = 8_000_000  # longer input is cut (and reported) rather than processed for minutes
 _UNIT_WORDS = frozenset(lx.UNIT_KINDS) | lx.CLASSIFIERS | frozenset(lx.UNIT_ALIASES)
-_SUBJECT_STOP = lx.NOT_A_HEAD - {"و"}
-_ANAPHORA = frozenset({"آنها", "آن ها", "ایشان", "آن", "این"})
 
 
 @dataclass(slots=True)
@@ -101,38 +98,61 @@ class Extractor:
             for ft, ents, pub, warn in zip(folded, entities, published, warnings, strict=True)
         ]
 
-    def _one(self, ft: FoldedText, entities: list, published: date | None,
+    def _one(self, ft: FoldedText, entities: list[Entity], published: date | None,
              warnings: list[str]) -> Extraction:
+        article = _Article.read(ft, entities)
+        figures: list[Figure] = []
+        for cand in article.candidates:
+            figures.append(article.record(cand, figures))
+        _assign_figure_ids(figures)
+        if published is None:
+            published = first_full_date(ft.folded)
+        return Extraction(figures, published, warnings)
+
+
+@dataclass(slots=True)
+class _Article:
+    """Everything read from one article that its figures' records draw on."""
+
+    ft: FoldedText
+    tokens: list[Token]
+    candidates: list[Candidate]
+    sentences: list[tuple[int, int]]
+    entities: list[Entity]
+    who: Attribution
+    scopes: dict[int, str | None] = field(default_factory=dict)
+    seen: list[tuple[str, str]] = field(default_factory=list)  # (unit, subject) so far
+
+    @classmethod
+    def read(cls, ft: FoldedText, entities: list[Entity]) -> _Article:
         text = ft.folded
         dates = find_dates(text)
         tokens = split_glued_number_words(tokenize(text), _UNIT_WORDS)
         candidates = [c for c in find_candidates(tokens, [(d.start, d.end) for d in dates])
                       if not _is_list_marker(text, tokens, c)]
-        sentences = split_sentences(text)
-        who = attribute(text, sentences, entities)
-        figures: list[Figure] = []
-        for cand in candidates:
-            figures.append(self._record(ft, tokens, cand, sentences, who, entities, figures))
-        _assign_figure_ids(figures)
-        if published is None:
-            published = first_full_date(text)
-        return Extraction(figures, published, warnings)
+        sentences = split_sentences(text) or [(0, len(text))]
+        return cls(ft, tokens, candidates, sentences, entities, attribute(text, sentences, entities))
 
-    def _record(self, ft: FoldedText, tokens: list[Token], cand: Candidate,
-                sentences: list[tuple[int, int]], who, entities, previous: list[Figure]) -> Figure:
-        f_start = tokens[cand.first].start
-        f_end = tokens[cand.last].end
-        start, end = ft.span(f_start, f_end)
-        s_idx = _sentence_index(sentences, f_start)
-        s_start, s_end = sentences[s_idx] if sentences else (0, len(ft.folded))
-        speaker: Speaker | None = who.sentence_speakers[s_idx] if sentences else None
-        o_start, o_end = ft.span(s_start, s_end)
+    def scope(self, s_idx: int) -> str | None:
+        if s_idx not in self.scopes:
+            s_start, s_end = self.sentences[s_idx]
+            self.scopes[s_idx] = _scope(self.ft.folded[s_start:s_end])
+        return self.scopes[s_idx]
+
+    def record(self, cand: Candidate, previous: list[Figure]) -> Figure:
+        ft, tokens = self.ft, self.tokens
         assert cand.unit is not None and cand.kind is not None
-        subject = _subject(tokens, cand, previous)
-        location = place_for(f_start, (s_start, s_end), entities, speaker, who.main_place)
-        value = to_python_number(cand.value)
+        f_start = tokens[cand.first].start
+        start, end = ft.span(f_start, tokens[cand.last].end)
+        s_idx = _sentence_index(self.sentences, f_start)
+        sentence = self.sentences[s_idx]
+        speaker: Speaker | None = self.who.sentence_speakers[s_idx]
+        o_start, o_end = ft.span(*sentence)
+        subject = subject_of(ft, tokens, cand, self.seen)
+        self.seen.append((cand.unit, subject))
+        location = place_for(f_start, sentence, self.entities, speaker, self.who.main_place)
         return Figure(
-            value=value,
+            value=to_python_number(cand.value),
             unit=cand.unit,
             kind=cand.kind,
             surface=ft.original[start:end],
@@ -140,7 +160,7 @@ class Extractor:
             end=end,
             subject=subject,
             qualifier=_qualifier(tokens, cand.first),
-            scope=_scope(ft.folded[s_start:s_end]),
+            scope=self.scope(s_idx),
             location=location,
             speaker=speaker.name or speaker.role if speaker else None,
             speaker_role=speaker.role if speaker else None,
@@ -154,10 +174,7 @@ class Extractor:
 
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    for i, (_s, e) in enumerate(sentences):
-        if pos < e:
-            return i
-    return max(0, len(sentences) - 1)
+    return min(bisect_right(sentences, pos, key=lambda span: span[1]), max(0, len(sentences) - 1))
 
 
 def _is_list_marker(text: str, tokens: list[Token], cand: Candidate) -> bool:
@@ -178,45 +195,15 @@ def _qualifier(tokens: list[Token], first: int) -> str:
     return "exact"
 
 
+_SCOPE_PATTERNS = [
+    (scope, re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, phrases))})(?![^\W\d_])"))
+    for scope, phrases in lx.SCOPES
+]
+
+
 def _scope(sentence: str) -> str | None:
-    for scope, phrases in lx.SCOPES:
-        if any(re.search(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])", sentence) for p in phrases):
-            return scope
-    return None
-
-
-@cache
-def _normalizer() -> Normalizer:
-    return Normalizer()
-
-
-def _subject(tokens: list[Token], cand: Candidate, previous: list[Figure]) -> str:
-    """What is counted: the noun phrase after the figure (۸۸۰ نفر از داوطلبین …)."""
-    counted_head = cand.unit_source == "written" and lx.unit_kind(cand.unit or "") == "count" and (
-        cand.unit not in lx.CLASSIFIERS)
-    k = cand.last + 1
-    words: list[str] = [cand.unit or ""] if counted_head else []
-    if not counted_head and k < len(tokens) and tokens[k].text == "از":
-        k += 1
-        if k < len(tokens) and tokens[k].text in _ANAPHORA and previous:
-            return previous[-1].subject  # ۲۰۰ نفر از آنها: the people just counted
-    while k < len(tokens) and len(words) < 7:
-        tok = tokens[k]
-        if not tok.is_word or tok.text in _SUBJECT_STOP or word_atoms(tok.text) is not None:
-            break
-        if tok.text == "و" and (k + 1 >= len(tokens) or not tokens[k + 1].is_word
-                                or tokens[k + 1].text in _SUBJECT_STOP):
-            break
-        if tok.start - tokens[k - 1].end > 2:
-            break
-        words.append(tok.text)
-        k += 1
-    while words and words[-1] == "و":
-        words.pop()
-    phrase = " ".join(words)
-    if not phrase:
-        phrase = cand.unit or ""
-    return _normalizer().normalize(phrase)
+    """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence."""
+    return next((scope for scope, pattern in _SCOPE_PATTERNS if pattern.search(sentence)), None)
 
 
 def _to_rial(value: Decimal, unit: str | None) -> int | float | None:

@@ -7,6 +7,8 @@ it, where and when is `attribution`'s job, and `extract` puts the two together.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +17,7 @@ from .numbers import SMALL_WORDS, NumberMatch, match_number, word_atoms
 from .tokens import Token
 
 _ORDINAL_ENDINGS = ("مین", "م")
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")  # counted nouns are Persian words
 _RANGE_JOINERS = frozenset({"تا", "الی", "-", "–", "به"})
 _YEAR_RANGES = ((1300, 1450), (1950, 2050))
 
@@ -116,6 +119,7 @@ def _counted_noun(tokens: list[Token], j: int) -> str | None:
     text = tokens[j].text
     if (
         len(text) < 2
+        or not _ARABIC_LETTER.match(text)
         or text in lx.NOT_A_HEAD
         or text in lx.VAGUE
         or text in lx.MONTHS
@@ -229,26 +233,39 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     return Candidate(number, number.value, unit, kind, number.last + 1, unit_last)
 
 
+class _Blocked:
+    """Character ranges taken by dates and times, for fast overlap checks."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start
+
+
 def find_candidates(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[Candidate]:
-    """Every number expression outside dates and times, read as a figure or a bare number."""
+    """Every number expression outside dates and times, read as a figure or a bare number.
+
+    `blocked` spans must not overlap each other (find_dates guarantees it).
+    """
     out: list[Candidate] = []
+    taken = _Blocked(blocked)
     i = 0
-    blocked_iter = sorted(blocked)
     while i < len(tokens):
         tok = tokens[i]
-        if not (tok.is_num or (tok.is_word and word_atoms(tok.text) is not None)):
-            i += 1
-            continue
-        if any(s <= tok.start < e for s, e in blocked_iter):
+        is_number = tok.is_num or (tok.is_word and word_atoms(tok.text) is not None)
+        if not is_number or taken.overlaps(tok.start, tok.end):
             i += 1
             continue
         number = match_number(tokens, i)
         if number is None:
             i += 1
             continue
-        if any(s < tokens[number.last].end and tokens[number.first].start < e for s, e in blocked_iter):
-            # the expression runs into a date (۵ دی): keep only what precedes it
-            i = number.last + 1
+        if taken.overlaps(tok.start, tokens[number.last].end):
+            i = number.last + 1  # the expression runs into a date (۵ دی): not a figure
             continue
         candidate = read_figure(tokens, number)
         if candidate:
