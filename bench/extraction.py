@@ -46,7 +46,7 @@ def score(passages: list[dict], extractor: Extractor, verbose: bool) -> dict:
         text, gold = passage["text"], passage["stats"]
         pred = [f.to_dict() for f in extractor.extract(text).figures]
         for f in pred:
-            assert text[f["start"]:f["end"]] == f["surface"], "span does not index the input"
+            assert text[f["start"] : f["end"]] == f["surface"], "span does not index the input"
         gold_pairs, pred_pairs = Counter(map(pair, gold)), Counter(map(pair, pred))
         tp = sum((gold_pairs & pred_pairs).values())
         totals.update(tp=tp, pred=len(pred), gold=len(gold))
@@ -99,12 +99,15 @@ def main() -> None:
     print("per kind (value, unit):")
     for kind, c in sorted(result["per_kind"].items()):
         kp, kr, kf = prf(c["tp"], c["pred"], c["gold"])
-        print(f"  {kind:9s} gold {c['gold']:3d} pred {c['pred']:3d}  P {kp:.3f} R {kr:.3f} F1 {kf:.3f}")
+        counts = f"gold {c['gold']:3d} pred {c['pred']:3d}"
+        print(f"  {kind:9s} {counts}  P {kp:.3f} R {kr:.3f} F1 {kf:.3f}")
     seed = (args.eval / "seed_article.txt").read_text(encoding="utf-8")
     rate = throughput(extractor, seed)
     size = len(seed.encode("utf-8"))
-    print(f"throughput: {rate:.1f} articles/s on one core ({size} bytes per article, "
-          f"{rate * size / 1e6:.2f} MB/s)")
+    print(
+        f"throughput: {rate:.1f} articles/s on one core ({size} bytes per article, "
+        f"{rate * size / 1e6:.2f} MB/s)"
+    )
     if not math.isfinite(rate):
         raise SystemExit("throughput could not be measured")
 

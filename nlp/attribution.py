@@ -82,8 +82,13 @@ def attribute(text: str, sentences: list[tuple[int, int]], entities: list[Entity
     return result
 
 
-def _resolve(ent: Entity, inside: list[Entity], speakers: list[Speaker],
-             current: Speaker | None, lead_role: Speaker | None) -> Speaker:
+def _resolve(
+    ent: Entity,
+    inside: list[Entity],
+    speakers: list[Speaker],
+    current: Speaker | None,
+    lead_role: Speaker | None,
+) -> Speaker:
     """The Speaker an entity refers to, creating or completing one as needed."""
     partner = _apposition(ent, inside)
     name = ent.text if ent.label == PER else (partner.text if partner else None)
@@ -108,13 +113,20 @@ def _apposition(ent: Entity, inside: list[Entity]) -> Entity | None:
     """A name and a title written side by side (هاشمی، فرماندار مشهد) describe one person."""
     want = ROLE if ent.label == PER else PER
     for other in inside:
-        if other.label == want and (0 <= other.start - ent.end <= 3 or 0 <= ent.start - other.end <= 3):
+        if other.label == want and (
+            0 <= other.start - ent.end <= 3 or 0 <= ent.start - other.end <= 3
+        ):
             return other
     return None
 
 
-def place_for(position: int, sentence: tuple[int, int], entities: list[Entity],
-              speaker: Speaker | None, main_place: str | None) -> str | None:
+def place_for(
+    position: int,
+    sentence: tuple[int, int],
+    entities: list[Entity],
+    speaker: Speaker | None,
+    main_place: str | None,
+) -> str | None:
     """The place a figure is about: named in its sentence, else its speaker's, else the article's.
 
     `entities` must be sorted by start, as recognizers return them.

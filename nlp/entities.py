@@ -70,6 +70,7 @@ class GazetteerRecognizer:
         glue = _alternation([*places, *verbs])
         end = rf"(?:(?![^\W\d_])|(?={glue}))"
         self._places = re.compile(rf"(?<![^\W\d_])(?P<n>{_alternation(places)}){end}")
+        self._place_at = re.compile(rf"(?P<n>{_alternation(places)}){end}")  # glued: استاندارخراسان
         self._titles = re.compile(rf"(?<![^\W\d_])(?P<n>{_alternation(titles)}){end}")
         self._first = re.compile(
             rf"(?<![^\W\d_])(?:(?:{_alternation(_HONORIFICS)}) )?"
@@ -98,29 +99,33 @@ class GazetteerRecognizer:
         return found
 
     def roles(self, text: str, places: list[Entity]) -> list[Entity]:
-        """A title, extended over its complement up to the place it governs."""
+        """A title, extended over its complement up to the place it governs.
+
+        فرماندار مشهد، مدیرکل راه و شهرسازی خراسان رضوی، مدیر منطقه ۶ شهرداری اصفهان: the
+        role runs from the title to the last place within a few words, or is the title alone.
+        """
+        known = {p.start: p for p in places}
         found: list[Entity] = []
-        by_start = {p.start: p for p in places}
         for m in self._titles.finditer(text):
             if found and m.start() < found[-1].end:
                 continue
-            end, place = m.end(), None
-            words = list(re.finditer(r"[^\W_]+", text[m.end() : m.end() + 80]))
-            for w in words[:7]:
-                if w.group() in _NOT_NAMES or re.search(r"[،,.:؛!؟()«»\n]", text[end : m.end() + w.start()]):
+            end, place, pos = m.end(), None, m.end()
+            for _ in range(7):
+                gap = re.match(r"[ \u00a0]*", text[pos:]).end()  # type: ignore[union-attr]
+                word = re.match(r"[^\W_]+", text[pos + gap :])
+                if word is None or word.group() in _NOT_NAMES:
                     break
-                hit = by_start.get(m.end() + w.start())
-                if hit:
-                    end, place = hit.end, hit.text
-                    if hit.end < m.end() + w.end():  # glued verb after the place: stop there
-                        break
+                at = pos + gap
+                hit = known.get(at) or self._place_at.match(text, at)
+                if hit is not None:
+                    hit_end = hit.end if isinstance(hit, Entity) else hit.end()
+                    end, place = hit_end, text[at:hit_end]
+                    if hit_end < at + word.end():
+                        break  # a verb glued after the place (مشهدگفت): the role ends there
+                    pos = hit_end
                     continue
-                if place is None and len(words) and w is words[0] and m.group("n") in {
-                    "شهردار", "فرماندار", "استاندار", "بخشدار", "دهیار"}:
-                    continue  # "شهردار منطقه" keeps looking for the place
-            if place is None:
-                end = m.end()
-            found.append(Entity(m.start(), end, ROLE, text[m.start() : end].strip(), place))
+                pos = at + word.end()
+            found.append(Entity(m.start(), end, ROLE, text[m.start() : end], place))
         return found
 
     def persons(self, text: str) -> list[Entity]:
@@ -142,8 +147,17 @@ class GazetteerRecognizer:
         return found
 
 
-_LABELS = {"PER": PER, "PERS": PER, "PERSON": PER, "LOC": LOC, "LOCATION": LOC, "GPE": LOC,
-           "ORG": ORG, "ORGANIZATION": ORG, "FAC": LOC}
+_LABELS = {
+    "PER": PER,
+    "PERS": PER,
+    "PERSON": PER,
+    "LOC": LOC,
+    "LOCATION": LOC,
+    "GPE": LOC,
+    "ORG": ORG,
+    "ORGANIZATION": ORG,
+    "FAC": LOC,
+}
 
 
 class TransformersRecognizer:
@@ -154,12 +168,18 @@ class TransformersRecognizer:
     run in batches, and the entity offsets are shifted back onto the whole text.
     """
 
-    def __init__(self, model: str, batch_size: int = 16, chunk_chars: int = 800,
-                 device: int | str = -1) -> None:
+    def __init__(
+        self, model: str, batch_size: int = 16, chunk_chars: int = 800, device: int | str = -1
+    ) -> None:
         from transformers import pipeline  # heavy: imported only when a model is asked for
 
-        self.pipe = pipeline("token-classification", model=model, tokenizer=model,
-                             aggregation_strategy="simple", device=device)
+        self.pipe = pipeline(
+            "token-classification",
+            model=model,
+            tokenizer=model,
+            aggregation_strategy="simple",
+            device=device,
+        )
         self.batch_size = batch_size
         self.chunk_chars = chunk_chars
         self._roles = GazetteerRecognizer()
@@ -202,8 +222,12 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
     while start < len(text):
         end = min(len(text), start + size)
         if end < len(text):
-            cut = max(text.rfind(mark, start, end) for mark in (".", "\n", "؟", "!", "،", " "))
-            end = cut + 1 if cut > start else end
+            # cut after the last sentence end in range, else after a comma, else a space
+            for marks in ((".", "\n", "؟", "!"), ("،", "؛"), (" ",)):
+                cut = max(text.rfind(mark, start, end) for mark in marks)
+                if cut > start:
+                    end = cut + 1
+                    break
         pieces.append((start, text[start:end]))
         start = end
     return pieces

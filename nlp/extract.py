@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -22,9 +22,9 @@ from . import lexicon as lx
 from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
 from .dates import find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer
-from .figures import Candidate, find_candidates
+from .figures import Candidate, find_candidates, find_phone_numbers
 from .numbers import split_glued_number_words, to_python_number
-from .subject import subject_of
+from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
 from .tokens import Token, tokenize
 
@@ -81,8 +81,9 @@ class Extractor:
     def extract(self, text: str, published: date | None = None) -> Extraction:
         return self.extract_many([text], [published])[0]
 
-    def extract_many(self, texts: list[str], published: list[date | None] | None = None
-                     ) -> list[Extraction]:
+    def extract_many(
+        self, texts: list[str], published: list[date | None] | None = None
+    ) -> list[Extraction]:
         """Extract from a batch: the entity recognizer sees all texts at once (batched)."""
         published = published or [None] * len(texts)
         warnings: list[list[str]] = [[] for _ in texts]
@@ -92,14 +93,20 @@ class Extractor:
                 warnings[i].append(f"text cut to its first {MAX_CHARS} characters")
                 text = text[:MAX_CHARS]
             folded.append(fold(text))
-        entities = self.recognizer.recognize([f.folded for f in folded])
+        entities = [
+            [_in_original_spelling(ft, e) for e in ents]
+            for ft, ents in zip(
+                folded, self.recognizer.recognize([f.folded for f in folded]), strict=True
+            )
+        ]
         return [
             self._one(ft, ents, pub, warn)
             for ft, ents, pub, warn in zip(folded, entities, published, warnings, strict=True)
         ]
 
-    def _one(self, ft: FoldedText, entities: list[Entity], published: date | None,
-             warnings: list[str]) -> Extraction:
+    def _one(
+        self, ft: FoldedText, entities: list[Entity], published: date | None, warnings: list[str]
+    ) -> Extraction:
         article = _Article.read(ft, entities)
         figures: list[Figure] = []
         for cand in article.candidates:
@@ -128,10 +135,14 @@ class _Article:
         text = ft.folded
         dates = find_dates(text)
         tokens = split_glued_number_words(tokenize(text), _UNIT_WORDS)
-        candidates = [c for c in find_candidates(tokens, [(d.start, d.end) for d in dates])
-                      if not _is_list_marker(text, tokens, c)]
+        blocked = _merge([(d.start, d.end) for d in dates] + find_phone_numbers(text))
+        candidates = [
+            c for c in find_candidates(tokens, blocked) if not _is_list_marker(text, tokens, c)
+        ]
         sentences = split_sentences(text) or [(0, len(text))]
-        return cls(ft, tokens, candidates, sentences, entities, attribute(text, sentences, entities))
+        return cls(
+            ft, tokens, candidates, sentences, entities, attribute(text, sentences, entities)
+        )
 
     def scope(self, s_idx: int) -> str | None:
         if s_idx not in self.scopes:
@@ -173,6 +184,25 @@ class _Article:
         )
 
 
+def _in_original_spelling(ft: FoldedText, ent: Entity) -> Entity:
+    """Names and titles as the article wrote them (ZWNJ kept), hazm-normalized."""
+    if ent.text != ft.folded[ent.start : ent.end]:
+        return ent  # a surname standing for a full name keeps the full name
+    start, end = ft.span(ent.start, ent.end)
+    return replace(ent, text=normalize_phrase(ft.original[start:end]))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of character spans."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
     return min(bisect_right(sentences, pos, key=lambda span: span[1]), max(0, len(sentences) - 1))
 
@@ -190,7 +220,7 @@ def _is_list_marker(text: str, tokens: list[Token], cand: Candidate) -> bool:
 def _qualifier(tokens: list[Token], first: int) -> str:
     before = tuple(t.text for t in tokens[max(0, first - 3) : first])
     for phrase, qualifier in lx.QUALIFIER_PHRASES:
-        if before[-len(phrase):] == phrase:
+        if before[-len(phrase) :] == phrase:
             return qualifier
     return "exact"
 
@@ -231,6 +261,7 @@ def group_mentions(figures: Iterable[Figure]) -> list[dict[str, object]]:
         entry = grouped.setdefault(fig.figure_id, {**fig.to_dict(), "mentions": []})
         mentions = entry["mentions"]
         assert isinstance(mentions, list)
-        mentions.append({"surface": fig.surface, "start": fig.start, "end": fig.end,
-                         "sentence": fig.sentence})
+        mentions.append(
+            {"surface": fig.surface, "start": fig.start, "end": fig.end, "sentence": fig.sentence}
+        )
     return list(grouped.values())

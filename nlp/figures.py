@@ -7,6 +7,7 @@ it, where and when is `attribution`'s job, and `extract` puts the two together.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def match_unit(tokens: list[Token], j: int) -> tuple[str, int] | None:
         span = tokens[j : j + n]
         if len(span) < n or not all(t.is_word for t in span):
             continue
-        if any(b.start - a.end > 2 for a, b in zip(span, span[1:], strict=False)):
+        if any(b.start - a.end > 2 for a, b in itertools.pairwise(span)):
             continue
         head = " ".join(t.text for t in span[:-1])
         for variant in _unit_variants(span[-1].text):
@@ -95,8 +96,11 @@ def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
     per = match_unit_simple(tokens, k)
     if per and _word(tokens, per[1] + 1) in lx.WINDOW_AFTER | {"جاری"}:
         return unit, last  # ۲۰۰۰ متر مربع در هفته جاری: "this week", not a rate
-    if per and per[0] != unit and lx.unit_kind(per[0]) in {"duration", "area", "length", "volume",
-                                                           "weight"}:
+    if (
+        per
+        and per[0] != unit
+        and lx.unit_kind(per[0]) in {"duration", "area", "length", "volume", "weight"}
+    ):
         return f"{unit} در {per[0]}", per[1]
     return unit, last
 
@@ -128,7 +132,7 @@ def _counted_noun(tokens: list[Token], j: int) -> str | None:
         or text in lx.DAYPARTS
         or word_atoms(text) is not None
         or text.endswith(("گانه", "مین"))
-        or text.startswith(("می", "نمی")) and text.endswith(("د", "ند", "یم"))
+        or (text.startswith(("می", "نمی")) and text.endswith(("د", "ند", "یم")))
     ):
         return None
     if text.endswith(("ای", "وی")) and len(text) > 3:
@@ -151,21 +155,29 @@ def _is_strict_word(number: NumberMatch, tokens: list[Token]) -> bool:
 
 def _ordinal_follows(tokens: list[Token], number: NumberMatch) -> bool:
     nxt = _word(tokens, number.last + 1)
-    if nxt in {"ام", "امین", "مین", "م"} and tokens[number.last + 1].start == tokens[number.last].end:
+    if (
+        nxt in {"ام", "امین", "مین", "م"}
+        and tokens[number.last + 1].start == tokens[number.last].end
+    ):
         return True
     if nxt == "و":
         after = _word(tokens, number.last + 2)
-        return after.endswith(_ORDINAL_ENDINGS) and after[:-1] not in SMALL_WORDS and (
-            after.endswith("مین") or after[: -len("م")] in SMALL_WORDS or after == "یکم"
+        return (
+            after.endswith(_ORDINAL_ENDINGS)
+            and after[:-1] not in SMALL_WORDS
+            and (after.endswith("مین") or after[: -len("م")] in SMALL_WORDS or after == "یکم")
         )
     return False
 
 
-def _duration_is_window(tokens: list[Token], number: NumberMatch, unit_last: int,
-                        unit_text: str) -> bool:
+def _duration_is_window(
+    tokens: list[Token], number: NumberMatch, unit_last: int, unit_text: str
+) -> bool:
     """پس از یک سال, طی ۲۴ ساعت, سه ماه اخیر, گزارش ۹ ماهه: periods, not measured lengths."""
     before = [_word(tokens, number.first - k) for k in (1, 2, 3)]
     after = [_word(tokens, unit_last + k) for k in (1, 2)]
+    if before[0] == "از" and before[1] in {"پس", "بعد", "قبل"}:
+        return True  # پس از یک سال: an anchor, whatever follows
     if before[0] in lx.DURATION_BEFORE or after[0] in lx.DURATION_AFTER:
         return False
     if unit_text.endswith("ه") and unit_text != "ماه":  # ماهه، ساله، روزه as an adjective
@@ -175,7 +187,7 @@ def _duration_is_window(tokens: list[Token], number: NumberMatch, unit_last: int
             return True
     if after[0] in lx.WINDOW_AFTER or " ".join(after) in lx.WINDOW_AFTER:
         return True
-    if before[0] in lx.WINDOW_BEFORE or (before[0] == "از" and before[1] in {"پس", "بعد", "قبل"}):
+    if before[0] in lx.WINDOW_BEFORE:
         return True
     return before[0] in {"از", "تا"} and after[0] in {"پیش", "قبل", "آینده", "دیگر"}
 
@@ -217,7 +229,9 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     if _is_identifier(tokens, number) and not measure:
         return None
     if unit is None:
-        return None if _is_year_like(number, tokens) else Candidate(number, number.value, None, None)
+        return (
+            None if _is_year_like(number, tokens) else Candidate(number, number.value, None, None)
+        )
     if _is_year_like(number, tokens) and not measure:
         return None
     if kind == "duration":
@@ -231,6 +245,14 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     if unit in lx.WEEKDAY_HEADS:
         return None
     return Candidate(number, number.value, unit, kind, number.last + 1, unit_last)
+
+
+_PHONE = re.compile(r"(?<![\d.,/])(?:\+98|0098|0)\d{2,4}[-\s]?\d{4,8}(?![\d.,/])")
+
+
+def find_phone_numbers(folded: str) -> list[tuple[int, int]]:
+    """Phone and fax numbers (۰۹۱۲…، ۰۵۱-۳۸…): identifiers that must never become figures."""
+    return [m.span() for m in _PHONE.finditer(folded)]
 
 
 class _Blocked:
@@ -301,9 +323,18 @@ def resolve_bare(tokens: list[Token], found: list[Candidate]) -> list[Candidate]
     return out
 
 
-def _borrow(cand: Candidate, other: Candidate, source: str, value: Decimal | None = None) -> Candidate:
-    return Candidate(cand.number, value if value is not None else cand.value, other.unit, other.kind,
-                     None, None, source)
+def _borrow(
+    cand: Candidate, other: Candidate, source: str, value: Decimal | None = None
+) -> Candidate:
+    return Candidate(
+        cand.number,
+        value if value is not None else cand.value,
+        other.unit,
+        other.kind,
+        None,
+        None,
+        source,
+    )
 
 
 def _as_range(tokens: list[Token], cand: Candidate, nxt: Candidate | None) -> Candidate | None:
@@ -319,11 +350,15 @@ def _as_range(tokens: list[Token], cand: Candidate, nxt: Candidate | None) -> Ca
     return _borrow(cand, nxt, "range", value)
 
 
-def _as_restatement(tokens: list[Token], cand: Candidate, prev: Candidate | None) -> Candidate | None:
+def _as_restatement(
+    tokens: list[Token], cand: Candidate, prev: Candidate | None
+) -> Candidate | None:
     if prev is None or prev.unit is None:
         return None
-    if _word(tokens, cand.first - 1) == "(" and prev.last == cand.first - 2 and (
-        _word(tokens, cand.number.last + 1) == ")"
+    if (
+        _word(tokens, cand.first - 1) == "("
+        and prev.last == cand.first - 2
+        and (_word(tokens, cand.number.last + 1) == ")")
     ):
         return _borrow(cand, prev, "restated")
     return None
@@ -361,9 +396,12 @@ def _as_population(tokens: list[Token], cand: Candidate) -> Candidate | None:
     if cand.value < 1000 or _is_year_like(cand.number, tokens):
         return None
     window = tokens[max(0, cand.first - 12) : cand.first]
-    cue = [i for i, t in enumerate(window) if t.text in lx.POPULATION_WORDS or t.text.startswith(
-        "جمعیت")]
-    if not cue or any(t.text in {".", "؟", "!"} for t in window[cue[-1]:]):
+    cue = [
+        i
+        for i, t in enumerate(window)
+        if t.text in lx.POPULATION_WORDS or t.text.startswith("جمعیت")
+    ]
+    if not cue or any(t.text in {".", "؟", "!"} for t in window[cue[-1] :]):
         return None
     return Candidate(cand.number, cand.value, "نفر", "count", None, None, "population")
 

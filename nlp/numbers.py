@@ -17,30 +17,84 @@ from .text import fold_string
 from .tokens import Token, split_token, tokenize
 
 ONES = {
-    "صفر": 0, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "چار": 4, "پنج": 5, "شش": 6, "شیش": 6,
-    "هفت": 7, "هشت": 8, "نه": 9,
+    "صفر": 0,
+    "یک": 1,
+    "دو": 2,
+    "سه": 3,
+    "چهار": 4,
+    "چار": 4,
+    "پنج": 5,
+    "شش": 6,
+    "شیش": 6,
+    "هفت": 7,
+    "هشت": 8,
+    "نه": 9,
 }
 TEENS = {
-    "ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "پونزده": 15,
-    "شانزده": 16, "شونزده": 16, "هفده": 17, "هیفده": 17, "هجده": 18, "هیجده": 18, "هژده": 18,
+    "ده": 10,
+    "یازده": 11,
+    "دوازده": 12,
+    "سیزده": 13,
+    "چهارده": 14,
+    "پانزده": 15,
+    "پونزده": 15,
+    "شانزده": 16,
+    "شونزده": 16,
+    "هفده": 17,
+    "هیفده": 17,
+    "هجده": 18,
+    "هیجده": 18,
+    "هژده": 18,
     "نوزده": 19,
 }
 TENS = {
-    "بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90,
+    "بیست": 20,
+    "سی": 30,
+    "چهل": 40,
+    "پنجاه": 50,
+    "شصت": 60,
+    "هفتاد": 70,
+    "هشتاد": 80,
+    "نود": 90,
 }
 HUNDREDS = {
-    "صد": 100, "یکصد": 100, "دویست": 200, "دوصد": 200, "سیصد": 300, "سهصد": 300, "چهارصد": 400,
-    "پانصد": 500, "پونصد": 500, "ششصد": 600, "شیشصد": 600, "هفتصد": 700, "هشتصد": 800,
+    "صد": 100,
+    "یکصد": 100,
+    "دویست": 200,
+    "دوصد": 200,
+    "سیصد": 300,
+    "سهصد": 300,
+    "چهارصد": 400,
+    "پانصد": 500,
+    "پونصد": 500,
+    "ششصد": 600,
+    "شیشصد": 600,
+    "هفتصد": 700,
+    "هشتصد": 800,
     "نهصد": 900,
 }
 SCALES = {
-    "هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "ملیارد": 10**9,
-    "بیلیون": 10**9, "تریلیون": 10**12,
+    "هزار": 10**3,
+    "میلیون": 10**6,
+    "ملیون": 10**6,
+    "میلیارد": 10**9,
+    "ملیارد": 10**9,
+    "بیلیون": 10**9,
+    "تریلیون": 10**12,
 }
 # Denominators for decimals and fractions written in words: دوازده و پنج دهم، سه چهارم.
 DENOMINATORS = {
-    "دوم": 2, "سوم": 3, "چهارم": 4, "پنجم": 5, "ششم": 6, "هفتم": 7, "هشتم": 8, "نهم": 9,
-    "دهم": 10, "صدم": 100, "هزارم": 1000,
+    "دوم": 2,
+    "سوم": 3,
+    "چهارم": 4,
+    "پنجم": 5,
+    "ششم": 6,
+    "هفتم": 7,
+    "هشتم": 8,
+    "نهم": 9,
+    "دهم": 10,
+    "صدم": 100,
+    "هزارم": 1000,
 }
 HALF = "نیم"
 AND = "و"
@@ -105,12 +159,17 @@ def word_atoms(word: str) -> list[Atom] | None:
         if head is None:
             return None
         atoms.extend(word_atoms(head) or [])
-        rest = rest[len(head):]
+        rest = rest[len(head) :]
     return atoms
+
+
+MAX_DIGITS = 18  # longer digit runs are identifiers or page noise, not quantities
 
 
 def _token_atoms(token: Token) -> list[Atom] | None:
     if token.is_num:
+        if sum(ch.isdigit() for ch in token.text) > MAX_DIGITS:
+            return None
         return [Atom(digits_value(token.text), 0)]
     if token.is_word:
         return word_atoms(token.text)
@@ -153,8 +212,11 @@ class _Accumulator:
             else:
                 self.total += (group or 1) * scale
             self.group = Decimal(0)
-        elif self.last is not None and not self.last.is_scale and atom.value == 100 and (
-            self.last.place == 1 and self.last.is_word
+        elif (
+            self.last is not None
+            and not self.last.is_scale
+            and atom.value == 100
+            and (self.last.place == 1 and self.last.is_word)
         ):
             self.group *= 100
         else:
@@ -211,9 +273,7 @@ def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
         )
     end_atoms = _token_atoms(tokens[last]) or []
     trailing = int(end_atoms[-1].place) if end_atoms and end_atoms[-1].is_scale else None
-    has_scale = any(
-        (a.is_scale for t in tokens[i : last + 1] for a in (_token_atoms(t) or []))
-    )
+    has_scale = any(a.is_scale for t in tokens[i : last + 1] for a in (_token_atoms(t) or []))
     return NumberMatch(acc.value, i, last, has_scale, has_words, has_digits, trailing)
 
 
@@ -280,8 +340,15 @@ def to_python_number(value: Decimal) -> int | float:
 _SMALL_NAMES = {v: k for k, v in {**ONES, **TEENS, **TENS}.items() if k not in {"چار", "شیش"}}
 _SMALL_NAMES |= {15: "پانزده", 16: "شانزده", 17: "هفده", 18: "هجده"}
 _HUNDRED_NAMES = {
-    100: "صد", 200: "دویست", 300: "سیصد", 400: "چهارصد", 500: "پانصد", 600: "ششصد",
-    700: "هفتصد", 800: "هشتصد", 900: "نهصد",
+    100: "صد",
+    200: "دویست",
+    300: "سیصد",
+    400: "چهارصد",
+    500: "پانصد",
+    600: "ششصد",
+    700: "هفتصد",
+    800: "هشتصد",
+    900: "نهصد",
 }
 _SCALE_NAMES = [(10**9, "میلیارد"), (10**6, "میلیون"), (10**3, "هزار")]
 

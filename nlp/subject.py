@@ -38,8 +38,9 @@ def normalize_phrase(phrase: str) -> str:
     return _normalizer().normalize(phrase)
 
 
-def subject_of(ft: FoldedText, tokens: list[Token], cand: Candidate,
-               previous: list[tuple[str, str]]) -> str:
+def subject_of(
+    ft: FoldedText, tokens: list[Token], cand: Candidate, previous: list[tuple[str, str]]
+) -> str:
     """The subject phrase; `previous` holds (unit, subject) of the article's earlier figures."""
     unit = cand.unit or ""
     kind = lx.unit_kind(unit)
@@ -62,13 +63,21 @@ def subject_of(ft: FoldedText, tokens: list[Token], cand: Candidate,
     last = _extend(ft, tokens, k)
     if last < k:
         # با مساحت بیش از ۸۵ هزار متر مربع: the measured noun stands before the number
-        before = _noun_before(tokens, _skip_qualifier(tokens, cand.first)) if kind in _MEASURES else None
+        before = (
+            _noun_before(tokens, _skip_qualifier(tokens, cand.first)) if kind in _MEASURES else None
+        )
         return _phrase(ft, tokens, before, before) if before is not None else unit
     phrase = _phrase(ft, tokens, k, last)
     if counted_head and last == k:
         # سه دفتر after ۲۸ دفتر توسعه محله: the short mention means the thing named before
-        longer = next((s for u, s in reversed(previous)
-                       if u == unit and s.split()[0] == phrase and s != phrase), None)
+        longer = next(
+            (
+                s
+                for u, s in reversed(previous)
+                if u == unit and s.split()[0] == phrase and s != phrase
+            ),
+            None,
+        )
         return longer or phrase
     return phrase
 
@@ -81,7 +90,7 @@ def _skip_qualifier(tokens: list[Token], first: int) -> int:
     """Index of the first token of a qualifier (بیش از، حدود) right before `first`."""
     words = tuple(t.text for t in tokens[max(0, first - 3) : first])
     for phrase, _ in lx.QUALIFIER_PHRASES:
-        if words[-len(phrase):] == phrase:
+        if words[-len(phrase) :] == phrase:
             return first - len(phrase)
     return first
 
@@ -103,14 +112,19 @@ def _extend(ft: FoldedText, tokens: list[Token], k: int) -> int:
         tok = tokens[k]
         if k > 0 and (tok.start - tokens[k - 1].end > 2 or tok.line_break_before):
             break
-        if tok.text in _GLUED_SUFFIXES and last >= 0 and ft.original[ft.origin[tok.start] - 1] == ZWNJ:
+        if (
+            tok.text in _GLUED_SUFFIXES
+            and last >= 0
+            and ft.original[ft.origin[tok.start] - 1] == ZWNJ
+        ):
             last = k  # محله‌ای, کارهای: a suffix written after ZWNJ belongs to its word
             k += 1
             continue
         if not tok.is_word or tok.text in _STOP or word_atoms(tok.text) is not None:
             break
-        if tok.text == "و" and (k + 1 >= len(tokens) or not tokens[k + 1].is_word
-                                or tokens[k + 1].text in _STOP):
+        if tok.text == "و" and (
+            k + 1 >= len(tokens) or not tokens[k + 1].is_word or tokens[k + 1].text in _STOP
+        ):
             break
         if tok.text != "و":
             last = k

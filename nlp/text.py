@@ -14,17 +14,42 @@ from dataclasses import dataclass
 ZWNJ = "\u200c"
 
 # Persian (۰-۹) and Arabic-Indic (٠-٩) digits fold to Latin so one regex reads all three.
-_DIGITS = {chr(0x06F0 + i): str(i) for i in range(10)} | {chr(0x0660 + i): str(i) for i in range(10)}
+_DIGITS = {chr(0x06F0 + i): str(i) for i in range(10)} | {
+    chr(0x0660 + i): str(i) for i in range(10)
+}
 
 _LETTERS = {
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا",
-    "ؤ": "و", "٪": "%", "٫": ".", "٬": ",", "﹪": "%",
-    ZWNJ: " ", "\u200d": " ", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " ",
+    "ي": "ی",
+    "ى": "ی",
+    "ئ": "ی",
+    "ك": "ک",
+    "ة": "ه",
+    "ۀ": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "ٱ": "ا",
+    "ؤ": "و",
+    "٪": "%",
+    "٫": ".",
+    "٬": ",",
+    "﹪": "%",
+    ZWNJ: " ",
+    "\u200d": " ",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\t": " ",
 }
 
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef) and tatweel carry no
 # meaning for matching and split tokens if kept, so they are dropped from the folded copy.
-_DROPPED = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640", "\ufeff", "\u200e", "\u200f"}
+_DROPPED = {chr(c) for c in range(0x064B, 0x0660)} | {
+    "\u0670",
+    "\u0640",
+    "\ufeff",
+    "\u200e",
+    "\u200f",
+}
 
 _TABLE: dict[str, str] = _DIGITS | _LETTERS
 

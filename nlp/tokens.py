@@ -45,14 +45,17 @@ def tokenize(folded: str) -> list[Token]:
     prev_end = 0
     for m in _TOKEN.finditer(folded):
         kind = m.lastgroup or "punct"
-        tokens.append(Token(m.group(), m.start(), m.end(), kind, "\n" in folded[prev_end : m.start()]))
+        tokens.append(
+            Token(m.group(), m.start(), m.end(), kind, "\n" in folded[prev_end : m.start()])
+        )
         prev_end = m.end()
     return tokens
 
 
 def split_token(token: Token, cut: int) -> tuple[Token, Token]:
     """Split a word token after `cut` characters (for glued words such as هزاردستگاه)."""
-    first = Token(token.text[:cut], token.start, token.start + cut, token.kind,
-                  token.line_break_before)
+    first = Token(
+        token.text[:cut], token.start, token.start + cut, token.kind, token.line_break_before
+    )
     second = Token(token.text[cut:], token.start + cut, token.end, token.kind)
     return first, second

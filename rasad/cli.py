@@ -37,8 +37,9 @@ def _extract(args: argparse.Namespace) -> int:
     if not text.strip():
         print("rasad: note: the input is empty; no figures", file=sys.stderr)
     pub = result.published.isoformat() if result.published else None
-    records = (group_mentions(result.figures) if args.group
-               else [f.to_dict() for f in result.figures])
+    records = (
+        group_mentions(result.figures) if args.group else [f.to_dict() for f in result.figures]
+    )
     for record in records:
         record["published"] = pub
     if args.format == "table":
@@ -83,32 +84,50 @@ def _iso_date(value: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="rasad", description="Persian news monitoring: extract, search and chart reported figures.")
+        prog="rasad",
+        description="Persian news monitoring: extract, search and chart reported figures.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ex = sub.add_parser("extract", help="print the figures reported in an article",
-                        description="Read an article (UTF-8 or windows-1256) and print one JSON "
-                        "object per figure mention.")
+    ex = sub.add_parser(
+        "extract",
+        help="print the figures reported in an article",
+        description="Read an article (UTF-8 or windows-1256) and print one JSON "
+        "object per figure mention.",
+    )
     ex.add_argument("file", nargs="?", default="-", help="article text file, or - for stdin")
-    ex.add_argument("--date", type=_iso_date, help="publication date (YYYY-MM-DD); "
-                    "by default the first full date in the text")
+    ex.add_argument(
+        "--date",
+        type=_iso_date,
+        help="publication date (YYYY-MM-DD); by default the first full date in the text",
+    )
     ex.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
-    ex.add_argument("--group", action="store_true",
-                    help="one record per distinct figure, with all its mentions")
-    ex.add_argument("--ner-model", help="Hugging Face token-classification model id or local "
-                    "directory for names and places (default: built-in word lists; "
-                    "also RASAD_NER_MODEL)")
+    ex.add_argument(
+        "--group", action="store_true", help="one record per distinct figure, with all its mentions"
+    )
+    ex.add_argument(
+        "--ner-model",
+        help="Hugging Face token-classification model id or local "
+        "directory for names and places (default: built-in word lists; "
+        "also RASAD_NER_MODEL)",
+    )
     ex.set_defaults(func=_extract)
 
-    num = sub.add_parser("number", help="parse a Persian number expression",
-                         description="Print the value of a number written in Persian words "
-                         "and/or digits, e.g. 'دو هزار و ۵۰۰' -> 2500.")
+    num = sub.add_parser(
+        "number",
+        help="parse a Persian number expression",
+        description="Print the value of a number written in Persian words "
+        "and/or digits, e.g. 'دو هزار و ۵۰۰' -> 2500.",
+    )
     num.add_argument("expression")
     num.set_defaults(func=_number)
 
-    dt = sub.add_parser("date", help="convert a Jalali date to Gregorian",
-                        description="Print the Gregorian date (YYYY-MM-DD) of a Jalali date as "
-                        "written, e.g. '۱۰ دی ۱۴۰۲' or '۱۴۰۲/۱۰/۱۰'. A year alone gives 1 Farvardin.")
+    dt = sub.add_parser(
+        "date",
+        help="convert a Jalali date to Gregorian",
+        description="Print the Gregorian date (YYYY-MM-DD) of a Jalali date as "
+        "written, e.g. '۱۰ دی ۱۴۰۲' or '۱۴۰۲/۱۰/۱۰'. A year alone gives 1 Farvardin.",
+    )
     dt.add_argument("text")
     dt.set_defaults(func=_date)
     return parser
@@ -128,4 +147,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -1,0 +1,49 @@
+"""Jalali dates: conversion, and their exclusion from figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rasad.nlp.dates import find_dates, first_full_date, parse_jalali_date
+from rasad.nlp.text import fold
+
+
+@pytest.mark.parametrize(
+    ("written", "gregorian"),
+    [
+        ("۱۴۰۲/۱۰/۱۰", date(2023, 12, 31)),
+        ("۱۰ دی ۱۴۰۲", date(2023, 12, 31)),
+        ("۱۰ دی ماه ۱۴۰۲", date(2023, 12, 31)),
+        ("دهم دی ۱۴۰۲", date(2023, 12, 31)),
+        ("1399.05.12", date(2020, 8, 2)),
+        ("۱ فروردین ۱۴۰۳", date(2024, 3, 20)),
+        ("۳۰ اسفند ۱۴۰۳", date(2025, 3, 20)),
+        ("سال ۹۹", date(2020, 3, 20)),
+        ("سال 1390ش", date(2011, 3, 21)),
+        ("بیست و یکم اسفند ۱۳۹۸", date(2020, 3, 11)),
+        ("٢٦ شهريور ١٤٠٤", date(2025, 9, 17)),
+    ],
+)
+def test_parse_jalali(written: str, gregorian: date) -> None:
+    assert parse_jalali_date(written) == gregorian
+
+
+@pytest.mark.parametrize("bad", ["", "فردا", "۳۱ اسفند ۱۴۰۲", "۱۴۰۲/۱۳/۰۱", "۱۰ دی"])
+def test_bad_dates_raise(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_jalali_date(bad)
+
+
+def test_find_dates_marks_dates_times_and_years() -> None:
+    text = fold(
+        "تاریخ انتشار: ۱۰ خرداد ۱۳۹۹ - ۱۶:۰۰ در سال ۹۹ از ساعت ۸ صبح تا ۱۶ و میدان هفت تیر"
+    ).folded
+    found = {text[d.start : d.end] for d in find_dates(text)}
+    assert {"10 خرداد 1399", "16:00", "سال 99", "ساعت 8 صبح تا 16", "هفت تیر"} <= found
+
+
+def test_first_full_date_gives_article_date() -> None:
+    text = fold("کد خبر ۳۵۹۲۱۸\n۲۶ شهريور ۱۴۰۴ - ۱۴:۵۱\nمتن خبر").folded
+    assert first_full_date(text) == date(2025, 9, 17)
