@@ -58,8 +58,8 @@ def subject_of(
             k += 1
             if _text(tokens, k) in _ANAPHORA and previous:
                 return previous[-1][1]
-        if _text(tokens, k) in _DEMONSTRATIVES:
-            k += 1
+        if _text(tokens, k) in _DEMONSTRATIVES or (kind == "money" and _text(tokens, k) == "برای"):
+            k += 1  # ۷۵ درصد این اعتبار، ۴۰۰ میلیارد ریال برای بازآفرینی
     last = _extend(ft, tokens, k)
     if last < k:
         # با مساحت بیش از ۸۵ هزار متر مربع: the measured noun stands before the number
@@ -107,6 +107,8 @@ def _noun_before(tokens: list[Token], first: int) -> int | None:
 def _extend(ft: FoldedText, tokens: list[Token], k: int) -> int:
     """Index of the last token of the noun phrase starting at k (k - 1 when there is none)."""
     last = k - 1
+    if _text(tokens, k) == "و":
+        return last  # ۴۰۰ متر و عرض …: a new phrase, not this figure's subject
     words = 0
     while k < len(tokens) and words < MAX_WORDS:
         tok = tokens[k]
@@ -126,6 +128,8 @@ def _extend(ft: FoldedText, tokens: list[Token], k: int) -> int:
             k + 1 >= len(tokens) or not tokens[k + 1].is_word or tokens[k + 1].text in _STOP
         ):
             break
+        if _text(tokens, k + 1) in lx.AUXILIARIES:
+            break  # آسفالت شد: the compound verb is not part of the subject
         if tok.text != "و":
             last = k
         words += 1
