@@ -76,6 +76,12 @@ def attribute(text: str, sentences: list[tuple[int, int]], entities: list[Entity
                 if idx == 0 and current.role and not current.name:
                     lead_role = current
         result.sentence_speakers.append(current)
+    # A headline summarises what the lead's speaker said: it takes the first speaker.
+    first = next((sp for sp in result.sentence_speakers if sp is not None), None)
+    for i, sp in enumerate(result.sentence_speakers):
+        if sp is not None:
+            break
+        result.sentence_speakers[i] = first
     places = Counter(ent.text for ent in entities if ent.label == LOC)
     places.update(ent.place for ent in entities if ent.label == ROLE and ent.place)
     result.main_place = places.most_common(1)[0][0] if places else None

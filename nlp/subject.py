@@ -68,17 +68,6 @@ def subject_of(
         )
         return _phrase(ft, tokens, before, before) if before is not None else unit
     phrase = _phrase(ft, tokens, k, last)
-    if counted_head and last == k:
-        # سه دفتر after ۲۸ دفتر توسعه محله: the short mention means the thing named before
-        longer = next(
-            (
-                s
-                for u, s in reversed(previous)
-                if u == unit and s.split()[0] == phrase and s != phrase
-            ),
-            None,
-        )
-        return longer or phrase
     return phrase
 
 
@@ -114,11 +103,7 @@ def _extend(ft: FoldedText, tokens: list[Token], k: int) -> int:
         tok = tokens[k]
         if k > 0 and (tok.start - tokens[k - 1].end > 2 or tok.line_break_before):
             break
-        if (
-            tok.text in _GLUED_SUFFIXES
-            and last >= 0
-            and ft.original[ft.origin[tok.start] - 1] == ZWNJ
-        ):
+        if tok.text in _GLUED_SUFFIXES and last >= 0 and _zwnj_joined(ft, tokens, k):
             last = k  # محله‌ای, کارهای: a suffix written after ZWNJ belongs to its word
             k += 1
             continue
@@ -128,13 +113,22 @@ def _extend(ft: FoldedText, tokens: list[Token], k: int) -> int:
             k + 1 >= len(tokens) or not tokens[k + 1].is_word or tokens[k + 1].text in _STOP
         ):
             break
-        if _text(tokens, k + 1) in lx.AUXILIARIES:
+        after = k + 1
+        while after < len(tokens) and _zwnj_joined(ft, tokens, after):
+            after += 1  # راه‌اندازی شد: look past the ZWNJ-joined rest of the word
+        if _text(tokens, after) in lx.AUXILIARIES:
             break  # آسفالت شد: the compound verb is not part of the subject
         if tok.text != "و":
             last = k
         words += 1
         k += 1
     return last
+
+
+def _zwnj_joined(ft: FoldedText, tokens: list[Token], k: int) -> bool:
+    """True when token k continues the previous word across a ZWNJ (راه‌|اندازی)."""
+    origin = ft.origin[tokens[k].start]
+    return k > 0 and origin > 0 and ft.original[origin - 1] == ZWNJ
 
 
 def _phrase(ft: FoldedText, tokens: list[Token], first: int, last: int) -> str:

@@ -1,0 +1,178 @@
+"""What the store keeps and what it answers with: plain dataclasses shared by both backends."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from rasad.nlp.normalize import normalize_for_search
+
+MAX_PAGE_SIZE = 100
+Interval = Literal["day", "week", "month"]
+Sort = Literal["relevance", "date"]
+
+
+def article_id(url: str) -> str:
+    """A stable id from the canonical URL: re-ingesting the same article overwrites it."""
+    return hashlib.sha1(url.strip().encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass
+class Article:
+    """One news article with its extracted figures (Figure.to_dict() records)."""
+
+    url: str
+    source: str
+    title: str
+    body: str
+    published: datetime | None = None  # timezone-aware; stored as UTC
+    lead: str = ""
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    credited_source: str | None = None
+    city: str | None = None
+    story_id: str | None = None
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    id: str = ""
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        self.id = self.id or article_id(self.url)
+        if self.published is not None:
+            if self.published.tzinfo is None:
+                raise ValueError(f"published time of {self.url} has no time zone")
+            self.published = self.published.astimezone(UTC)
+        self.content_hash = (
+            self.content_hash
+            or hashlib.sha1(
+                "\x1f".join([self.title, self.lead, self.body]).encode("utf-8")
+            ).hexdigest()
+        )
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({str(f["kind"]) for f in self.figures})
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        data = dict(data)
+        if data.get("published"):
+            data["published"] = datetime.fromisoformat(data["published"])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """The normalized copies an index searches in (computed once per article)."""
+
+    title: str
+    body: str
+
+    @classmethod
+    def of(cls, article: Article) -> SearchText:
+        return cls(
+            normalize_for_search(article.title),
+            normalize_for_search(f"{article.lead}\n{article.body}"),
+        )
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    sources: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sort: Sort = "relevance"
+    size: int = 20
+    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        self.size = max(1, min(self.size, MAX_PAGE_SIZE))
+
+
+@dataclass
+class Hit:
+    id: str
+    url: str
+    source: str
+    title: str
+    published: datetime | None
+    city: str | None
+    story_id: str | None
+    score: float
+    title_html: str  # HTML-escaped, with <mark> around matched words
+    snippet_html: str
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    next_cursor: str | None
+
+
+@dataclass
+class FigureQuery:
+    metric: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    city: str | None = None
+    speaker: str | None = None
+    source: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    text: str | None = None
+    size: int = 50
+    cursor: str | None = None
+
+    def __post_init__(self) -> None:
+        self.size = max(1, min(self.size, MAX_PAGE_SIZE * 10))
+
+
+@dataclass
+class FigurePage:
+    figures: list[dict[str, Any]]  # figure records plus article_id, url, source, title, published
+    total: int
+    next_cursor: str | None
+
+
+@dataclass
+class SeriesBucket:
+    start: date
+    points: list[dict[str, Any]]
+    values: list[float]
+    conflict: bool  # several different values reported for the same thing in one bucket
+
+
+@dataclass
+class Series:
+    metric: str
+    interval: Interval
+    buckets: list[SeriesBucket]
+
+
+@dataclass
+class UpsertReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    spooled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: UpsertReport) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.spooled += other.spooled
+        self.errors.extend(other.errors)

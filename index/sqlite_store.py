@@ -1,0 +1,476 @@
+"""The embedded default: one SQLite file with FTS5, nothing to install or run.
+
+Articles and figures are plain tables; `articles_fts` indexes the normalized title and body
+(normalized in Python, see `rasad.nlp.normalize`, because FTS5's unicode61 tokenizer neither
+folds Persian digits nor joins ZWNJ-separated affixes).  WAL mode lets the API read while
+the crawler writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rasad.nlp.normalize import normalize_for_search
+
+from .base import (
+    HIT_CLOSE,
+    HIT_OPEN,
+    Store,
+    StoreError,
+    decode_cursor,
+    encode_cursor,
+    facet_dict,
+    figure_rows,
+    figure_search_text,
+    marked_tokens,
+    snippet,
+    title_html,
+)
+from .models import (
+    Article,
+    FigurePage,
+    FigureQuery,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    SearchText,
+    UpsertReport,
+)
+from .query import And, Node, Not, Or, Phrase, QueryError, Term, parse_query
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    published TEXT,
+    city TEXT,
+    story_id TEXT,
+    content_hash TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS figures (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    value REAL,
+    unit TEXT,
+    kind TEXT,
+    location TEXT,
+    speaker TEXT,
+    source TEXT,
+    metric TEXT,
+    published TEXT,
+    search TEXT,
+    row TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_article ON figures (article_id);
+CREATE INDEX IF NOT EXISTS figures_metric ON figures (metric, published);
+CREATE INDEX IF NOT EXISTS figures_kind ON figures (kind, published);
+CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
+"""
+
+
+# highlight() of title and body, matches wrapped in the shared markers (constants, not input)
+_HIGHLIGHTS = (
+    f"highlight(articles_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}') AS ht, "
+    f"highlight(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}') AS hb"
+)
+
+
+class SQLiteStore(Store):
+    """Store backed by one SQLite file (or ':memory:')."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
+        self.lock = threading.RLock()
+
+    # ---- writes --------------------------------------------------------------------------
+
+    def upsert(self, articles: Iterable[Article]) -> UpsertReport:
+        report = UpsertReport()
+        batch = list(articles)
+        prepared = [(a, SearchText.of(a)) for a in batch]
+        with self.lock:
+            existing = self._hashes([a.id for a in batch])
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for article, text in prepared:
+                    old = existing.get(article.id)
+                    if old is not None and old[1] == article.content_hash:
+                        report.unchanged += 1
+                        continue
+                    self._write(article, text, old[0] if old else None)
+                    existing[article.id] = (self._rowid(article.id), article.content_hash)
+                    if old is None:
+                        report.new += 1
+                    else:
+                        report.updated += 1
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return report
+
+    def _hashes(self, ids: list[str]) -> dict[str, tuple[int, str]]:
+        out: dict[str, tuple[int, str]] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            for rowid, aid, h in self.db.execute(
+                f"SELECT rowid, id, content_hash FROM articles WHERE id IN ({marks})", part
+            ):
+                out[aid] = (rowid, h)
+        return out
+
+    def _rowid(self, aid: str) -> int:
+        return int(self.db.execute("SELECT rowid FROM articles WHERE id = ?", (aid,)).fetchone()[0])
+
+    def _write(self, article: Article, text: SearchText, old_rowid: int | None) -> None:
+        published = article.published.isoformat() if article.published else None
+        data = json.dumps(article.to_dict(), ensure_ascii=False)
+        if old_rowid is not None:
+            self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (old_rowid,))
+            self.db.execute("DELETE FROM figures WHERE article_id = ?", (article.id,))
+            self.db.execute(
+                "UPDATE articles SET url=?, source=?, published=?, city=?, story_id=?, "
+                "content_hash=?, data=? WHERE rowid=?",
+                (
+                    article.url,
+                    article.source,
+                    published,
+                    article.city,
+                    article.story_id,
+                    article.content_hash,
+                    data,
+                    old_rowid,
+                ),
+            )
+            rowid = old_rowid
+        else:
+            cur = self.db.execute(
+                "INSERT INTO articles (id, url, source, published, city, story_id, content_hash, "
+                "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article.id,
+                    article.url,
+                    article.source,
+                    published,
+                    article.city,
+                    article.story_id,
+                    article.content_hash,
+                    data,
+                ),
+            )
+            rowid = int(cur.lastrowid or 0)
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (rowid, text.title, text.body),
+        )
+        self.db.executemany(
+            "INSERT INTO figures (id, article_id, seq, value, unit, kind, location, speaker, "
+            "source, metric, published, search, row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    r["id"],
+                    r["article_id"],
+                    r["seq"],
+                    r["value"],
+                    r["unit"],
+                    r["kind"],
+                    r["location"],
+                    r["speaker"],
+                    r["source"],
+                    r["metric"],
+                    r["published"],
+                    f" {figure_search_text(r)} ",
+                    json.dumps(r, ensure_ascii=False),
+                )
+                for r in figure_rows(article)
+            ],
+        )
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        with self.lock:
+            row = self.db.execute(
+                "SELECT data FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        node = parse_query(request.q)
+        where, params = self._filters(request)
+        filters = " AND ".join(where) or "1"
+        if node is not None:
+            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(to_fts5(node))
+        clause = " AND ".join(where) or "1"
+        with self.lock:
+            total = self.db.execute(
+                f"SELECT count(*) FROM articles a WHERE {clause}", params
+            ).fetchone()[0]
+            facets = self._facets(clause, params)
+            if node is not None and request.sort == "relevance":
+                rows = self._page(node, request, filters, params[:-1])
+            else:
+                rows = self._page(node, request, clause, params)
+        hits = [self._hit(row, node is not None) for row in rows[: request.size]]
+        next_cursor = None
+        if len(rows) > request.size:
+            last = rows[request.size - 1]
+            next_cursor = encode_cursor([last["sort"], last["id"]])
+        return SearchPage(hits, total, facets, next_cursor)
+
+    def _filters(self, r: SearchRequest) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if r.date_from:
+            where.append("a.published >= ?")
+            params.append(r.date_from.isoformat())
+        if r.date_to:
+            where.append("a.published <= ?")
+            params.append(r.date_to.isoformat())
+        for column, values in (("a.source", r.sources), ("a.city", r.cities)):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        if r.kinds:
+            where.append(
+                "EXISTS (SELECT 1 FROM figures f WHERE f.article_id = a.id AND f.kind IN "
+                f"({','.join('?' * len(r.kinds))}))"
+            )
+            params.extend(r.kinds)
+        return where, params
+
+    def _facets(self, clause: str, params: list[Any]) -> dict[str, dict[str, int]]:
+        facets = {}
+        for name in ("source", "city"):
+            rows = self.db.execute(
+                f"SELECT a.{name}, count(*) FROM articles a WHERE {clause} GROUP BY a.{name} "
+                "ORDER BY count(*) DESC LIMIT 20",
+                params,
+            )
+            facets[name] = facet_dict(rows)
+        rows = self.db.execute(
+            f"SELECT f.kind, count(DISTINCT f.article_id) FROM figures f JOIN articles a "
+            f"ON a.id = f.article_id WHERE {clause} GROUP BY f.kind ORDER BY 2 DESC",
+            params,
+        )
+        facets["kind"] = facet_dict(rows)
+        return facets
+
+    def _page(
+        self, node: Node | None, r: SearchRequest, clause: str, params: list[Any]
+    ) -> list[sqlite3.Row]:
+        after = decode_cursor(r.cursor, 2)
+        relevance = r.sort == "relevance" and node is not None
+        if relevance:
+            # bm25 is smaller for better matches; title counts twice as much as body
+            base = (
+                f"SELECT a.id, a.data, bm25(articles_fts, 2.0, 1.0) AS sort, "
+                f"{_HIGHLIGHTS} "
+                f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                f"WHERE articles_fts MATCH ? AND {clause}"
+            )
+            args = [to_fts5(node), *params]
+            order = "sort ASC, id ASC"
+            cmp = "(sort > ? OR (sort = ? AND id > ?))"
+        else:
+            # newest first; undated articles sort last
+            base = (
+                f"SELECT a.id, a.data, coalesce(a.published, '') AS sort, '' AS ht, '' AS hb "
+                f"FROM articles a WHERE {clause}"
+            )
+            args = list(params)
+            order = "sort DESC, id ASC"
+            cmp = "(sort < ? OR (sort = ? AND id > ?))"
+        sql = f"SELECT * FROM ({base})"
+        if after is not None:
+            sql += f" WHERE {cmp}"
+            args += [after[0], after[0], after[1]]
+        sql += f" ORDER BY {order} LIMIT ?"
+        args.append(r.size + 1)
+        cur = self.db.execute(sql, args)
+        cur.row_factory = sqlite3.Row
+        rows = cur.fetchall()
+        if node is not None and not relevance:
+            rows = [self._with_highlights(row, node) for row in rows]
+        return rows
+
+    def _with_highlights(self, row: sqlite3.Row, node: Node) -> dict[str, Any]:
+        rowid = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (row["id"],)).fetchone()[
+            0
+        ]
+        ht, hb = self.db.execute(
+            f"SELECT {_HIGHLIGHTS} FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+            (to_fts5(node), rowid),
+        ).fetchone()
+        return {**dict(row), "ht": ht, "hb": hb}
+
+    def _hit(self, row: Any, searched: bool) -> Hit:
+        article = Article.from_dict(json.loads(row["data"]))
+        matched = (
+            marked_tokens([row["ht"] or "", row["hb"] or ""], HIT_OPEN, HIT_CLOSE)
+            if searched
+            else set()
+        )
+        text = f"{article.lead}\n{article.body}".strip()
+        return Hit(
+            article.id,
+            article.url,
+            article.source,
+            article.title,
+            article.published,
+            article.city,
+            article.story_id,
+            float(row["sort"]) if searched and isinstance(row["sort"], float) else 0.0,
+            title_html(article.title, matched),
+            snippet(text, matched),
+        )
+
+    def figures(self, query: FigureQuery) -> FigurePage:
+        where, params = [], []
+        for column, value in (
+            ("metric", query.metric),
+            ("unit", query.unit),
+            ("kind", query.kind),
+            ("location", query.city),
+            ("speaker", query.speaker),
+            ("source", query.source),
+        ):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if query.date_from:
+            where.append("published >= ?")
+            params.append(query.date_from.isoformat())
+        if query.date_to:
+            where.append("published <= ?")
+            params.append(query.date_to.isoformat())
+        if query.text:
+            for word in _fold_words(query.text):
+                where.append("instr(search, ?) > 0")
+                params.append(word)
+        clause = " AND ".join(where) or "1"
+        after = decode_cursor(query.cursor, 2)
+        page_where = clause
+        page_params = list(params)
+        if after is not None:
+            page_where += (
+                " AND (coalesce(published, '') < ? OR (coalesce(published, '') = ? AND id > ?))"
+            )
+            page_params += [after[0], after[0], after[1]]
+        with self.lock:
+            total = self.db.execute(
+                f"SELECT count(*) FROM figures WHERE {clause}", params
+            ).fetchone()[0]
+            rows = self.db.execute(
+                f"SELECT id, coalesce(published, ''), row FROM figures WHERE {page_where} "
+                "ORDER BY coalesce(published, '') DESC, id ASC LIMIT ?",
+                [*page_params, query.size + 1],
+            ).fetchall()
+        next_cursor = (
+            encode_cursor([rows[query.size - 1][1], rows[query.size - 1][0]])
+            if len(rows) > query.size
+            else None
+        )
+        return FigurePage([json.loads(r[2]) for r in rows[: query.size]], total, next_cursor)
+
+    def metric_points(
+        self, metric: str, date_from: datetime | None = None, date_to: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        sql, params = "SELECT row FROM figures WHERE metric = ?", [metric]
+        if date_from:
+            sql += " AND published >= ?"
+            params.append(date_from.isoformat())
+        if date_to:
+            sql += " AND published <= ?"
+            params.append(date_to.isoformat())
+        with self.lock:
+            rows = self.db.execute(sql + " ORDER BY published, id", params).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def metrics(self, text: str = "", size: int = 50) -> list[tuple[str, int]]:
+        sql, params = "SELECT metric, count(*) FROM figures WHERE metric IS NOT NULL", []
+        for word in _fold_words(text):
+            sql += " AND instr(search, ?) > 0"
+            params.append(word)
+        sql += " GROUP BY metric ORDER BY count(*) DESC, metric LIMIT ?"
+        with self.lock:
+            return [(m, c) for m, c in self.db.execute(sql, [*params, size])]
+
+    def source_counts(self) -> dict[str, int]:
+        with self.lock:
+            return dict(
+                self.db.execute(
+                    "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC"
+                )
+            )
+
+    def health(self) -> dict[str, Any]:
+        try:
+            with self.lock:
+                articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+                figures = self.db.execute("SELECT count(*) FROM figures").fetchone()[0]
+        except sqlite3.Error as exc:
+            return {"backend": "sqlite", "ok": False, "path": self.path, "error": str(exc)}
+        return {
+            "backend": "sqlite",
+            "ok": True,
+            "path": self.path,
+            "articles": articles,
+            "figures": figures,
+        }
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+
+def _fold_words(text: str) -> list[str]:
+    return normalize_for_search(text).split()
+
+
+def to_fts5(node: Node) -> str:
+    """The FTS5 MATCH expression for a parsed query (every word quoted: no FTS5 syntax leaks)."""
+    if isinstance(node, Term):
+        return f'"{node.text}"' + ("*" if node.prefix else "")
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, Or):
+        if any(isinstance(c, Not) for c in node.children):
+            raise QueryError("NOT can only narrow a search (write: word -excluded), not join an OR")
+        return "(" + " OR ".join(to_fts5(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        positive = [to_fts5(c) for c in node.children if not isinstance(c, Not)]
+        negative = [to_fts5(c.child) for c in node.children if isinstance(c, Not)]
+        expr = "(" + " AND ".join(positive) + ")"
+        for neg in negative:
+            expr = f"({expr} NOT {neg})"
+        return expr
+    raise QueryError("a query needs at least one word to find, not only words to exclude")

@@ -1,0 +1,48 @@
+"""Search normalization: one spelling per word, so that every written form finds every other.
+
+Applied to articles when they are indexed and to queries when they are run, by both
+backends alike: hazm's Normalizer first (it puts ZWNJ into شده اند / می شود / کتاب ها and
+unifies Arabic letters), then ZWNJ is dropped altogether, so شده‌اند, شدهاند and شده اند
+all become the single token شدهاند; digits in any script become Latin (۲۸ = 28), thousands
+separators go, decimals stay one token (5.5), and punctuation becomes space.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from hazm import Normalizer
+
+from .text import ZWNJ, fold_string
+
+_DIGIT = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_THOUSANDS = re.compile(r"(?<=\d)[,،٬](?=\d{3}(?!\d))")
+_DECIMAL = re.compile(r"(?<=\d)[./٫](?=\d)")
+_POINT = "\ue000"  # stands for a decimal point while hazm (which spaces out ٫ and .) runs
+_NOT_WORD = re.compile(r"[^\w\ue000]+")
+_SPACED_POINT = re.compile(r"(?<=\d) ?\ue000 ?(?=\d)")
+
+
+@cache
+def _hazm() -> Normalizer:
+    return Normalizer()
+
+
+def _join_numbers(text: str) -> str:
+    text = _THOUSANDS.sub("", text.translate(_DIGIT))
+    return _DECIMAL.sub(_POINT, text)
+
+
+def fold_word(text: str) -> str:
+    """The cheap half of normalization (no hazm): letters, digits, ZWNJ, case, punctuation."""
+    text = fold_string(_join_numbers(text.replace(ZWNJ, "")))
+    text = _NOT_WORD.sub(" ", _SPACED_POINT.sub(_POINT, text)).replace(_POINT, ".")
+    return " ".join(text.lower().split())
+
+
+def normalize_for_search(text: str) -> str:
+    """Index- and query-time normal form: space-separated normalized tokens."""
+    if not text:
+        return ""
+    return fold_word(_hazm().normalize(_join_numbers(text)))

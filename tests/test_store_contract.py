@@ -1,0 +1,287 @@
+"""The store contract: every test runs against SQLite and a real Elasticsearch node."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rasad.index.base import Store
+from rasad.index.models import Article, FigureQuery, SearchRequest
+from rasad.index.query import QueryError
+from rasad.nlp.extract import Extractor
+
+_EX = Extractor()
+
+
+def make(
+    url: str,
+    title: str,
+    body: str,
+    day: int,
+    source: str = "shahraranews",
+    city: str | None = "مشهد",
+    story: str | None = None,
+) -> Article:
+    figures = [f.to_dict() for f in _EX.extract(f"{title}\n{body}").figures]
+    return Article(
+        url=url,
+        source=source,
+        title=title,
+        body=body,
+        city=city,
+        story_id=story,
+        published=datetime(2024, 1, day, 8, tzinfo=UTC),
+        figures=figures,
+    )
+
+
+CORPUS = [
+    make(
+        "https://a/1",
+        "افتتاح ۲۸ دفتر توسعه محله در مشهد",
+        "فرماندار مشهد گفت: تاکنون ۲۸ دفتر توسعه محله راه‌اندازی شده‌اند.",
+        1,
+    ),
+    make("https://a/2", "بوستان‌های تازه", "شهردار مشهد گفت: ۱۲ بوستان محله‌ای ساخته شدهاند.", 2),
+    make(
+        "https://a/3",
+        "خط ۴ مترو",
+        "شهردار تهران گفت: 28 دستگاه واگن جدید وارد شده اند و ۳۰ درصد پیشرفت دارد.",
+        3,
+        source="hamshahri",
+        city="تهران",
+    ),
+    make(
+        "https://a/4",
+        "گزارش بازآفرینی",
+        "در اين گزارش از بازآفريني بافت فرسوده و ۳۵۰ میلیارد ریال اعتبار سخن رفت.",
+        4,
+        source="isfahan.ir",
+        city="اصفهان",
+    ),
+    make(
+        "https://a/5",
+        "افتتاح ۳۰ دفتر توسعه محله در مشهد",
+        "فرماندار مشهد گفت: تاکنون ۳۰ دفتر توسعه محله راه‌اندازی شده است.",
+        20,
+    ),
+]
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    report = store.upsert(CORPUS)
+    assert (report.new, report.updated, report.unchanged) == (5, 0, 0)
+    return store
+
+
+def ids(page) -> list[str]:
+    return [h.url for h in page.hits]
+
+
+def test_upsert_is_idempotent(loaded: Store) -> None:
+    again = loaded.upsert(CORPUS)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 5)
+    assert loaded.search(SearchRequest(size=100)).total == 5
+    assert sum(loaded.source_counts().values()) == 5
+
+
+def test_update_replaces_figures_together(loaded: Store) -> None:
+    changed = make(
+        "https://a/3",
+        "خط ۴ مترو",
+        "شهردار تهران گفت: ۴۰ دستگاه واگن وارد شد.",
+        3,
+        source="hamshahri",
+        city="تهران",
+    )
+    report = loaded.upsert([changed])
+    assert (report.new, report.updated) == (0, 1)
+    rows = loaded.figures(FigureQuery(source="hamshahri")).figures
+    assert [(r["value"], r["unit"]) for r in rows] == [(40, "دستگاه")]
+    assert loaded.get(changed.id).body == changed.body
+
+
+def test_get(loaded: Store) -> None:
+    article = loaded.get(CORPUS[0].id)
+    assert article is not None
+    assert article.title == CORPUS[0].title
+    assert article.published == CORPUS[0].published
+    assert article.figures == CORPUS[0].figures
+    assert loaded.get("no-such-id") is None
+
+
+@pytest.mark.parametrize("query", ["شده اند", "شده‌اند", "شدهاند"])
+def test_zwnj_forms_find_each_other(loaded: Store, query: str) -> None:
+    assert sorted(ids(loaded.search(SearchRequest(q=query)))) == [
+        "https://a/1",
+        "https://a/2",
+        "https://a/3",
+    ]
+
+
+def test_arabic_letters_and_digits(loaded: Store) -> None:
+    assert ids(loaded.search(SearchRequest(q="بازآفريني"))) == ["https://a/4"]
+    assert ids(loaded.search(SearchRequest(q="اين گزارش"))) == ["https://a/4"]
+    for q in ("۲۸", "28", "٢٨"):
+        assert sorted(ids(loaded.search(SearchRequest(q=q)))) == ["https://a/1", "https://a/3"]
+
+
+def test_phrase_and_operators(loaded: Store) -> None:
+    assert sorted(ids(loaded.search(SearchRequest(q='"دفتر توسعه محله"')))) == [
+        "https://a/1",
+        "https://a/5",
+    ]
+    assert ids(loaded.search(SearchRequest(q='"محله توسعه دفتر"'))) == []
+    assert sorted(ids(loaded.search(SearchRequest(q="بوستان OR واگن")))) == [
+        "https://a/2",
+        "https://a/3",
+    ]
+    assert sorted(ids(loaded.search(SearchRequest(q="شهردار AND مشهد")))) == ["https://a/2"]
+    assert sorted(ids(loaded.search(SearchRequest(q="گفت -مشهد")))) == ["https://a/3"]
+    assert sorted(ids(loaded.search(SearchRequest(q="گفت NOT مشهد")))) == ["https://a/3"]
+    assert sorted(ids(loaded.search(SearchRequest(q="(بوستان OR واگن) تهران")))) == ["https://a/3"]
+
+
+def test_prefix(loaded: Store) -> None:
+    assert sorted(ids(loaded.search(SearchRequest(q="بازآفرین*")))) == ["https://a/4"]
+    assert sorted(ids(loaded.search(SearchRequest(q="بوستان*")))) == ["https://a/2"]
+
+
+def test_filters_sort_and_facets(loaded: Store) -> None:
+    page = loaded.search(SearchRequest(q="", sort="date"))
+    assert ids(page) == ["https://a/5", "https://a/4", "https://a/3", "https://a/2", "https://a/1"]
+    assert page.facets["source"] == {"shahraranews": 3, "hamshahri": 1, "isfahan.ir": 1}
+    assert page.facets["city"] == {"مشهد": 3, "تهران": 1, "اصفهان": 1}
+    assert page.facets["kind"]["count"] == 4
+    window = SearchRequest(
+        date_from=datetime(2024, 1, 2, tzinfo=UTC),
+        date_to=datetime(2024, 1, 4, 23, tzinfo=UTC),
+        sort="date",
+    )
+    assert ids(loaded.search(window)) == ["https://a/4", "https://a/3", "https://a/2"]
+    assert ids(loaded.search(SearchRequest(sources=["hamshahri"]))) == ["https://a/3"]
+    assert ids(loaded.search(SearchRequest(cities=["اصفهان"]))) == ["https://a/4"]
+    assert ids(loaded.search(SearchRequest(kinds=["money"]))) == ["https://a/4"]
+    by_date = loaded.search(SearchRequest(q="مشهد", sort="date"))
+    assert ids(by_date) == ["https://a/5", "https://a/2", "https://a/1"]
+
+
+@pytest.mark.parametrize("q", ["", "گفت"])
+def test_cursor_paging_visits_everything_once(loaded: Store, q: str) -> None:
+    for sort in ("relevance", "date"):
+        seen, cursor = [], None
+        while True:
+            page = loaded.search(SearchRequest(q=q, sort=sort, size=2, cursor=cursor))
+            seen += ids(page)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert len(seen) == len(set(seen)) == page.total
+
+
+def test_highlights_mark_original_words_and_escape_html(store: Store) -> None:
+    evil = make(
+        "https://a/9",
+        "<b>بوستان</b> & پارک",
+        "<script>alert(1)</script> شهردار گفت بوستان‌ها شده‌اند.",
+        5,
+    )
+    store.upsert([evil])
+    hit = store.search(SearchRequest(q="بوستان")).hits[0]
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    assert hit.title_html.startswith("&lt;b&gt;<mark>بوستان</mark>&lt;/b&gt; &amp;")
+    hit = store.search(SearchRequest(q="شده اند")).hits[0]
+    assert "<mark>شده‌اند</mark>" in hit.snippet_html
+
+
+def test_figure_queries(loaded: Store) -> None:
+    by_kind = loaded.figures(FigureQuery(kind="money"))
+    assert [(r["value"], r["unit"], r["source"]) for r in by_kind.figures] == [
+        (350_000_000_000, "ریال", "isfahan.ir")
+    ]
+    assert loaded.figures(FigureQuery(unit="درصد")).total == 1
+    assert loaded.figures(FigureQuery(city="تهران")).total == 2
+    assert {r["speaker"] for r in loaded.figures(FigureQuery(source="hamshahri")).figures} == {
+        "شهردار تهران"
+    }
+    assert loaded.figures(FigureQuery(speaker="فرماندار مشهد")).total == 4
+    dated = loaded.figures(FigureQuery(date_from=datetime(2024, 1, 10, tzinfo=UTC)))
+    assert [r["value"] for r in dated.figures] == [30, 30]
+    texts = loaded.figures(FigureQuery(text="دفتر توسعه"))
+    assert {r["value"] for r in texts.figures} == {28, 30}
+    seen, cursor = [], None
+    while True:
+        page = loaded.figures(FigureQuery(size=3, cursor=cursor))
+        seen += [r["id"] for r in page.figures]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == page.total
+
+
+def test_metrics_and_series(loaded: Store) -> None:
+    metrics = dict(loaded.metrics("دفتر توسعه محله"))
+    key = "دفتر توسعه محله | دفتر | مشهد"
+    assert metrics[key] == 4
+    series = loaded.series(key, "month")
+    assert [b.start.isoformat() for b in series.buckets] == ["2024-01-01"]
+    assert series.buckets[0].values == [28, 28, 30, 30]
+    assert series.buckets[0].conflict  # 28 and 30 reported for the same thing in one month
+    weekly = loaded.series(key, "week")
+    assert [(b.start.isoformat(), b.conflict) for b in weekly.buckets] == [
+        ("2024-01-01", False),
+        ("2024-01-15", False),
+    ]
+    point = weekly.buckets[0].points[0]
+    assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
+
+
+def test_health(loaded: Store) -> None:
+    health = loaded.health()
+    assert health["ok"] is True
+    assert (health["articles"], health["figures"]) == (5, 8)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '"بدون پایان',
+        "(مترو",
+        "مترو)",
+        "-تهران",
+        "NOT",
+        "ب*",
+        "مترو OR",
+        "مترو OR OR تهران",
+        "x" * 2000,
+        " ".join(f"w{i}" for i in range(80)),
+    ],
+)
+def test_malformed_queries_are_clear_errors(loaded: Store, bad: str) -> None:
+    with pytest.raises(QueryError) as err:
+        loaded.search(SearchRequest(q=bad))
+    assert str(err.value)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "title:مترو",
+        "*:*",
+        "NEAR(مترو تهران)",
+        "مترو^3",
+        "{}[]<>",
+        "a AND",
+        "'; DROP TABLE articles; --",
+    ],
+)
+def test_backend_syntax_is_just_text(loaded: Store, odd: str) -> None:
+    page = loaded.search(SearchRequest(q=odd))  # never a backend error
+    assert page.total >= 0
+
+
+def test_tampered_cursor(loaded: Store) -> None:
+    with pytest.raises(QueryError):
+        loaded.search(SearchRequest(cursor="bm90LWpzb24"))
