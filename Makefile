@@ -1,9 +1,11 @@
 # Two commands on a fresh machine:
-#   make demo   set up, then run the main job on the embedded default
-#   make test   set up (with the transformer extra), then lint and run the whole test suite
+#   make demo   set up, then run the main job on the embedded default (SQLite)
+#   make test   set up (with the transformer extra, a JDK and Maven), lint, run all tests
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
+RASAD  := $(VENV)/bin/rasad
+DEMO   := RASAD_STORE=sqlite:///$(CURDIR)/var/demo.db $(RASAD)
 
 .PHONY: demo test bench lint setup setup-dev clean
 
@@ -14,6 +16,7 @@ $(VENV)/.base: pyproject.toml
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base
+	scripts/system-deps
 	$(PIP) install --quiet -e '.[dev,ner]'
 	touch $@
 
@@ -21,7 +24,13 @@ setup: $(VENV)/.base
 setup-dev: $(VENV)/.dev
 
 demo: setup
-	$(VENV)/bin/rasad extract samples/mashhad_parks.txt --format table
+	rm -f var/demo.db
+	$(RASAD) extract samples/mashhad_parks.txt --format table
+	$(DEMO) ingest samples/mashhad_parks.txt --source shahraranews --date 2024-01-05
+	$(DEMO) ingest samples/mashhad_parks_update.txt --source mashhad.ir --date 2024-03-10
+	$(DEMO) search "بوستان" --size 3
+	$(DEMO) metrics بوستان
+	$(DEMO) series "بوستان محله‌ای | بوستان | مشهد"
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
@@ -32,6 +41,7 @@ test: lint
 
 bench: setup-dev
 	$(PY) bench/extraction.py
+	$(PY) bench/store.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -13,8 +13,9 @@ import json
 import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from rasad.nlp.normalize import fold_word
@@ -165,28 +166,37 @@ MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 HIT_OPEN, HIT_CLOSE = "⟦", "⟧"
 
 
-def marked_spans(text: str, matched: set[str]) -> list[tuple[int, int]]:
-    """Spans of the original text whose normalized form is one of the matched tokens.
+@lru_cache(maxsize=65536)
+def _folded(word: str) -> str:
+    return fold_word(word)
+
+
+def iter_marked(text: str, matched: set[str]) -> Iterator[tuple[int, int]]:
+    """Spans of the original text whose normalized form is one of the matched tokens, lazily.
 
     A word and a detached affix (شده اند، می شود) are tried together too, since the
     index saw them as one token.
     """
-    words = [(m.start(), m.end(), fold_word(m.group())) for m in _WORD.finditer(text)]
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(words):
-        start, end, norm = words[i]
-        if i + 1 < len(words):
-            nxt = words[i + 1]
-            joined = norm + nxt[2]
-            if (nxt[2] in _AFFIX or norm in {"می", "نمی"}) and joined in matched:
-                spans.append((start, nxt[1]))
-                i += 2
-                continue
+    words = ((m.start(), m.end(), _folded(m.group())) for m in _WORD.finditer(text))
+    current = next(words, None)
+    while current is not None:
+        start, end, norm = current
+        nxt = next(words, None)
+        if (
+            nxt is not None
+            and (nxt[2] in _AFFIX or norm in {"می", "نمی"})
+            and (norm + nxt[2]) in matched
+        ):
+            yield start, nxt[1]
+            current = next(words, None)
+            continue
         if norm in matched or any(part in matched for part in norm.split()):
-            spans.append((start, end))
-        i += 1
-    return spans
+            yield start, end
+        current = nxt
+
+
+def marked_spans(text: str, matched: set[str]) -> list[tuple[int, int]]:
+    return list(iter_marked(text, matched)) if matched else []
 
 
 def render_marked(
@@ -207,11 +217,18 @@ def render_marked(
 
 
 def snippet(text: str, matched: set[str], width: int = 220) -> str:
-    """A window of the text around the first matched word, escaped, with marks."""
-    spans = marked_spans(text, matched) if matched else []
+    """A window of the text around the first matched word, escaped, with marks.
+
+    Only the words up to the end of the window are normalized: hits show fast even for
+    long articles.
+    """
+    spans: list[tuple[int, int]] = []
+    for span in iter_marked(text, matched) if matched else ():
+        if spans and span[0] >= spans[0][0] + width:
+            break
+        spans.append(span)
     if not spans:
-        cut = text[:width]
-        return html.escape(cut) + ("…" if len(text) > width else "")
+        return html.escape(text[:width]) + ("…" if len(text) > width else "")
     first = spans[0][0]
     start = max(0, first - width // 3)
     if start:
@@ -262,10 +279,6 @@ def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]])
         values = [float(p["value"]) for p in pts]
         buckets.append(SeriesBucket(start, pts, values, conflict=len(set(values)) > 1))
     return Series(metric, interval, buckets)
-
-
-def facet_dict(pairs: Iterable[tuple[str | None, int]]) -> dict[str, int]:
-    return {k: v for k, v in pairs if k}
 
 
 def figure_search_text(row: dict[str, Any]) -> str:

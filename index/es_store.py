@@ -147,19 +147,24 @@ class ElasticsearchStore(Store):
                 self.es.indices.create(index=f"{alias}-v{SCHEMA_VERSION}", aliases={alias: {}})
 
     def reindex(self) -> dict[str, str]:
-        """Copy each alias' index into the next version and swap the alias with no downtime."""
+        """Copy each alias' index into the next version and swap the alias with no downtime.
+
+        The copy is made client-side (scroll + bulk): the `_reindex` API lives in a module
+        that minimal distributions such as the test node do not ship.
+        """
         swapped = {}
         for alias in (self.articles, self.figures_index):
             current = next(iter(self.es.indices.get_alias(name=alias)))
             version = int(current.rsplit("-v", 1)[1]) + 1
             target = f"{alias}-v{version}"
             self.es.indices.create(index=target)
-            self.es.reindex(
-                source={"index": current},
-                dest={"index": target},
-                refresh=True,
-                wait_for_completion=True,
+            docs = helpers.scan(self.es, index=current, query={"query": {"match_all": {}}})
+            helpers.bulk(
+                self.es,
+                ({"_index": target, "_id": d["_id"], "_source": d["_source"]} for d in docs),
+                chunk_size=1000,
             )
+            self.es.indices.refresh(index=target)
             self.es.indices.update_aliases(
                 actions=[
                     {"remove": {"index": current, "alias": alias}},
@@ -174,7 +179,7 @@ class ElasticsearchStore(Store):
         """Delete this store's indices and templates (tests and benchmarks clean up with it)."""
         self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
         for alias in (self.articles, self.figures_index):
-            self.es.indices.delete_index_template(name=alias, ignore=[404])
+            self.es.options(ignore_status=404).indices.delete_index_template(name=alias)
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -185,7 +190,9 @@ class ElasticsearchStore(Store):
             report.add(self._upsert_batch(batch))
         return report
 
-    def _upsert_batch(self, batch: list[Article]) -> UpsertReport:
+    def _upsert_batch(self, batch: list[Article], spool: bool = True) -> UpsertReport:
+        """Write one batch; when the cluster stays lost, spool it (or, for a spooled batch
+        being flushed, leave its file in place) and say so."""
         report = UpsertReport()
         try:
             existing = self._retrying(lambda: self._existing([a.id for a in batch]))
@@ -203,6 +210,8 @@ class ElasticsearchStore(Store):
             if actions:
                 self._retrying(lambda: self._bulk(actions))
         except StoreUnavailable as exc:
+            if not spool:
+                raise
             self._spool(batch)
             return UpsertReport(
                 spooled=len(batch),
@@ -310,18 +319,18 @@ class ElasticsearchStore(Store):
         return sorted(self.spool_dir.glob("*.jsonl")) if self.spool_dir.exists() else []
 
     def flush_spool(self) -> UpsertReport:
-        """Write batches spooled by earlier failures; a file is removed only once written."""
+        """Write batches spooled by earlier failures, oldest first; a file is removed only
+        once its batch is written, and flushing stops at the first batch that still fails."""
         report = UpsertReport()
         for path in self.spooled_files():
             lines = path.read_text(encoding="utf-8").splitlines()
             batch = [Article.from_dict(json.loads(line)) for line in lines if line.strip()]
-            result = self._upsert_batch(batch)
-            if result.spooled:  # still down: the new spool file holds the batch again
-                path.unlink()
-                report.add(result)
+            try:
+                report.add(self._upsert_batch(batch, spool=False))
+            except StoreUnavailable as exc:
+                report.errors.append(f"{exc}; {len(self.spooled_files())} spooled batches wait")
                 break
             path.unlink()
-            report.add(result)
         return report
 
     # ---- reads ---------------------------------------------------------------------------
@@ -365,12 +374,12 @@ class ElasticsearchStore(Store):
             "size": request.size + 1,
             "track_total_hits": True,
             "_source": ["data"],
-            "aggs": {
-                "source": {"terms": {"field": "source", "size": 20}},
-                "city": {"terms": {"field": "city", "size": 20}},
-                "kind": {"terms": {"field": "kinds", "size": 20}},
-            },
         }
+        if request.facets:
+            body["aggs"] = {
+                name: {"terms": {"field": field, "size": 20}}
+                for name, field in (("source", "source"), ("city", "city"), ("kind", "kinds"))
+            }
         after = decode_cursor(request.cursor, 2)
         if after is not None:
             body["search_after"] = after
@@ -391,7 +400,7 @@ class ElasticsearchStore(Store):
         )
         facets = {
             name: {b["key"]: b["doc_count"] for b in agg["buckets"]}
-            for name, agg in result["aggregations"].items()
+            for name, agg in result.get("aggregations", {}).items()
         }
         return SearchPage(hits, result["hits"]["total"]["value"], facets, next_cursor)
 

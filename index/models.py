@@ -37,6 +37,8 @@ class Article:
     figures: list[dict[str, Any]] = field(default_factory=list)
     id: str = ""
     content_hash: str = ""
+    # normalized (title, body) for the index, when the pipeline computed it already
+    search_text: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.id = self.id or article_id(self.url)
@@ -57,6 +59,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("search_text")
         data["published"] = self.published.isoformat() if self.published else None
         return data
 
@@ -78,10 +81,13 @@ class SearchText:
 
     @classmethod
     def of(cls, article: Article) -> SearchText:
-        return cls(
-            normalize_for_search(article.title),
-            normalize_for_search(f"{article.lead}\n{article.body}"),
-        )
+        """Normalize once per article (hazm is the costly part of indexing) and remember it."""
+        if article.search_text is None:
+            article.search_text = (
+                normalize_for_search(article.title),
+                normalize_for_search(f"{article.lead}\n{article.body}"),
+            )
+        return cls(*article.search_text)
 
 
 @dataclass
@@ -95,6 +101,7 @@ class SearchRequest:
     sort: Sort = "relevance"
     size: int = 20
     cursor: str | None = None
+    facets: bool = False  # counting every match by source, city and kind costs a pass over all
 
     def __post_init__(self) -> None:
         self.size = max(1, min(self.size, MAX_PAGE_SIZE))
@@ -118,7 +125,7 @@ class Hit:
 class SearchPage:
     hits: list[Hit]
     total: int
-    facets: dict[str, dict[str, int]]
+    facets: dict[str, dict[str, int]]  # empty unless the request asked for facets
     next_cursor: str | None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,6 @@ from .base import (
     StoreError,
     decode_cursor,
     encode_cursor,
-    facet_dict,
     figure_rows,
     figure_search_text,
     marked_tokens,
@@ -53,12 +53,17 @@ CREATE TABLE IF NOT EXISTS articles (
     published TEXT,
     city TEXT,
     story_id TEXT,
-    content_hash TEXT NOT NULL,
-    data TEXT NOT NULL
+    kinds TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
+-- the whole article as JSON, apart so that scans over the columns above stay small
+CREATE TABLE IF NOT EXISTS article_data (
+    rowid INTEGER PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, body, tokenize='unicode61 remove_diacritics 0'
 );
@@ -89,6 +94,9 @@ _HIGHLIGHTS = (
     f"highlight(articles_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}') AS ht, "
     f"highlight(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}') AS hb"
 )
+
+
+_MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
 
 
 class SQLiteStore(Store):
@@ -151,41 +159,35 @@ class SQLiteStore(Store):
 
     def _write(self, article: Article, text: SearchText, old_rowid: int | None) -> None:
         published = article.published.isoformat() if article.published else None
-        data = json.dumps(article.to_dict(), ensure_ascii=False)
+        columns = (
+            article.url,
+            article.source,
+            published,
+            article.city,
+            article.story_id,
+            " ".join(article.kinds),
+            article.content_hash,
+        )
         if old_rowid is not None:
             self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (old_rowid,))
             self.db.execute("DELETE FROM figures WHERE article_id = ?", (article.id,))
             self.db.execute(
-                "UPDATE articles SET url=?, source=?, published=?, city=?, story_id=?, "
-                "content_hash=?, data=? WHERE rowid=?",
-                (
-                    article.url,
-                    article.source,
-                    published,
-                    article.city,
-                    article.story_id,
-                    article.content_hash,
-                    data,
-                    old_rowid,
-                ),
+                "UPDATE articles SET url=?, source=?, published=?, city=?, story_id=?, kinds=?, "
+                "content_hash=? WHERE rowid=?",
+                (*columns, old_rowid),
             )
             rowid = old_rowid
         else:
             cur = self.db.execute(
-                "INSERT INTO articles (id, url, source, published, city, story_id, content_hash, "
-                "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    article.id,
-                    article.url,
-                    article.source,
-                    published,
-                    article.city,
-                    article.story_id,
-                    article.content_hash,
-                    data,
-                ),
+                "INSERT INTO articles (url, source, published, city, story_id, kinds, "
+                "content_hash, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*columns, article.id),
             )
             rowid = int(cur.lastrowid or 0)
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)",
+            (rowid, json.dumps(article.to_dict(), ensure_ascii=False)),
+        )
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, text.title, text.body),
@@ -218,35 +220,31 @@ class SQLiteStore(Store):
     def get(self, article_id: str) -> Article | None:
         with self.lock:
             row = self.db.execute(
-                "SELECT data FROM articles WHERE id = ?", (article_id,)
+                "SELECT d.data FROM articles a JOIN article_data d ON d.rowid = a.rowid "
+                "WHERE a.id = ?",
+                (article_id,),
             ).fetchone()
         return Article.from_dict(json.loads(row[0])) if row else None
 
     def search(self, request: SearchRequest) -> SearchPage:
         node = parse_query(request.q)
         where, params = self._filters(request)
-        filters = " AND ".join(where) or "1"
-        if node is not None:
-            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(to_fts5(node))
-        clause = " AND ".join(where) or "1"
+        match = to_fts5(node) if node is not None else None
         with self.lock:
-            total = self.db.execute(
-                f"SELECT count(*) FROM articles a WHERE {clause}", params
-            ).fetchone()[0]
-            facets = self._facets(clause, params)
-            if node is not None and request.sort == "relevance":
-                rows = self._page(node, request, filters, params[:-1])
+            if request.facets:
+                total, facets = self._facets(where, params, match)
             else:
-                rows = self._page(node, request, clause, params)
-        hits = [self._hit(row, node is not None) for row in rows[: request.size]]
+                total, facets = self._count(where, params, match), {}
+            page = self._page(request, where, params, match)
+            hits = [self._hit(rowid, sort, match) for rowid, sort in page[: request.size]]
         next_cursor = None
-        if len(rows) > request.size:
-            last = rows[request.size - 1]
-            next_cursor = encode_cursor([last["sort"], last["id"]])
+        if len(page) > request.size:
+            rowid, sort = page[request.size - 1]
+            next_cursor = encode_cursor([sort, rowid])
         return SearchPage(hits, total, facets, next_cursor)
 
-    def _filters(self, r: SearchRequest) -> tuple[list[str], list[Any]]:
+    @staticmethod
+    def _filters(r: SearchRequest) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         if r.date_from:
@@ -261,85 +259,97 @@ class SQLiteStore(Store):
                 params.extend(values)
         if r.kinds:
             where.append(
-                "EXISTS (SELECT 1 FROM figures f WHERE f.article_id = a.id AND f.kind IN "
-                f"({','.join('?' * len(r.kinds))}))"
+                "(" + " OR ".join("instr(' ' || a.kinds || ' ', ?) > 0" for _ in r.kinds) + ")"
             )
-            params.extend(r.kinds)
+            params.extend(f" {k} " for k in r.kinds)
         return where, params
 
-    def _facets(self, clause: str, params: list[Any]) -> dict[str, dict[str, int]]:
-        facets = {}
-        for name in ("source", "city"):
-            rows = self.db.execute(
-                f"SELECT a.{name}, count(*) FROM articles a WHERE {clause} GROUP BY a.{name} "
-                "ORDER BY count(*) DESC LIMIT 20",
-                params,
+    def _count(self, where: list[str], params: list[Any], match: str | None) -> int:
+        if match is not None and not where:
+            sql, args = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match]
+        else:
+            conditions, args = list(where), list(params)
+            if match is not None:
+                conditions.append(_MATCHING)
+                args.append(match)
+            sql = f"SELECT count(*) FROM articles a WHERE {' AND '.join(conditions) or '1'}"
+        return int(self.db.execute(sql, args).fetchone()[0])
+
+    def _facets(
+        self, where: list[str], params: list[Any], match: str | None
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """Total and facet counts over every match, in one pass grouped in SQL."""
+        conditions, args = list(where), list(params)
+        if match is not None:
+            conditions.append(
+                "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
             )
-            facets[name] = facet_dict(rows)
-        rows = self.db.execute(
-            f"SELECT f.kind, count(DISTINCT f.article_id) FROM figures f JOIN articles a "
-            f"ON a.id = f.article_id WHERE {clause} GROUP BY f.kind ORDER BY 2 DESC",
-            params,
-        )
-        facets["kind"] = facet_dict(rows)
-        return facets
+            args.append(match)
+        clause = " AND ".join(conditions) or "1"
+        groups = self.db.execute(
+            f"SELECT a.source, a.city, a.kinds, count(*) FROM articles a WHERE {clause} "
+            "GROUP BY 1, 2, 3",
+            args,
+        ).fetchall()
+        facets: dict[str, Counter[str]] = {
+            "source": Counter(),
+            "city": Counter(),
+            "kind": Counter(),
+        }
+        for source, city, kinds, n in groups:
+            facets["source"][source] += n
+            if city:
+                facets["city"][city] += n
+            for kind in kinds.split():
+                facets["kind"][kind] += n
+        total = sum(n for *_, n in groups)
+        return total, {k: dict(v.most_common(20)) for k, v in facets.items()}
 
     def _page(
-        self, node: Node | None, r: SearchRequest, clause: str, params: list[Any]
-    ) -> list[sqlite3.Row]:
+        self, r: SearchRequest, where: list[str], params: list[Any], match: str | None
+    ) -> list[tuple[int, Any]]:
+        """(rowid, sort value) of the page's rows plus one, to know if another page follows."""
         after = decode_cursor(r.cursor, 2)
-        relevance = r.sort == "relevance" and node is not None
-        if relevance:
-            # bm25 is smaller for better matches; title counts twice as much as body
+        clause = " AND ".join(where) or "1"
+        if match is not None and r.sort == "relevance":
+            # bm25 is smaller for better matches; the title weighs twice the body
             base = (
-                f"SELECT a.id, a.data, bm25(articles_fts, 2.0, 1.0) AS sort, "
-                f"{_HIGHLIGHTS} "
-                f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                "SELECT articles_fts.rowid AS rid, bm25(articles_fts, 2.0, 1.0) AS sort "
+                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
                 f"WHERE articles_fts MATCH ? AND {clause}"
             )
-            args = [to_fts5(node), *params]
-            order = "sort ASC, id ASC"
-            cmp = "(sort > ? OR (sort = ? AND id > ?))"
+            args = [match, *params]
+            order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"
         else:
-            # newest first; undated articles sort last
+            if match is not None:
+                clause += (
+                    " AND a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+                )
             base = (
-                f"SELECT a.id, a.data, coalesce(a.published, '') AS sort, '' AS ht, '' AS hb "
-                f"FROM articles a WHERE {clause}"
+                "SELECT a.rowid AS rid, coalesce(a.published, '') AS sort FROM articles a "
+                f"WHERE {clause}"
             )
-            args = list(params)
-            order = "sort DESC, id ASC"
-            cmp = "(sort < ? OR (sort = ? AND id > ?))"
-        sql = f"SELECT * FROM ({base})"
+            args = [*params, match] if match is not None else list(params)
+            order, after_cmp = "sort DESC, rid ASC", "(sort < ? OR (sort = ? AND rid > ?))"
+        sql = f"SELECT rid, sort FROM ({base})"
         if after is not None:
-            sql += f" WHERE {cmp}"
+            sql += f" WHERE {after_cmp}"
             args += [after[0], after[0], after[1]]
         sql += f" ORDER BY {order} LIMIT ?"
-        args.append(r.size + 1)
-        cur = self.db.execute(sql, args)
-        cur.row_factory = sqlite3.Row
-        rows = cur.fetchall()
-        if node is not None and not relevance:
-            rows = [self._with_highlights(row, node) for row in rows]
-        return rows
+        return self.db.execute(sql, [*args, r.size + 1]).fetchall()
 
-    def _with_highlights(self, row: sqlite3.Row, node: Node) -> dict[str, Any]:
-        rowid = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (row["id"],)).fetchone()[
-            0
-        ]
-        ht, hb = self.db.execute(
-            f"SELECT {_HIGHLIGHTS} FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
-            (to_fts5(node), rowid),
-        ).fetchone()
-        return {**dict(row), "ht": ht, "hb": hb}
-
-    def _hit(self, row: Any, searched: bool) -> Hit:
-        article = Article.from_dict(json.loads(row["data"]))
-        matched = (
-            marked_tokens([row["ht"] or "", row["hb"] or ""], HIT_OPEN, HIT_CLOSE)
-            if searched
-            else set()
-        )
+    def _hit(self, rowid: int, sort: Any, match: str | None) -> Hit:
+        data = self.db.execute("SELECT data FROM article_data WHERE rowid = ?", (rowid,)).fetchone()
+        article = Article.from_dict(json.loads(data[0]))
+        matched: set[str] = set()
+        if match is not None:
+            marked = self.db.execute(
+                f"SELECT {_HIGHLIGHTS} FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+                (match, rowid),
+            ).fetchone()
+            matched = marked_tokens(marked or (), HIT_OPEN, HIT_CLOSE)
         text = f"{article.lead}\n{article.body}".strip()
+        score = -float(sort) if isinstance(sort, float) else 0.0
         return Hit(
             article.id,
             article.url,
@@ -348,7 +358,7 @@ class SQLiteStore(Store):
             article.published,
             article.city,
             article.story_id,
-            float(row["sort"]) if searched and isinstance(row["sort"], float) else 0.0,
+            score,
             title_html(article.title, matched),
             snippet(text, matched),
         )

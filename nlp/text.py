@@ -9,6 +9,8 @@ from, so spans are translated back without any guessing.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ZWNJ = "\u200c"
@@ -52,6 +54,9 @@ _DROPPED = {chr(c) for c in range(0x064B, 0x0660)} | {
 }
 
 _TABLE: dict[str, str] = _DIGITS | _LETTERS
+# One translation table for str.translate: replacements and deletions (all 1:1 or 1:0).
+_TRANSLATE = str.maketrans({**_TABLE, **dict.fromkeys(_DROPPED)})
+_DROPPED_RE = re.compile("[" + "".join(sorted(_DROPPED)) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,7 @@ class FoldedText:
 
     original: str
     folded: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Translate a folded half-open span to the matching span of the original text."""
@@ -71,22 +76,18 @@ class FoldedText:
 
 
 def fold(text: str) -> FoldedText:
-    """Fold digits, letter variants, ZWNJ and diacritics; keep the offset map."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _DROPPED:
-            continue
-        out.append(_TABLE.get(ch, ch))
-        origin.append(i)
-    return FoldedText(text, "".join(out), tuple(origin))
+    """Fold digits, letter variants, ZWNJ and diacritics; keep the offset map.
+
+    Replacements are one character for one, so only dropped characters shift offsets;
+    text without any (the usual case) maps by identity.
+    """
+    folded = text.translate(_TRANSLATE)
+    if len(folded) == len(text):
+        return FoldedText(text, folded, range(len(text)))
+    dropped = {m.start() for m in _DROPPED_RE.finditer(text)}
+    return FoldedText(text, folded, tuple(i for i in range(len(text)) if i not in dropped))
 
 
 def fold_string(text: str) -> str:
     """Fold a short string (a lexicon entry, a query word) without keeping offsets."""
-    return "".join(_TABLE.get(ch, ch) for ch in text if ch not in _DROPPED)
-
-
-def canonical_unit(text: str) -> str:
-    """Spell a unit the way the annotation guidelines compare units: folded, no ZWNJ or hyphen."""
-    return " ".join(fold_string(text).replace("-", " ").split())
+    return text.translate(_TRANSLATE)

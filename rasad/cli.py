@@ -3,6 +3,11 @@
     rasad extract [FILE|-] [--date YYYY-MM-DD] [--format jsonl|table] [--group]
     rasad number "<Persian number expression>"
     rasad date "<Jalali date as written>"
+    rasad ingest FILE... [--source NAME] [--date YYYY-MM-DD]    extract and store articles
+    rasad search QUERY [--sort date] [--size N] [filters]         search the store
+    rasad figures [filters]                                        reported figures as JSON lines
+    rasad metrics [TEXT]                                           metric keys with counts
+    rasad series METRIC [--interval day|week|month]                one metric over time
 
 Errors go to stderr as one plain sentence and exit with status 2; other tooling
 relies on the JSON lines of `extract` and the single line printed by `number`/`date`.
@@ -15,11 +20,14 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .textio import InputError, read_text
 
 EXIT_USAGE = 2
+TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -58,6 +66,151 @@ def _print_table(records: list[dict[str, object]]) -> None:
     for row in rows:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     print(f"({len(records)} figures)")
+
+
+def _open_store():
+    from rasad import config
+    from rasad.index import open_store
+
+    url = config.store_url()
+    options = {"spool_dir": config.spool_dir()} if url.startswith("http") else {}
+    return open_store(url, **options)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from rasad.index.models import Article
+    from rasad.nlp.entities import make_recognizer
+    from rasad.nlp.extract import Extractor
+
+    extractor = Extractor(make_recognizer(args.ner_model or os.environ.get("RASAD_NER_MODEL")))
+    articles, failed = [], 0
+    for name in args.files:
+        try:
+            text, _ = read_text(name)
+        except InputError as exc:
+            print(f"rasad: skipped {name}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        title, _, body = text.strip().partition("\n")
+        given = date.fromisoformat(args.date) if args.date else None
+        result = extractor.extract(text, given)
+        published = (
+            datetime.combine(result.published, time(8), TEHRAN) if result.published else None
+        )
+        url = args.url if args.url and len(args.files) == 1 else Path(name).resolve().as_uri()
+        articles.append(
+            Article(
+                url=url,
+                source=args.source,
+                title=title.strip(),
+                body=body.strip(),
+                published=published,
+                figures=[f.to_dict() for f in result.figures],
+                city=_main_city(result.figures),
+            )
+        )
+    with _open_store() as store:
+        report = store.upsert(articles)
+    print(
+        f"{len(articles)} articles: {report.new} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.spooled} spooled; "
+        f"{sum(len(a.figures) for a in articles)} figures; {failed} unreadable"
+    )
+    for error in report.errors:
+        print(f"rasad: {error}", file=sys.stderr)
+    return 1 if failed or report.errors else 0
+
+
+def _main_city(figures: list) -> str | None:
+    from collections import Counter
+
+    places = Counter(f.location for f in figures if f.location)
+    return places.most_common(1)[0][0] if places else None
+
+
+def _search(args: argparse.Namespace) -> int:
+    import html
+
+    from rasad.index.models import SearchRequest
+
+    request = SearchRequest(
+        q=args.query,
+        sort=args.sort,
+        size=args.size,
+        sources=args.source or [],
+        cities=args.city or [],
+        kinds=args.kind or [],
+        cursor=args.cursor,
+    )
+    with _open_store() as store:
+        page = store.search(request)
+    if args.format == "jsonl":
+        for hit in page.hits:
+            record = {
+                **hit.__dict__,
+                "published": hit.published.isoformat() if hit.published else None,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        return 0
+
+    def plain(marked: str) -> str:
+        return html.unescape(marked.replace("<mark>", "«").replace("</mark>", "»"))
+
+    print(
+        f"{page.total} articles  ·  sources {page.facets.get('source')}  ·  "
+        f"cities {page.facets.get('city')}"
+    )
+    for hit in page.hits:
+        when = hit.published.date().isoformat() if hit.published else "----------"
+        print(
+            f"\n{when}  {hit.source}  {plain(hit.title_html)}\n  {plain(hit.snippet_html)}\n"
+            f"  {hit.url}"
+        )
+    if page.next_cursor:
+        print(f"\nmore: --cursor {page.next_cursor}")
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from rasad.index.models import FigureQuery
+
+    query = FigureQuery(
+        metric=args.metric,
+        unit=args.unit,
+        kind=args.kind,
+        city=args.city,
+        speaker=args.speaker,
+        source=args.source,
+        text=args.text,
+        size=args.size,
+    )
+    with _open_store() as store:
+        page = store.figures(query)
+    for row in page.figures:
+        print(json.dumps(row, ensure_ascii=False))
+    print(f"({len(page.figures)} of {page.total} figures)", file=sys.stderr)
+    return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    with _open_store() as store:
+        for metric, count in store.metrics(args.text or "", args.size):
+            print(f"{count:6d}  {metric}")
+    return 0
+
+
+def _series(args: argparse.Namespace) -> int:
+    with _open_store() as store:
+        series = store.series(args.metric, args.interval)
+    for bucket in series.buckets:
+        flag = "  ← conflicting reports" if bucket.conflict else ""
+        values = ", ".join(f"{v:g}" for v in bucket.values)
+        print(f"{bucket.start.isoformat()}  {values}{flag}")
+        for point in bucket.points:
+            print(f"    {point['value']:g} {point['unit']}  «{point['surface']}»  {point['url']}")
+    if not series.buckets:
+        print(f"no dated figures for metric {args.metric!r}", file=sys.stderr)
+    return 0
 
 
 def _number(args: argparse.Namespace) -> int:
@@ -130,6 +283,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dt.add_argument("text")
     dt.set_defaults(func=_date)
+
+    ing = sub.add_parser(
+        "ingest",
+        help="extract figures from article files and store them",
+        description="Read article files (first line: title), extract their "
+        "figures and write them to the store named by RASAD_STORE.",
+    )
+    ing.add_argument("files", nargs="+", metavar="FILE")
+    ing.add_argument("--source", default="local", help="the outlet's name (default: local)")
+    ing.add_argument("--url", help="the article's URL (one file only; default: its file URL)")
+    ing.add_argument("--date", type=_iso_date, help="publication date (YYYY-MM-DD)")
+    ing.add_argument("--ner-model", help="as for extract")
+    ing.set_defaults(func=_ingest)
+
+    se = sub.add_parser(
+        "search",
+        help="search stored articles",
+        description="Search in the simple syntax: words (all must match), "
+        '"a phrase", OR, -excluded, prefix*, (grouping).',
+    )
+    se.add_argument("query", nargs="?", default="")
+    se.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    se.add_argument("--size", type=int, default=10)
+    se.add_argument("--source", action="append", help="only this outlet (repeatable)")
+    se.add_argument("--city", action="append", help="only this city (repeatable)")
+    se.add_argument("--kind", action="append", help="only articles with figures of this kind")
+    se.add_argument("--cursor", help="the cursor printed after a page, for the next one")
+    se.add_argument("--format", choices=("text", "jsonl"), default="text")
+    se.set_defaults(func=_search)
+
+    fi = sub.add_parser("figures", help="list stored figures as JSON lines")
+    for option in ("metric", "unit", "kind", "city", "speaker", "source", "text"):
+        fi.add_argument(f"--{option}")
+    fi.add_argument("--size", type=int, default=50)
+    fi.set_defaults(func=_figures)
+
+    me = sub.add_parser("metrics", help="list metric keys with how many figures each has")
+    me.add_argument("text", nargs="?", help="only metrics about these words")
+    me.add_argument("--size", type=int, default=30)
+    me.set_defaults(func=_metrics)
+
+    sr = sub.add_parser("series", help="one metric over time, bucketed")
+    sr.add_argument("metric", help="a key printed by `rasad metrics`")
+    sr.add_argument("--interval", choices=("day", "week", "month"), default="month")
+    sr.set_defaults(func=_series)
     return parser
 
 
@@ -137,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, ValueError) as exc:
+    except (InputError, ValueError, RuntimeError) as exc:  # QueryError, StoreError included
         print(f"rasad: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `rasad extract … | head` is fine

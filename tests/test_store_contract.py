@@ -150,7 +150,8 @@ def test_prefix(loaded: Store) -> None:
 
 
 def test_filters_sort_and_facets(loaded: Store) -> None:
-    page = loaded.search(SearchRequest(q="", sort="date"))
+    page = loaded.search(SearchRequest(q="", sort="date", facets=True))
+    assert loaded.search(SearchRequest(q="")).facets == {}
     assert ids(page) == ["https://a/5", "https://a/4", "https://a/3", "https://a/2", "https://a/1"]
     assert page.facets["source"] == {"shahraranews": 3, "hamshahri": 1, "isfahan.ir": 1}
     assert page.facets["city"] == {"مشهد": 3, "تهران": 1, "اصفهان": 1}

@@ -1,0 +1,92 @@
+"""`rasad ingest / search / figures / metrics / series` on the embedded store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLES
+
+METRIC = "بوستان محله‌ای | بوستان | مشهد"
+
+
+def run(store: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "RASAD_STORE": f"sqlite:///{store}"}
+    return subprocess.run(
+        [sys.executable, "-m", "rasad", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_ingest_search_and_series(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    first = run(
+        db,
+        "ingest",
+        str(SAMPLES / "mashhad_parks.txt"),
+        "--source",
+        "shahraranews",
+        "--date",
+        "2024-01-05",
+    )
+    assert first.returncode == 0, first.stderr
+    assert "1 new" in first.stdout and "12 figures" in first.stdout
+    again = run(
+        db,
+        "ingest",
+        str(SAMPLES / "mashhad_parks.txt"),
+        "--source",
+        "shahraranews",
+        "--date",
+        "2024-01-05",
+    )
+    assert "1 unchanged" in again.stdout
+    run(
+        db,
+        "ingest",
+        str(SAMPLES / "mashhad_parks_update.txt"),
+        "--source",
+        "mashhad.ir",
+        "--date",
+        "2024-03-10",
+    )
+
+    found = run(db, "search", "بوستان", "--format", "jsonl")
+    hits = [json.loads(line) for line in found.stdout.splitlines()]
+    assert {h["source"] for h in hits} == {"shahraranews", "mashhad.ir"}
+    assert all("<mark>بوستان</mark>" in h["snippet_html"] for h in hits)
+
+    text = run(db, "search", "بوستان", "--sort", "date")
+    assert text.stdout.index("2024-03-10") < text.stdout.index("2024-01-05")
+
+    money = run(db, "figures", "--kind", "money").stdout.splitlines()
+    figures = [json.loads(line) for line in money]
+    assert sorted(f["value"] for f in figures) == [90_000_000_000, 350_000_000_000]
+
+    assert METRIC in run(db, "metrics", "بوستان").stdout
+    series = run(db, "series", METRIC).stdout.splitlines()
+    assert series[0].startswith("2024-01-01  12, 12")
+    assert any(line.startswith("2024-03-01  18") for line in series)
+
+
+def test_bad_query_and_unreachable_store(tmp_path: Path) -> None:
+    bad = run(tmp_path / "s.db", "search", '"unclosed')
+    assert bad.returncode == 2 and "quotation" in bad.stderr
+    env = {**os.environ, "RASAD_STORE": "http://127.0.0.1:9", "RASAD_SPOOL": str(tmp_path)}
+    down = subprocess.run(
+        [sys.executable, "-m", "rasad", "search", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert down.returncode == 2
+    assert "http://127.0.0.1:9" in down.stderr and "Traceback" not in down.stderr

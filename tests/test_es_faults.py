@@ -1,0 +1,115 @@
+"""Elasticsearch-only behaviour: unreachable cluster, a node lost mid-run, reindexing."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rasad.index import open_store
+from rasad.index.base import StoreUnavailable
+from rasad.index.es_node import CACHE, LocalNode, free_port
+from rasad.index.es_store import ElasticsearchStore
+from rasad.index.models import Article, FigureQuery, SearchRequest
+from rasad.index.sqlite_store import SQLiteStore
+
+
+def articles(start: int, count: int) -> list[Article]:
+    base = datetime(2024, 3, 1, tzinfo=UTC)
+    return [
+        Article(
+            url=f"https://f/{i}",
+            source="fixture",
+            title=f"خبر شماره {i}",
+            body=f"شهردار گفت {i} بوستان ساخته شد.",
+            published=base + timedelta(hours=i),
+            figures=[
+                {
+                    "value": i,
+                    "unit": "بوستان",
+                    "kind": "count",
+                    "metric": f"m{i % 3}",
+                    "subject": "بوستان",
+                    "sentence": f"{i} بوستان",
+                }
+            ],
+        )
+        for i in range(start, start + count)
+    ]
+
+
+def test_unreachable_cluster_names_the_url(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match=url.replace(".", r"\.")):
+        ElasticsearchStore(url, spool_dir=tmp_path)
+    assert time.monotonic() - started < 30
+    assert not any(tmp_path.iterdir())  # nothing written anywhere
+
+
+def test_open_store_picks_the_backend(tmp_path: Path, es_url: str) -> None:
+    sqlite = open_store(f"sqlite:///{tmp_path}/a.db")
+    assert isinstance(sqlite, SQLiteStore)
+    sqlite.close()
+    es = open_store(es_url, prefix=f"t{uuid.uuid4().hex[:8]}", spool_dir=tmp_path / "spool")
+    assert isinstance(es, ElasticsearchStore)
+    es.drop()
+    es.close()
+
+
+def test_reindex_swaps_alias_without_losing_data(es_url: str, tmp_path: Path) -> None:
+    store = ElasticsearchStore(es_url, prefix=f"t{uuid.uuid4().hex[:8]}", spool_dir=tmp_path)
+    try:
+        store.upsert(articles(0, 30))
+        swapped = store.reindex()
+        assert swapped == {
+            store.articles: f"{store.articles}-v2",
+            store.figures_index: f"{store.figures_index}-v2",
+        }
+        assert store.search(SearchRequest(q="بوستان")).total == 30
+        assert store.figures(FigureQuery()).total == 30
+        assert store.upsert(articles(0, 30)).unchanged == 30
+    finally:
+        store.drop()
+
+
+@pytest.fixture
+def own_node() -> Iterator[LocalNode]:
+    node = LocalNode(CACHE / "runs" / uuid.uuid4().hex[:12])
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(node.data_dir, ignore_errors=True)
+
+
+def test_node_lost_mid_run_loses_nothing(own_node: LocalNode, tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    store = ElasticsearchStore(
+        own_node.url, spool_dir=spool, retries=2, backoff=0.1, request_timeout=5
+    )
+    written = [store.upsert(articles(i * 10, 10)) for i in range(2)]
+    assert sum(r.new for r in written) == 20
+    own_node.kill()  # the node dies between batches, as in a crash
+    lost = [store.upsert(articles(i * 10, 10)) for i in range(2, 5)]
+    assert sum(r.spooled for r in lost) == 30
+    assert all(r.errors and own_node.url in r.errors[0] for r in lost)
+    assert store.health()["ok"] is False
+    assert len(store.spooled_files()) == 3
+    store.close()
+
+    own_node.start()
+    again = ElasticsearchStore(own_node.url, spool_dir=spool)
+    assert again.pending_report.new == 30
+    assert again.spooled_files() == []
+    assert again.search(SearchRequest(size=100)).total == 50
+    assert again.figures(FigureQuery(size=500)).total == 50
+    rerun = again.upsert(articles(0, 50))
+    assert (rerun.new, rerun.updated, rerun.unchanged) == (0, 0, 50)
+    again.close()
