@@ -139,7 +139,11 @@ class ElasticsearchStore(Store):
                 index_patterns=[f"{alias}-v*"],
                 priority=100,
                 template={
-                    "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+                    "settings": {
+                        "number_of_shards": 1,
+                        "number_of_replicas": 0,
+                        "refresh_interval": "5s",
+                    },
                     "mappings": mappings,
                 },
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -58,8 +58,8 @@ class Article:
         return sorted({str(f["kind"]) for f in self.figures})
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("search_text")
+        # shallow on purpose: figures are plain dicts already, and this runs once per write
+        data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "search_text"}
         data["published"] = self.published.isoformat() if self.published else None
         return data
 

@@ -16,7 +16,6 @@ from hazm import Normalizer
 
 from .text import ZWNJ, fold_string
 
-_DIGIT = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _THOUSANDS = re.compile(r"(?<=\d)[,،٬](?=\d{3}(?!\d))")
 _DECIMAL = re.compile(r"(?<=\d)[./٫](?=\d)")
 _POINT = "\ue000"  # stands for a decimal point while hazm (which spaces out ٫ and .) runs
@@ -30,7 +29,7 @@ def _hazm() -> Normalizer:
 
 
 def _join_numbers(text: str) -> str:
-    text = _THOUSANDS.sub("", text.translate(_DIGIT))
+    text = _THOUSANDS.sub("", text)  # \d matches Persian and Arabic-Indic digits too
     return _DECIMAL.sub(_POINT, text)
 
 
