@@ -411,9 +411,7 @@ class ElasticsearchStore(Store):
     @staticmethod
     def _filters(r: SearchRequest) -> list[dict[str, Any]]:
         filters: list[dict[str, Any]] = []
-        if r.date_from or r.date_to:
-            rng = {k: v.isoformat() for k, v in (("gte", r.date_from), ("lte", r.date_to)) if v}
-            filters.append({"range": {"published": rng}})
+        filters.extend(_published_between(r.date_from, r.date_to))
         for field, values in (("source", r.sources), ("city", r.cities), ("kinds", r.kinds)):
             if values:
                 filters.append({"terms": {field: values}})
@@ -451,11 +449,7 @@ class ElasticsearchStore(Store):
             )
             if value
         ]
-        if query.date_from or query.date_to:
-            rng = {
-                k: v.isoformat() for k, v in (("gte", query.date_from), ("lte", query.date_to)) if v
-            }
-            filters.append({"range": {"published": rng}})
+        filters.extend(_published_between(query.date_from, query.date_to))
         if query.text:
             filters.append(_text_filter(query.text))
         body: dict[str, Any] = {
@@ -480,10 +474,7 @@ class ElasticsearchStore(Store):
     def metric_points(
         self, metric: str, date_from: datetime | None = None, date_to: datetime | None = None
     ) -> list[dict[str, Any]]:
-        filters: list[dict[str, Any]] = [{"term": {"metric": metric}}]
-        if date_from or date_to:
-            rng = {k: v.isoformat() for k, v in (("gte", date_from), ("lte", date_to)) if v}
-            filters.append({"range": {"published": rng}})
+        filters = [{"term": {"metric": metric}}, *_published_between(date_from, date_to)]
         result = self._call(
             self.es.search,
             index=self.figures_index,
@@ -559,6 +550,12 @@ def _reason(exc: ApiError) -> str:
         causes = error.get("root_cause") or [error]
         return str(causes[0].get("reason", exc.message))[:300]
     return str(exc.message)[:300]
+
+
+def _published_between(start: datetime | None, end: datetime | None) -> list[dict[str, Any]]:
+    """A range filter on the publication time, or none when neither end is given."""
+    bounds = {k: v.isoformat() for k, v in (("gte", start), ("lte", end)) if v}
+    return [{"range": {"published": bounds}}] if bounds else []
 
 
 def _text_filter(text: str) -> dict[str, Any]:

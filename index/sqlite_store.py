@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -248,12 +248,7 @@ class SQLiteStore(Store):
     def _filters(r: SearchRequest) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
-        if r.date_from:
-            where.append("a.published >= ?")
-            params.append(r.date_from.isoformat())
-        if r.date_to:
-            where.append("a.published <= ?")
-            params.append(r.date_to.isoformat())
+        _published_between("a.published", r.date_from, r.date_to, where, params)
         for column, values in (("a.source", r.sources), ("a.city", r.cities)):
             if values:
                 where.append(f"{column} IN ({','.join('?' * len(values))})")
@@ -377,12 +372,7 @@ class SQLiteStore(Store):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
-        if query.date_from:
-            where.append("published >= ?")
-            params.append(query.date_from.isoformat())
-        if query.date_to:
-            where.append("published <= ?")
-            params.append(query.date_to.isoformat())
+        _published_between("published", query.date_from, query.date_to, where, params)
         if query.text:
             for word in _fold_words(query.text):
                 where.append("instr(search, ?) > 0")
@@ -415,15 +405,11 @@ class SQLiteStore(Store):
     def metric_points(
         self, metric: str, date_from: datetime | None = None, date_to: datetime | None = None
     ) -> list[dict[str, Any]]:
-        sql, params = "SELECT row FROM figures WHERE metric = ?", [metric]
-        if date_from:
-            sql += " AND published >= ?"
-            params.append(date_from.isoformat())
-        if date_to:
-            sql += " AND published <= ?"
-            params.append(date_to.isoformat())
+        where, params = ["metric = ?"], [metric]
+        _published_between("published", date_from, date_to, where, params)
+        sql = f"SELECT row FROM figures WHERE {' AND '.join(where)} ORDER BY published, id"
         with self.lock:
-            rows = self.db.execute(sql + " ORDER BY published, id", params).fetchall()
+            rows = self.db.execute(sql, params).fetchall()
         return [json.loads(r[0]) for r in rows]
 
     def metrics(self, text: str = "", size: int = 50) -> list[tuple[str, int]]:
@@ -461,6 +447,16 @@ class SQLiteStore(Store):
     def close(self) -> None:
         with self.lock:
             self.db.close()
+
+
+def _published_between(
+    column: str, start: datetime | None, end: datetime | None, where: list[str], params: list[Any]
+) -> None:
+    """Add conditions on a publication-time column (ISO strings in UTC sort as times)."""
+    for op, bound in ((">=", start), ("<=", end)):
+        if bound:
+            where.append(f"{column} {op} ?")
+            params.append(bound.astimezone(UTC).isoformat())
 
 
 def _fold_words(text: str) -> list[str]:

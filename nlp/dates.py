@@ -23,15 +23,7 @@ _LUNAR = "|".join(sorted(LUNAR_MONTHS, key=len, reverse=True))
 _ORDINAL_DAYS = {
     "اول": 1,
     "یکم": 1,
-    "دوم": 2,
-    "سوم": 3,
-    "چهارم": 4,
-    "پنجم": 5,
-    "ششم": 6,
-    "هفتم": 7,
-    "هشتم": 8,
-    "نهم": 9,
-    "دهم": 10,
+    **{word: n for word, n in DENOMINATORS.items() if n <= 10},  # دوم … دهم
     "یازدهم": 11,
     "دوازدهم": 12,
     "سیزدهم": 13,
