@@ -153,7 +153,7 @@ class _Article:
     def record(self, cand: Candidate, previous: list[Figure]) -> Figure:
         ft, tokens = self.ft, self.tokens
         assert cand.unit is not None and cand.kind is not None
-        f_start = tokens[cand.first].start
+        f_start = tokens[cand.span_first].start
         start, end = ft.span(f_start, tokens[cand.last].end)
         s_idx = _sentence_index(self.sentences, f_start)
         sentence = self.sentences[s_idx]
@@ -170,7 +170,7 @@ class _Article:
             start=start,
             end=end,
             subject=subject,
-            qualifier=_qualifier(tokens, cand.first),
+            qualifier=_qualifier(tokens, cand.span_first),
             scope=self.scope(s_idx),
             location=location,
             speaker=speaker.name or speaker.role if speaker else None,

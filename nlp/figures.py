@@ -34,10 +34,16 @@ class Candidate:
     unit_first: int | None = None
     unit_last: int | None = None
     unit_source: str = "written"  # written, range, elided, label, population, restated
+    sign_first: int | None = None  # a unit sign written before the number: ٪۳۰
 
     @property
     def first(self) -> int:
         return self.number.first
+
+    @property
+    def span_first(self) -> int:
+        """The first token of the surface (the sign, when it leads)."""
+        return self.sign_first if self.sign_first is not None else self.number.first
 
     @property
     def last(self) -> int:
@@ -215,6 +221,14 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     """
     if _ordinal_follows(tokens, number):
         return None
+    before = number.first - 1
+    if (
+        before >= 0
+        and tokens[before].text == "%"
+        and tokens[before].end == tokens[number.first].start
+    ):
+        # ٪۳۰ typed sign-first: the sign is the unit, whatever follows
+        return Candidate(number, number.value, "درصد", "percent", sign_first=before)
     unit_match = match_unit(tokens, number.last + 1)
     unit: str | None
     if unit_match:
@@ -379,11 +393,13 @@ def _as_elided(tokens: list[Token], cand: Candidate, nxt: Candidate | None) -> C
 def _as_labelled(tokens: list[Token], cand: Candidate) -> Candidate | None:
     """تعداد واحدها: ۱۲۰ — the label before the number names the unit."""
     k = cand.first - 1
-    if _word(tokens, k) == ":":
-        k -= 1
-    if _word(tokens, k - 1) != "تعداد" or not tokens[k].is_word:
+    if _word(tokens, k) != ":":
         return None
-    noun = tokens[k].text
+    # تعداد واحدهای تحویل شده: ۲۴۰ — the label may run on after the counted noun
+    label = next((j for j in range(k - 1, max(-1, k - 6), -1) if _word(tokens, j) == "تعداد"), None)
+    if label is None or not tokens[label + 1].is_word or tokens[label + 1].line_break_before:
+        return None
+    noun = tokens[label + 1].text
     for plural in ("های", "ها", "ان"):
         if noun.endswith(plural) and len(noun) > len(plural) + 1:
             noun = noun[: -len(plural)]

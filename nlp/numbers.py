@@ -297,7 +297,9 @@ def split_glued_number_words(tokens: list[Token], units: frozenset[str]) -> list
         if not tok.is_word or word_atoms(tok.text) is not None:
             out.append(tok)
             continue
-        if tok.text[0] in "بو" and len(tok.text) > 2 and word_atoms(tok.text[1:]) is not None:
+        # only longer number words: بهشت is not ب + هشت, but بپانصد is ب + پانصد
+        rest = tok.text[1:]
+        if tok.text[0] in "بو" and len(rest) >= 4 and word_atoms(rest) is not None:
             out.extend(split_token(tok, 1))
             continue
         for cut in range(len(tok.text) - 2, 1, -1):

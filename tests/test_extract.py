@@ -71,6 +71,12 @@ def test_seed_article_exactly(extractor: Extractor, seed_text: str) -> None:
         ("پس از یک سال کار تمام شد و در سه ماه اخیر ۴ سال پیش بود.", []),
         # stray spaces around punctuation, glued unit
         ("این خط ۱۴کیلومتر طول دارد ، و ۱۵ ایستگاه دارد .", [(14, "کیلومتر"), (15, "ایستگاه")]),
+        # the percent sign typed before the number
+        ("رشد ٪۳۰ و %12 ثبت شد.", [(30, "درصد"), (12, "درصد")]),
+        # label: value layouts
+        ("تعداد واحدهای تحویل شده: ۲۴۰", [(240, "واحد")]),
+        # a number word glued to a preposition
+        ("بپانصد نفر کمک شد.", [(500, "نفر")]),
         # money in dollars stays in dollars
         ("این شرکت ۲ میلیون دلار سرمایه‌گذاری کرد.", [(2_000_000, "دلار")]),
         # weight and volume
@@ -102,6 +108,9 @@ def test_forms(extractor: Extractor, text: str, expected: list[tuple[float, str]
         "مبتلایان به کووید ۱۹ بهبود یافتند.",
         "بازار سه شنبه و پنج شنبه برپاست.",
         "The municipality opened 12 parks and 3 libraries.",
+        "قطعه ۳ بهشت رضا و بلوار ۲۲ بهمن و دهه ۶۰",
+        "طی ۵ سال اخیر و در ۱۰ سال آینده و دو سال پیش تغییری نکرد.",
+        "بیست و دومین جلسه شورا در هفته سوم برگزار شد.",
     ],
 )
 def test_not_figures(extractor: Extractor, text: str) -> None:
