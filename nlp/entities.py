@@ -55,6 +55,10 @@ _HONORIFICS = ("سید", "سیده", "دکتر", "مهندس", "حجت الاس�
 _NOT_NAMES = NOT_A_HEAD | {"در", "گفت", "افزود", "با", "نیز", "هم", "وی", "او", "ضمن", "امروز"}
 
 
+_SPACES = re.compile(r"[ \u00a0]*")
+_WORD_AT = re.compile(r"[^\W_]+")
+
+
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", " ") for w in words)
 
@@ -104,27 +108,25 @@ class GazetteerRecognizer:
         فرماندار مشهد، مدیرکل راه و شهرسازی خراسان رضوی، مدیر منطقه ۶ شهرداری اصفهان: the
         role runs from the title to the last place within a few words, or is the title alone.
         """
-        known = {p.start: p for p in places}
+        known = {p.start: p.end for p in places}  # places another recognizer found
         found: list[Entity] = []
         for m in self._titles.finditer(text):
             if found and m.start() < found[-1].end:
                 continue
             end, place, pos = m.end(), None, m.end()
             for _ in range(7):
-                gap = re.match(r"[ \u00a0]*", text[pos:]).end()  # type: ignore[union-attr]
-                word = re.match(r"[^\W_]+", text[pos + gap :])
+                at = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+                word = _WORD_AT.match(text, at)
                 if word is None or word.group() in _NOT_NAMES:
                     break
-                at = pos + gap
-                hit = known.get(at) or self._place_at.match(text, at)
-                if hit is not None:
-                    hit_end = hit.end if isinstance(hit, Entity) else hit.end()
-                    end, place = hit_end, text[at:hit_end]
-                    if hit_end < at + word.end():
-                        break  # a verb glued after the place (مشهدگفت): the role ends there
-                    pos = hit_end
+                glued = self._place_at.match(text, at)
+                place_end = known.get(at) or (glued.end() if glued else None)
+                if place_end is None:
+                    pos = word.end()
                     continue
-                pos = at + word.end()
+                end, place, pos = place_end, text[at:place_end], place_end
+                if place_end < word.end():
+                    break  # a verb glued after the place (مشهدگفت): the role ends there
             found.append(Entity(m.start(), end, ROLE, text[m.start() : end], place))
         return found
 

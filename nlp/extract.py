@@ -136,9 +136,7 @@ class _Article:
         dates = find_dates(text)
         tokens = split_glued_number_words(tokenize(text), _UNIT_WORDS)
         blocked = _merge([(d.start, d.end) for d in dates] + find_phone_numbers(text))
-        candidates = [
-            c for c in find_candidates(tokens, blocked) if not _is_list_marker(text, tokens, c)
-        ]
+        candidates = [c for c in find_candidates(tokens, blocked) if not _is_list_marker(tokens, c)]
         sentences = split_sentences(text) or [(0, len(text))]
         return cls(
             ft, tokens, candidates, sentences, entities, attribute(text, sentences, entities)
@@ -207,12 +205,14 @@ def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
     return min(bisect_right(sentences, pos, key=lambda span: span[1]), max(0, len(sentences) - 1))
 
 
-def _is_list_marker(text: str, tokens: list[Token], cand: Candidate) -> bool:
+def _is_list_marker(tokens: list[Token], cand: Candidate) -> bool:
     """۱- … or ۲مشهد at the start of a line: a list marker or a table rank, not a count."""
-    first = tokens[cand.first]
-    line_start = text.rfind("\n", 0, first.start) + 1
-    if text[line_start : first.start].strip() or cand.number.has_scale or cand.value >= 100:
-        return False
+    if (
+        cand.number.has_scale
+        or cand.value >= 100
+        or (cand.first > 0 and (not tokens[cand.first].line_break_before))
+    ):
+        return False  # only small numbers that open a line (or the text)
     nxt = tokens[cand.number.last + 1] if cand.number.last + 1 < len(tokens) else None
     return nxt is not None and (nxt.start == tokens[cand.number.last].end or nxt.text in "-)")
 
