@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -162,6 +163,13 @@ def test_filters_sort_and_facets(loaded: Store) -> None:
         sort="date",
     )
     assert ids(loaded.search(window)) == ["https://a/4", "https://a/3", "https://a/2"]
+    tehran = ZoneInfo("Asia/Tehran")  # 08:00 UTC is 11:30 in Tehran: bounds in any zone
+    window = SearchRequest(
+        date_from=datetime(2024, 1, 2, 11, 30, tzinfo=tehran),
+        date_to=datetime(2024, 1, 3, 11, 30, tzinfo=tehran),
+        sort="date",
+    )
+    assert ids(loaded.search(window)) == ["https://a/3", "https://a/2"]
     assert ids(loaded.search(SearchRequest(sources=["hamshahri"]))) == ["https://a/3"]
     assert ids(loaded.search(SearchRequest(cities=["اصفهان"]))) == ["https://a/4"]
     assert ids(loaded.search(SearchRequest(kinds=["money"]))) == ["https://a/4"]
