@@ -53,6 +53,10 @@ class Store(ABC):
     def get(self, article_id: str) -> Article | None: ...
 
     @abstractmethod
+    def known(self, urls: Sequence[str]) -> dict[str, str]:
+        """Which of these article URLs are stored already, with their content hashes."""
+
+    @abstractmethod
     def search(self, request: SearchRequest) -> SearchPage: ...
 
     @abstractmethod

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from .models import (
     SearchRequest,
     SearchText,
     UpsertReport,
+    article_id,
 )
 from .query import And, Node, Not, Or, Phrase, QueryError, Term, parse_query
 
@@ -359,6 +360,11 @@ class ElasticsearchStore(Store):
         except ESConnectionError as exc:
             raise StoreUnavailable(f"Elasticsearch at {self.url} is not reachable: {exc}") from None
         return Article.from_dict(doc["_source"]["data"])
+
+    def known(self, urls: Sequence[str]) -> dict[str, str]:
+        by_id = {article_id(u): u for u in urls}
+        found = self._retrying(lambda: self._existing(list(by_id)))
+        return {by_id[aid]: doc["content_hash"] for aid, doc in found.items()}
 
     def search(self, request: SearchRequest) -> SearchPage:
         node = parse_query(request.q)

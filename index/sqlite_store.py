@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from .models import (
     SearchRequest,
     SearchText,
     UpsertReport,
+    article_id,
 )
 from .query import And, Node, Not, Or, Phrase, QueryError, Term, parse_query
 
@@ -226,6 +227,12 @@ class SQLiteStore(Store):
                 (article_id,),
             ).fetchone()
         return Article.from_dict(json.loads(row[0])) if row else None
+
+    def known(self, urls: Sequence[str]) -> dict[str, str]:
+        by_id = {article_id(u): u for u in urls}
+        with self.lock:
+            found = self._hashes(list(by_id))
+        return {by_id[aid]: h for aid, (_rowid, h) in found.items()}
 
     def search(self, request: SearchRequest) -> SearchPage:
         node = parse_query(request.q)

@@ -213,6 +213,32 @@ def _series(args: argparse.Namespace) -> int:
     return 0
 
 
+def _crawl(args: argparse.Namespace) -> int:
+    from rasad.crawler.run import crawl
+    from rasad.crawler.sources import load_sources
+
+    sources = load_sources(args.sources_file)
+    unknown = [name for name in args.source if name not in sources]
+    if unknown:
+        raise ValueError(f"unknown source {', '.join(unknown)}; known: {', '.join(sources)}")
+    chosen = [sources[name] for name in args.source] if args.source else list(sources.values())
+    since = (
+        datetime.combine(date.fromisoformat(args.since), time(0), TEHRAN) if args.since else None
+    )
+    with _open_store() as store:
+        summary = crawl(
+            chosen, store, since=since, max_pages=args.max_pages, polite=not args.no_politeness
+        )
+    for line in summary.lines():
+        print(line)
+    print(
+        f"total: {summary.total('pages')} pages; {summary.total('new')} new, "
+        f"{summary.total('updated')} updated, {summary.total('unchanged')} unchanged articles; "
+        f"{summary.total('figures')} figures"
+    )
+    return 0
+
+
 def _number(args: argparse.Namespace) -> int:
     from rasad.nlp.numbers import format_decimal, parse_number
 
@@ -323,6 +349,23 @@ def build_parser() -> argparse.ArgumentParser:
     me.add_argument("text", nargs="?", help="only metrics about these words")
     me.add_argument("--size", type=int, default=30)
     me.set_defaults(func=_metrics)
+
+    cr = sub.add_parser(
+        "crawl",
+        help="crawl news sources into the store",
+        description="Crawl the configured sources (all, or those named), "
+        "extract figures and store new and changed articles.",
+    )
+    cr.add_argument("source", nargs="*", help="source names from the sources file")
+    cr.add_argument("--since", type=_iso_date, help="skip articles published before this date")
+    cr.add_argument("--max-pages", type=int, default=50, help="listing pages per source")
+    cr.add_argument("--sources-file", help="a sources YAML file (default: the built-in one)")
+    cr.add_argument(
+        "--no-politeness",
+        action="store_true",
+        help="no robots.txt, throttling or delays: only for your own test sites",
+    )
+    cr.set_defaults(func=_crawl)
 
     sr = sub.add_parser("series", help="one metric over time, bucketed")
     sr.add_argument("metric", help="a key printed by `rasad metrics`")

@@ -104,6 +104,12 @@ def test_update_replaces_figures_together(loaded: Store) -> None:
     assert loaded.get(changed.id).body == changed.body
 
 
+def test_known(loaded: Store) -> None:
+    known = loaded.known(["https://a/1", "https://a/4", "https://new/1"])
+    assert known == {"https://a/1": CORPUS[0].content_hash, "https://a/4": CORPUS[3].content_hash}
+    assert loaded.known([]) == {}
+
+
 def test_get(loaded: Store) -> None:
     article = loaded.get(CORPUS[0].id)
     assert article is not None

@@ -1,0 +1,1 @@
+"""Scrapy spiders for municipal news: configured sources, crawled incrementally and politely."""

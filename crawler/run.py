@@ -1,0 +1,99 @@
+"""Running crawls and summing up what they did (`rasad crawl`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from rasad.index.base import Store
+from rasad.nlp.extract import Extractor
+
+from .settings import settings
+from .sources import ConfigError, Source
+from .spiders.news import NewsSpider
+
+
+@dataclass
+class Summary:
+    """One crawl's totals, per source and overall."""
+
+    per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def total(self, key: str) -> int:
+        return sum(int(s.get(key, 0)) for s in self.per_source.values())
+
+    def lines(self) -> list[str]:
+        out = []
+        for name, s in self.per_source.items():
+            errors = ", ".join(f"{k} {v}" for k, v in sorted(s["errors"].items())) or "none"
+            out.append(
+                f"{name}: {s['pages']} pages fetched; articles {s['new']} new, "
+                f"{s['updated']} updated, {s['unchanged']} unchanged, "
+                f"{s['duplicate']} duplicate; {s['figures']} figures; errors: {errors}"
+            )
+        return out
+
+
+def _source_summary(stats: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/exception_type_count/"):
+            errors[key.rsplit("/", 1)[1].rsplit(".", 1)[-1]] = value
+        elif key.startswith("downloader/response_status_count/") and key[-3] in "45":
+            errors[f"HTTP {key[-3:]}"] = value
+        elif key.startswith("rasad/errors/"):
+            errors[key.removeprefix("rasad/errors/")] = value
+    if stats.get("retry/max_reached"):
+        errors["gave up after retries"] = stats["retry/max_reached"]
+    return {
+        "pages": stats.get("downloader/response_count", 0),
+        "new": stats.get("rasad/articles_new", 0),
+        "updated": stats.get("rasad/articles_updated", 0),
+        "unchanged": stats.get("rasad/articles_unchanged", 0),
+        "duplicate": stats.get("rasad/articles_duplicate", 0),
+        "spooled": stats.get("rasad/articles_spooled", 0),
+        "figures": stats.get("rasad/figures", 0),
+        "missing_date": stats.get("rasad/missing_date", 0),
+        "errors": errors,
+    }
+
+
+def crawl(
+    sources: list[Source],
+    store: Store,
+    since: datetime | None = None,
+    max_pages: int = 50,
+    polite: bool = True,
+    **overrides: Any,
+) -> Summary:
+    """Crawl the sources into the store; one process, all sources side by side.
+
+    An interrupted crawl resumes by being run again: what reached the store is known and
+    not fetched again.  Scrapy's reactor cannot restart in a process: call this once per
+    process.
+    """
+    if not sources:
+        raise ConfigError("no sources to crawl")
+    process = CrawlerProcess(settings(polite, **overrides), install_root_handler=True)
+    extractor = Extractor()
+    crawlers = []
+    for source in sources:
+        crawler = process.create_crawler(NewsSpider)
+        crawlers.append((source, crawler))
+        process.crawl(
+            crawler,
+            source=source,
+            known=store.known,
+            max_pages=max_pages,
+            store=store,
+            extractor=extractor,
+            since=since,
+        )
+    process.start()
+    summary = Summary()
+    for source, crawler in crawlers:
+        summary.per_source[source.name] = _source_summary(crawler.stats.get_stats())
+    return summary

@@ -1,0 +1,68 @@
+"""Source configuration: what to crawl for each outlet, read from YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SELECTOR_KEYS = ("title", "lead", "body", "date", "author", "tags", "credit")
+
+
+class ConfigError(ValueError):
+    """The sources file is not usable; the message says which entry and why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    city: str | None = None
+    listing: tuple[str, ...] = ()
+    rss: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    article_pattern: str = ""
+    links: str = "a::attr(href)"
+    next_page: str = "a[rel=next]::attr(href)"
+    selectors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        name = data.get("name")
+        if not name:
+            raise ConfigError(f"a source has no name: {data!r}")
+        unknown = set(data.get("selectors", {})) - set(SELECTOR_KEYS)
+        if unknown:
+            raise ConfigError(f"source {name}: unknown selectors {sorted(unknown)}")
+        if not (data.get("listing") or data.get("rss") or data.get("sitemaps")):
+            raise ConfigError(f"source {name}: give at least one of listing, rss, sitemaps")
+        return cls(
+            name=name,
+            city=data.get("city"),
+            listing=tuple(data.get("listing", ())),
+            rss=tuple(data.get("rss", ())),
+            sitemaps=tuple(data.get("sitemaps", ())),
+            article_pattern=data.get("article_pattern", ""),
+            links=data.get("links", cls.links),
+            next_page=data.get("next_page", cls.next_page),
+            selectors=dict(data.get("selectors", {})),
+        )
+
+
+def load_sources(path: str | Path | None = None) -> dict[str, Source]:
+    """The sources of a YAML file (by default the built-in crawler/sources.yaml)."""
+    if path is None:
+        text = resources.files("rasad.crawler").joinpath("sources.yaml").read_text("utf-8")
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read the sources file {path}: {exc}") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"the sources file is not valid YAML: {exc}") from None
+    sources = [Source.from_dict(entry) for entry in data.get("sources", [])]
+    return {s.name: s for s in sources}

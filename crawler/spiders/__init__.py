@@ -1,0 +1,1 @@
+"""Spiders: one configurable news spider serves every outlet in sources.yaml."""
