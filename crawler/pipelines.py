@@ -1,49 +1,64 @@
-"""Item pipelines: validate → extract figures → write to the store (in batches)."""
+"""Item pipelines: validate → extract figures → write to the store (in batches).
+
+Each stage counts what it did in the crawl's stats (`rasad/...`), which `rasad crawl`
+sums up at the end.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
 from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from rasad.index.models import Article
-from rasad.nlp.extract import Extractor
 
 from .article import Page
 
 BATCH = 50
 
 
-class ValidatePipeline:
+class _Stage:
+    """Pipelines reach the spider (its source, store and extractor) through the crawler."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> _Stage:
+        return cls(crawler)
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+
+class ValidatePipeline(_Stage):
     """Drops pages without text, and pages older than --since."""
 
-    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         page: Page = item["page"]
         if len(page.body) < 20:
-            spider.crawler.stats.inc_value("rasad/errors/too_short")
+            self.stats.inc_value("rasad/errors/too_short")
             raise DropItem(f"no article text on {page.url}")
-        since: datetime | None = getattr(spider, "since", None)
+        since = getattr(self.spider, "since", None)
         if since and page.published and page.published < since:
-            spider.crawler.stats.inc_value("rasad/older_than_since")
+            self.stats.inc_value("rasad/older_than_since")
             raise DropItem(f"{page.url} is older than {since:%Y-%m-%d}")
         return item
 
 
-class ExtractPipeline:
-    """Figures of the article, with the source's city as the fallback place."""
+class ExtractPipeline(_Stage):
+    """Figures of the article; the source's city is the article's place."""
 
-    def open_spider(self, spider: Any) -> None:
-        self.extractor: Extractor = spider.extractor
-
-    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
         page: Page = item["page"]
-        text = (
-            f"{page.title}\n{page.lead}\n{page.body}" if page.lead else f"{page.title}\n{page.body}"
-        )
+        text = "\n".join(part for part in (page.title, page.lead, page.body) if part)
         day = page.published.date() if page.published else None
-        figures = [f.to_dict() for f in self.extractor.extract(text, day).figures]
-        spider.crawler.stats.inc_value("rasad/figures", len(figures))
+        figures = [f.to_dict() for f in self.spider.extractor.extract(text, day).figures]
         item["article"] = Article(
             url=page.url,
             source=page.source,
@@ -54,34 +69,38 @@ class ExtractPipeline:
             author=page.author,
             tags=page.tags,
             credited_source=page.credited_source,
-            city=spider.source.city,
+            city=self.spider.source.city,
             figures=figures,
         )
+        self.stats.inc_value("rasad/figures", len(figures))
+        self.stats.inc_value("rasad/seconds_extracting", time.perf_counter() - started)
         return item
 
 
-class StorePipeline:
-    """Writes articles in batches and counts new / updated / unchanged."""
+class StorePipeline(_Stage):
+    """Writes articles in batches and counts new / updated / unchanged / spooled."""
 
-    def open_spider(self, spider: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
         self.pending: list[Article] = []
 
-    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         self.pending.append(item["article"])
         if len(self.pending) >= BATCH:
-            self._flush(spider)
+            self._flush()
         return item
 
-    def close_spider(self, spider: Any) -> None:
-        self._flush(spider)
+    def close_spider(self) -> None:
+        self._flush()
 
-    def _flush(self, spider: Any) -> None:
+    def _flush(self) -> None:
         if not self.pending:
             return
-        report = spider.store.upsert(self.pending)
-        stats = spider.crawler.stats
+        started = time.perf_counter()
+        report = self.spider.store.upsert(self.pending)
+        self.stats.inc_value("rasad/seconds_storing", time.perf_counter() - started)
         for key in ("new", "updated", "unchanged", "spooled"):
-            stats.inc_value(f"rasad/articles_{key}", getattr(report, key))
+            self.stats.inc_value(f"rasad/articles_{key}", getattr(report, key))
         for error in report.errors:
-            spider.logger.error(error)
+            self.spider.logger.error(error)
         self.pending = []

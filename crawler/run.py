@@ -56,6 +56,8 @@ def _source_summary(stats: dict[str, Any]) -> dict[str, Any]:
         "duplicate": stats.get("rasad/articles_duplicate", 0),
         "spooled": stats.get("rasad/articles_spooled", 0),
         "figures": stats.get("rasad/figures", 0),
+        "seconds_extracting": stats.get("rasad/seconds_extracting", 0.0),
+        "seconds_storing": stats.get("rasad/seconds_storing", 0.0),
         "missing_date": stats.get("rasad/missing_date", 0),
         "errors": errors,
     }
@@ -77,7 +79,7 @@ def crawl(
     """
     if not sources:
         raise ConfigError("no sources to crawl")
-    process = CrawlerProcess(settings(polite, **overrides), install_root_handler=True)
+    process = CrawlerProcess(settings(polite, **overrides))
     extractor = Extractor()
     crawlers = []
     for source in sources:
