@@ -1,4 +1,4 @@
-"""Item pipelines: validate → extract figures → write to the store (in batches).
+"""Item pipelines: validate → extract figures → find the story → write to the store.
 
 Each stage counts what it did in the crawl's stats (`rasad/...`), which `rasad crawl`
 sums up at the end.
@@ -7,12 +7,14 @@ sums up at the end.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from rasad.index.models import Article
+from rasad.index.stories import shares_story
 
 from .article import Page
 
@@ -75,6 +77,35 @@ class ExtractPipeline(_Stage):
         self.stats.inc_value("rasad/figures", len(figures))
         self.stats.inc_value("rasad/seconds_extracting", time.perf_counter() - started)
         return item
+
+
+class StoryPipeline(_Stage):
+    """The same press release on several outlets: every copy is kept, under one story id."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.seen: dict[str, str] = {}  # fingerprint → story id, for copies within this crawl
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        article: Article = item["article"]
+        story = self._in_this_crawl(article) or self.spider.store.find_story(
+            article.fingerprints, article.id
+        )
+        article.story_id = story or article.id
+        if story:
+            self.stats.inc_value("rasad/articles_duplicate")
+        for fingerprint in article.fingerprints:
+            self.seen.setdefault(fingerprint, article.story_id)
+        return item
+
+    def _in_this_crawl(self, article: Article) -> str | None:
+        votes = Counter(self.seen[p] for p in article.fingerprints if p in self.seen)
+        if not votes:
+            return None
+        story, shared = votes.most_common(1)[0]
+        # the first copy seen is not at hand: take its size to be this article's
+        n = len(article.fingerprints)
+        return story if shares_story(n, n, shared) else None
 
 
 class StorePipeline(_Stage):

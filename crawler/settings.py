@@ -38,6 +38,7 @@ BASE: dict[str, Any] = {
     "ITEM_PIPELINES": {
         "rasad.crawler.pipelines.ValidatePipeline": 100,
         "rasad.crawler.pipelines.ExtractPipeline": 200,
+        "rasad.crawler.pipelines.StoryPipeline": 250,
         "rasad.crawler.pipelines.StorePipeline": 300,
     },
 }

@@ -57,6 +57,10 @@ class Store(ABC):
         """Which of these article URLs are stored already, with their content hashes."""
 
     @abstractmethod
+    def find_story(self, prints: Sequence[str], exclude_id: str = "") -> str | None:
+        """The story id of a stored article that carries the same story (see stories.py)."""
+
+    @abstractmethod
     def search(self, request: SearchRequest) -> SearchPage: ...
 
     @abstractmethod

@@ -53,6 +53,7 @@ from .models import (
     article_id,
 )
 from .query import And, Node, Not, Or, Phrase, QueryError, Term, parse_query
+from .stories import shares_story
 
 SCHEMA_VERSION = 1
 TEXT = {"type": "text", "analyzer": "whitespace"}
@@ -70,6 +71,7 @@ ARTICLE_MAPPINGS = {
         "kinds": KEYWORD,
         "published": {"type": "date"},
         "figure_count": {"type": "integer"},
+        "prints": KEYWORD,
         "title_norm": TEXT,
         "body_norm": TEXT,
         "data": STORED,
@@ -250,6 +252,7 @@ class ElasticsearchStore(Store):
                 "kinds": article.kinds,
                 "published": published,
                 "figure_count": len(rows),
+                "prints": article.fingerprints,
                 "title_norm": text.title,
                 "body_norm": text.body,
                 "data": article.to_dict(),
@@ -365,6 +368,31 @@ class ElasticsearchStore(Store):
         by_id = {article_id(u): u for u in urls}
         found = self._retrying(lambda: self._existing(list(by_id)))
         return {by_id[aid]: doc["content_hash"] for aid, doc in found.items()}
+
+    def find_story(self, prints: Sequence[str], exclude_id: str = "") -> str | None:
+        if not prints:
+            return None
+        result = self._call(
+            self.es.search,
+            index=self.articles,
+            size=20,
+            _source=["id", "story_id", "prints"],
+            query={
+                "bool": {
+                    "filter": [{"terms": {"prints": list(prints)}}],
+                    "must_not": [{"term": {"id": exclude_id}}],
+                }
+            },
+            sort=[{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+        )
+        best, best_shared = None, 0
+        for hit in result["hits"]["hits"]:
+            doc = hit["_source"]
+            theirs = doc.get("prints", [])
+            shared = len(set(prints) & set(theirs))
+            if shared > best_shared and shares_story(len(prints), len(theirs), shared):
+                best, best_shared = doc.get("story_id") or doc["id"], shared
+        return best
 
     def search(self, request: SearchRequest) -> SearchPage:
         node = parse_query(request.q)

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from rasad.nlp.normalize import normalize_for_search
 
+from .stories import fingerprints
+
 MAX_PAGE_SIZE = 100
 Interval = Literal["day", "week", "month"]
 Sort = Literal["relevance", "date"]
@@ -35,6 +37,7 @@ class Article:
     city: str | None = None
     story_id: str | None = None
     figures: list[dict[str, Any]] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)  # see index/stories.py
     id: str = ""
     content_hash: str = ""
     # normalized (title, body) for the index, when the pipeline computed it already
@@ -46,6 +49,7 @@ class Article:
             if self.published.tzinfo is None:
                 raise ValueError(f"published time of {self.url} has no time zone")
             self.published = self.published.astimezone(UTC)
+        self.fingerprints = self.fingerprints or fingerprints(self.body)
         self.content_hash = (
             self.content_hash
             or hashlib.sha1(

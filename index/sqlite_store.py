@@ -44,6 +44,7 @@ from .models import (
     article_id,
 )
 from .query import And, Node, Not, Or, Phrase, QueryError, Term, parse_query
+from .stories import shares_story
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -65,6 +66,12 @@ CREATE TABLE IF NOT EXISTS article_data (
     rowid INTEGER PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS article_prints (
+    print TEXT NOT NULL,
+    rowid_ref INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS article_prints_print ON article_prints (print);
+CREATE INDEX IF NOT EXISTS article_prints_ref ON article_prints (rowid_ref);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, body, tokenize='unicode61 remove_diacritics 0'
 );
@@ -190,6 +197,11 @@ class SQLiteStore(Store):
             "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)",
             (rowid, json.dumps(article.to_dict(), ensure_ascii=False)),
         )
+        self.db.execute("DELETE FROM article_prints WHERE rowid_ref = ?", (rowid,))
+        self.db.executemany(
+            "INSERT INTO article_prints (print, rowid_ref) VALUES (?, ?)",
+            [(p, rowid) for p in article.fingerprints],
+        )
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, text.title, text.body),
@@ -233,6 +245,24 @@ class SQLiteStore(Store):
         with self.lock:
             found = self._hashes(list(by_id))
         return {by_id[aid]: h for aid, (_rowid, h) in found.items()}
+
+    def find_story(self, prints: Sequence[str], exclude_id: str = "") -> str | None:
+        if not prints:
+            return None
+        marks = ",".join("?" * len(prints))
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT a.id, a.story_id, count(*) AS shared, (SELECT count(*) "
+                "FROM article_prints q WHERE q.rowid_ref = a.rowid) AS theirs "
+                "FROM article_prints p JOIN articles a ON a.rowid = p.rowid_ref "
+                f"WHERE p.print IN ({marks}) "
+                "AND a.id != ? GROUP BY a.rowid ORDER BY shared DESC, a.published LIMIT 20",
+                [*prints, exclude_id],
+            ).fetchall()
+        for aid, story, shared, theirs in rows:
+            if shares_story(len(prints), theirs, shared):
+                return story or aid
+        return None
 
     def search(self, request: SearchRequest) -> SearchPage:
         node = parse_query(request.q)

@@ -48,6 +48,17 @@ ARTICLES = {
         "۲۲ دی ۱۴۰۲",
         ["در طرح پاییزه ۵ هزار اصله نهال در بوستان‌های شهر کاشته شد."],
     ),
+    # the press release of 1001 again, as another outlet runs it: new headline, one more line
+    "1008": (
+        "افتتاح بوستان‌های محله‌ای در مشهد",
+        "۱۱ دی ۱۴۰۲",
+        [
+            "به گزارش شهرآرانیوز، علیرضا کریمی، شهردار مشهد، امروز گفت: تاکنون ۱۵ بوستان محله‌ای "
+            "در محله‌های کم‌برخوردار ساخته شده است.",
+            "وی افزود: برای این کار ۴۲۰ میلیارد ریال هزینه شده است.",
+            "این بوستان‌ها هر روز از ساعت ۶ صبح تا نیمه‌شب به روی شهروندان باز هستند.",
+        ],
+    ),
 }
 
 
@@ -103,7 +114,7 @@ class Site:
                 listing_html(["1001", "1002", "1003", "1004"], "/fa/news?page=2").encode(),
             )
         if path == "/fa/news?page=2":
-            return 200, html, listing_html(["1005", "1006", "1999", "1007"], None).encode()
+            return 200, html, listing_html(["1005", "1006", "1999", "1007", "1008"], None).encode()
         if path == "/fa/rss/allnews":
             return 200, {"Content-Type": "application/rss+xml"}, RSS.format(base=self.base).encode()
         if path.startswith("/fa/news/1006/") and path != "/fa/news/1006/نو":

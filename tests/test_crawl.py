@@ -53,18 +53,26 @@ def test_crawl_fixture_site_into_the_store(tmp_path: Path) -> None:
         config = sources_file(tmp_path, base, dead=True)
         first = crawl(tmp_path, config, "--no-politeness")
         assert first.returncode == 0, first.stderr[-3000:]
-        assert "shahraranews:" in first.stdout and "6 new" in first.stdout
+        assert "shahraranews:" in first.stdout and "7 new" in first.stdout
+        assert "1 duplicate" in first.stdout  # 1008 is 1001 republished
         assert "HTTP 404" in first.stdout  # the dead link
         assert "deadsite:" in first.stdout and "ConnectionRefusedError" in first.stdout
         fetched_twice = site.hits.get("/fa/news/1005/خبر")
         assert fetched_twice == 2  # 500 first, then fine on retry
 
         store = SQLiteStore(tmp_path / "store.db")
-        assert store.search(SearchRequest(size=50)).total == 6
+        hits = store.search(SearchRequest(size=50)).hits
+        assert len(hits) == 7
+        stories = {h.title: h.story_id for h in hits}
+        assert (
+            stories["افتتاح بوستان‌های محله‌ای در مشهد"]
+            == stories["شهردار مشهد: ۱۵ بوستان محله‌ای تا پایان سال افتتاح می‌شود"]
+        )
+        assert len(set(stories.values())) == 6
         assert store.known([f"{base}/fa/news/1007/خبر"]) == {}  # oversized: dropped
         bus = store.figures(FigureQuery(unit="دستگاه")).figures
         assert {(f["value"], f["source"]) for f in bus} == {(250, "shahraranews")}  # cp1256
-        parks = store.get(store.figures(FigureQuery(unit="بوستان")).figures[0]["article_id"])
+        parks = next(store.get(h.id) for h in hits if h.title.startswith("شهردار مشهد: ۱۵"))
         assert parks.published == datetime(2023, 12, 31, 7, 0, tzinfo=UTC)  # 10:30 Tehran
         assert parks.credited_source == "پایگاه اطلاع رسانی شهرداری مشهد"
         assert parks.figures[0]["speaker"] == "علیرضا کریمی"

@@ -110,6 +110,15 @@ def test_known(loaded: Store) -> None:
     assert loaded.known([]) == {}
 
 
+def test_find_story(loaded: Store) -> None:
+    extra = " و این جمله‌ای است که فقط در این نسخه آمده است و در متن اصلی نبود."
+    copy = make("https://other/9", "تیتر دیگر", CORPUS[0].body + extra, 6, source="mashhad.ir")
+    assert loaded.find_story(copy.fingerprints, copy.id) == CORPUS[0].id
+    assert loaded.find_story(CORPUS[0].fingerprints, CORPUS[0].id) is None  # not itself
+    assert loaded.find_story(CORPUS[3].fingerprints, CORPUS[3].id) is None
+    assert loaded.find_story([], "") is None
+
+
 def test_get(loaded: Store) -> None:
     article = loaded.get(CORPUS[0].id)
     assert article is not None
