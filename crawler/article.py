@@ -94,7 +94,7 @@ def parse_article(html: str, url: str, source: Source) -> Page | None:
         title, body = _fallback(html, url, title, body)
     if not title or not body:
         return None
-    date_text = " ".join(sel.css(css["date"]).getall()) if css.get("date") else ""
+    dates = sel.css(css["date"]).getall() if css.get("date") else []
     credit = _first(sel, css.get("credit"))
     if not credit:
         found = _CREDIT.search(body)
@@ -105,7 +105,7 @@ def parse_article(html: str, url: str, source: Source) -> Page | None:
         title=title,
         body=body,
         lead=_first(sel, css.get("lead")),
-        published=parse_published(date_text) or _meta_time(sel),
+        published=_first_time(dates) or _meta_time(sel),
         author=_first(sel, css.get("author")) or None,
         tags=[t.strip() for t in sel.css(css["tags"]).getall() if t.strip()]
         if css.get("tags")
@@ -113,6 +113,11 @@ def parse_article(html: str, url: str, source: Source) -> Page | None:
         credited_source=credit.removeprefix("منبع:").strip() or None,
         used_fallback=fallback,
     )
+
+
+def _first_time(values: list[str]) -> datetime | None:
+    """The first value the date selector found that reads as a time."""
+    return next((t for t in map(parse_published, values) if t is not None), None)
 
 
 def _meta_time(sel: Selector) -> datetime | None:

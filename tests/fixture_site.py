@@ -158,3 +158,125 @@ def serve(site: Site) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ---- one small site per built-in source, in the markup its selectors expect -------------------
+
+
+def _page(head: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">{head}</head>'
+        f"<body>{body}</body></html>"
+    )
+
+
+def _paras(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+STYLES: dict[str, dict[str, object]] = {
+    "shahraranews": {
+        "article": "/fa/news/{id}/خبر",
+        "feed": ("/fa/rss/allnews", "rss"),
+        "render": lambda t, d, ps: _page(
+            "",
+            f'<h1 class="title">{t}</h1><span class="news-date">'
+            f'{d}</span><div class="body">{_paras(ps)}</div>',
+        ),
+    },
+    "mashhad.ir": {
+        "article": "/fa/news/{id}/خبر",
+        "next_class": "next",
+        "render": lambda t, d, ps: _page(
+            "",
+            f'<h1>{t}</h1><div class="news-date">{d}</div>'
+            f'<div class="news-text">{_paras(ps)}</div>',
+        ),
+    },
+    "hamshahrionline": {
+        "listing": "/archive",
+        "article": "/news/{id}/خبر",
+        "iso_dates": True,
+        "feed": ("/rss", "rss"),
+        "render": lambda t, d, ps: _page(
+            f'<meta itemprop="datePublished" content="{d}">',
+            f'<h1 class="title">{t}</h1><p class="introtext">خلاصه خبر</p>'
+            f'<div class="item-text">{_paras(ps)}</div>',
+        ),
+    },
+    "tehran.ir": {
+        "article": "/fa/news/{id}/خبر",
+        "iso_dates": True,
+        "render": lambda t, d, ps: _page(
+            "", f'<article><h1>{t}</h1><time datetime="{d}"></time>{_paras(ps)}</article>'
+        ),
+    },
+    "isfahan.ir": {
+        "article": "/fa/news/{id}/خبر",
+        "feed": ("/sitemap.xml", "sitemap"),
+        "render": lambda t, d, ps: _page(
+            "",
+            f'<h1>{t}</h1><div class="news-date">{d}</div>'
+            f'<div class="news-content">{_paras(ps)}</div>',
+        ),
+    },
+}
+STYLED_IDS = ["1001", "1003", "1005"]
+ISO_DATES = {
+    "1001": "2023-12-31T10:30:00+03:30",
+    "1003": "2024-01-05T09:00:00+03:30",
+    "1005": "2024-01-10T12:00:00+03:30",
+}
+
+
+class StyledSite(Site):
+    """Three articles, a two-page listing and the source's feed, in one source's markup."""
+
+    def __init__(self, style: str) -> None:
+        super().__init__()
+        self.style = STYLES[style]
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        from urllib.parse import unquote
+
+        path = unquote(path)
+        self.hits[path] = self.hits.get(path, 0) + 1
+        html = {"Content-Type": "text/html; charset=utf-8"}
+        listing = str(self.style.get("listing", "/fa/news"))
+        article = str(self.style["article"])
+        if path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain"}, self.robots.encode()
+        if path in (listing, f"{listing}?page=2"):
+            ids = STYLED_IDS[:2] if path == listing else STYLED_IDS[2:]
+            links = "".join(f'<a href="{article.format(id=i)}">{ARTICLES[i][0]}</a>' for i in ids)
+            cls = self.style.get("next_class")
+            nav = (
+                ""
+                if path != listing
+                else (
+                    f'<a class="{cls}" href="{listing}?page=2">بعدی</a>'
+                    if cls
+                    else f'<a rel="next" href="{listing}?page=2">بعدی</a>'
+                )
+            )
+            return 200, html, f"<html><body>{links}{nav}</body></html>".encode()
+        feed = self.style.get("feed")
+        if feed and path == feed[0]:
+            urls = [self.base + article.format(id=i) for i in STYLED_IDS]
+            if feed[1] == "rss":
+                items = "".join(f"<item><link>{u}</link></item>" for u in urls)
+                xml = f'<?xml version="1.0" encoding="utf-8"?><rss><channel>{items}</channel></rss>'
+            else:
+                locs = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+                xml = (
+                    '<?xml version="1.0" encoding="utf-8"?><urlset xmlns='
+                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+                )
+            return 200, {"Content-Type": "application/xml"}, xml.encode()
+        for aid in STYLED_IDS:
+            if path == article.format(id=aid):
+                title, jalali, paragraphs = ARTICLES[aid]
+                when = ISO_DATES[aid] if self.style.get("iso_dates") else jalali
+                render = self.style["render"]
+                return 200, html, render(title, when, paragraphs).encode()  # type: ignore[operator]
+        return 404, html, b"<h1>not found</h1>"

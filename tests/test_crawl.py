@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
+from rasad.crawler.sources import load_sources
 from rasad.index.es_node import free_port
 from rasad.index.models import FigureQuery, SearchRequest
 from rasad.index.sqlite_store import SQLiteStore
-from tests.fixture_site import Site, serve
+from tests.fixture_site import ARTICLES, STYLED_IDS, STYLES, Site, StyledSite, serve
 
 
 def sources_file(tmp_path: Path, base: str, dead: bool = False) -> Path:
@@ -97,3 +101,32 @@ def test_polite_crawl_obeys_robots(tmp_path: Path) -> None:
     assert "/robots.txt" in site.hits
     assert not any(path.startswith("/fa/news/1004") for path in site.hits)
     assert "/fa/news?page=2" not in site.hits  # --max-pages 1
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_built_in_source_config_on_a_site_in_its_style(tmp_path: Path, name: str) -> None:
+    """Each built-in source's selectors and URL layout, crawled on a local copy of its style."""
+    source = load_sources()[name]
+    site = StyledSite(name)
+    with serve(site) as base:
+
+        def rebase(urls: tuple[str, ...]) -> list[str]:
+            return [base + urlsplit(u).path for u in urls]
+
+        entry = {
+            **asdict(source),
+            "listing": rebase(source.listing),
+            "rss": rebase(source.rss),
+            "sitemaps": rebase(source.sitemaps),
+        }
+        config = tmp_path / "sources.yaml"
+        config.write_text(yaml.safe_dump({"sources": [entry]}, allow_unicode=True), "utf-8")
+        result = crawl(tmp_path, config, "--no-politeness")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"{name}: " in result.stdout and "3 new" in result.stdout
+    store = SQLiteStore(tmp_path / "store.db")
+    hits = store.search(SearchRequest(size=10)).hits
+    assert {h.title for h in hits} == {ARTICLES[i][0] for i in STYLED_IDS}
+    assert all(h.published is not None and h.city == source.city for h in hits)
+    assert store.figures(FigureQuery(unit="بوستان")).total >= 1
+    store.close()
