@@ -32,7 +32,8 @@ class Summary:
             out.append(
                 f"{name}: {s['pages']} pages fetched; articles {s['new']} new, "
                 f"{s['updated']} updated, {s['unchanged']} unchanged, "
-                f"{s['duplicate']} duplicate; {s['figures']} figures; errors: {errors}"
+                f"{s['duplicate']} duplicate; {s['figures']} figures; "
+                f"{s['missing_date']} without a date; errors: {errors}"
             )
         return out
 

@@ -60,6 +60,8 @@ def test_crawl_fixture_site_into_the_store(tmp_path: Path) -> None:
         assert "shahraranews:" in first.stdout and "7 new" in first.stdout
         assert "1 duplicate" in first.stdout  # 1008 is 1001 republished
         assert "HTTP 404" in first.stdout  # the dead link
+        assert "DownloadCancelledError 1" in first.stdout  # the page over the size limit
+        assert "1 without a date" in first.stdout
         assert "deadsite:" in first.stdout and "ConnectionRefusedError" in first.stdout
         fetched_twice = site.hits.get("/fa/news/1005/خبر")
         assert fetched_twice == 2  # 500 first, then fine on retry
@@ -91,6 +93,24 @@ def test_crawl_fixture_site_into_the_store(tmp_path: Path) -> None:
         assert "0 new" in second.stdout and "4 unchanged" in second.stdout
         # nothing new on the first listing page: the second one is not fetched again
         assert site.hits["/fa/news?page=2"] == hits_before["/fa/news?page=2"]
+
+        site.edits["1001"] = ["شهردار مشهد گفت: تاکنون ۱۶ بوستان محله‌ای ساخته شده است."]
+        third = crawl(tmp_path, config, "--no-politeness")
+        assert "1 updated" in third.stdout and "3 unchanged" in third.stdout
+        store = SQLiteStore(tmp_path / "store.db")
+        edited = store.figures(FigureQuery(unit="بوستان", text="۱۶")).figures
+        assert [f["value"] for f in edited] == [16]
+        store.close()
+
+        since = crawl(
+            tmp_path.parent / f"{tmp_path.name}-since",
+            config,
+            "--no-politeness",
+            "--since",
+            "2024-01-01",
+        )
+        assert since.returncode == 0
+        assert "6 new" in since.stdout  # all but 1001 (10 Dey 1402 = 2023-12-31); undated kept
 
 
 def test_polite_crawl_obeys_robots(tmp_path: Path) -> None:
