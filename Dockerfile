@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY rasad rasad
 COPY nlp nlp
 COPY index index
+COPY crawler crawler
 COPY samples samples
 RUN pip install --no-cache-dir .
 ENV RASAD_STORE=sqlite:////data/rasad.db

@@ -42,6 +42,7 @@ test: lint
 bench: setup-dev
 	$(PY) bench/extraction.py
 	$(PY) bench/store.py
+	$(PY) bench/crawl.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
