@@ -17,12 +17,13 @@ from zoneinfo import ZoneInfo
 from parsel import Selector
 
 from rasad.nlp.dates import find_dates
-from rasad.nlp.text import fold
+from rasad.nlp.text import ZWNJ, fold
 
 from .sources import Source
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_ZWNJ_MASK = "\u2042"  # ⁂: a visible symbol trafilatura keeps (it drops format chars)
 _CREDIT = re.compile(r"منبع\s*[:：]\s*(.+)")
 
 
@@ -87,6 +88,9 @@ def parse_article(html: str, url: str, source: Source) -> Page | None:
     """Read an article page; None when it has no title or no text at all."""
     sel = Selector(text=html)
     css = source.selectors
+    canonical = sel.css("link[rel=canonical]::attr(href)").get()
+    if canonical and canonical.strip().startswith(("http://", "https://")):
+        url = canonical.strip()  # the same article reached by several URLs is stored once
     title = _first(sel, css.get("title"))
     body = _paragraphs(sel, css.get("body"))
     fallback = not title or not body
@@ -126,10 +130,13 @@ def _meta_time(sel: Selector) -> datetime | None:
 
 
 def _fallback(html: str, url: str, title: str, body: str) -> tuple[str, str]:
+    """trafilatura's main text; ZWNJ is masked on the way in, since trafilatura drops it."""
     import trafilatura  # imported on demand: only pages the selectors miss need it
 
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, favor_recall=True)
+    masked = html.replace(ZWNJ, _ZWNJ_MASK)
+    doc = trafilatura.bare_extraction(masked, url=url, with_metadata=True, favor_recall=True)
     if doc is None:
         return title, body
-    raw = getattr(doc, "raw_text", None) or getattr(doc, "text", None) or ""
-    return title or (getattr(doc, "title", None) or ""), body or raw.strip()
+    text = getattr(doc, "raw_text", None) or getattr(doc, "text", None) or ""
+    found_title = (getattr(doc, "title", None) or "").replace(_ZWNJ_MASK, ZWNJ)
+    return title or found_title, body or text.replace(_ZWNJ_MASK, ZWNJ).strip()

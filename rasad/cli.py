@@ -214,6 +214,7 @@ def _series(args: argparse.Namespace) -> int:
 
 
 def _crawl(args: argparse.Namespace) -> int:
+    from rasad import config
     from rasad.crawler.run import crawl
     from rasad.crawler.sources import load_sources
 
@@ -227,7 +228,12 @@ def _crawl(args: argparse.Namespace) -> int:
     )
     with _open_store() as store:
         summary = crawl(
-            chosen, store, since=since, max_pages=args.max_pages, polite=not args.no_politeness
+            chosen,
+            store,
+            since=since,
+            max_pages=args.max_pages,
+            polite=not args.no_politeness,
+            **config.crawl_overrides(),
         )
     for line in summary.lines():
         print(line)

@@ -4,6 +4,9 @@ RASAD_STORE   where articles and figures live: a SQLite path or sqlite:///path (
               embedded default), or http://host:9200 for Elasticsearch
 RASAD_SPOOL   where Elasticsearch writes wait while the cluster is unreachable
 RASAD_NER_MODEL  a Hugging Face token-classification model id or local directory
+RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY
+              the crawler's identity, seconds between requests to a site, and requests
+              at a time per site (defaults in crawler/settings.py)
 """
 
 from __future__ import annotations
@@ -24,3 +27,22 @@ def spool_dir() -> Path:
 
 def ner_model() -> str | None:
     return os.environ.get("RASAD_NER_MODEL") or None
+
+
+def crawl_overrides() -> dict[str, object]:
+    """Scrapy settings the environment overrides (politeness is configurable)."""
+    names = {
+        "RASAD_USER_AGENT": ("USER_AGENT", str),
+        "RASAD_CRAWL_DELAY": ("DOWNLOAD_DELAY", float),
+        "RASAD_CRAWL_CONCURRENCY": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
+    }
+    out: dict[str, object] = {}
+    for env, (setting, kind) in names.items():
+        if os.environ.get(env):
+            try:
+                out[setting] = kind(os.environ[env])
+            except ValueError:
+                raise ValueError(
+                    f"{env} must be a {kind.__name__}, not {os.environ[env]!r}"
+                ) from None
+    return out
