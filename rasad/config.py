@@ -4,9 +4,10 @@ RASAD_STORE   where articles and figures live: a SQLite path or sqlite:///path (
               embedded default), or http://host:9200 for Elasticsearch
 RASAD_SPOOL   where Elasticsearch writes wait while the cluster is unreachable
 RASAD_NER_MODEL  a Hugging Face token-classification model id or local directory
-RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY
-              the crawler's identity, seconds between requests to a site, and requests
-              at a time per site (defaults in crawler/settings.py)
+RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
+              the crawler's identity, seconds between requests to a site, requests at a
+              time per site, and seconds before a request times out (defaults in
+              crawler/settings.py)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def crawl_overrides() -> dict[str, object]:
         "RASAD_USER_AGENT": ("USER_AGENT", str),
         "RASAD_CRAWL_DELAY": ("DOWNLOAD_DELAY", float),
         "RASAD_CRAWL_CONCURRENCY": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
+        "RASAD_CRAWL_TIMEOUT": ("DOWNLOAD_TIMEOUT", float),
     }
     out: dict[str, object] = {}
     for env, (setting, kind) in names.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,13 +120,20 @@ class Site:
                 listing_html(["1001", "1002", "1003", "1004"], "/fa/news?page=2").encode(),
             )
         if path == "/fa/news?page=2":
-            return 200, html, listing_html(["1005", "1006", "1999", "1007", "1008"], None).encode()
+            return (
+                200,
+                html,
+                listing_html(["1005", "1006", "1999", "1007", "1008", "1009"], None).encode(),
+            )
         if path == "/fa/rss/allnews":
             return 200, {"Content-Type": "application/rss+xml"}, RSS.format(base=self.base).encode()
         if path.startswith("/fa/news/1006/") and path != "/fa/news/1006/نو":
             return 301, {"Location": "/fa/news/1006/%D9%86%D9%88"}, b""
         if path.startswith("/fa/news/1005/") and self.hits[path] == 1:
             return 500, html, b"<h1>error</h1>"
+        if path.startswith("/fa/news/1009/"):
+            time.sleep(3)  # longer than the tests' RASAD_CRAWL_TIMEOUT
+            return 200, html, b"<h1>late</h1>"
         if path.startswith("/fa/news/1007/"):
             # beyond the crawler's 5 MB download limit
             return 200, html, ("<h1>بزرگ</h1><p>" + "بسیار " * 600_000 + "</p>").encode()
@@ -146,12 +154,12 @@ def serve(site: Site) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             status, headers, body = site.respond(self.path)
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            with contextlib.suppress(ConnectionError):  # the crawler may hang up (size limit)
+            with contextlib.suppress(ConnectionError):  # the crawler may hang up (limits)
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
                 self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:

@@ -40,7 +40,11 @@ def sources_file(tmp_path: Path, base: str, dead: bool = False) -> Path:
 
 
 def crawl(tmp_path: Path, config: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RASAD_STORE": f"sqlite:///{tmp_path / 'store.db'}"}
+    env = {
+        **os.environ,
+        "RASAD_STORE": f"sqlite:///{tmp_path / 'store.db'}",
+        "RASAD_CRAWL_TIMEOUT": "1",
+    }
     return subprocess.run(
         [sys.executable, "-m", "rasad", "crawl", "--sources-file", str(config), *args],
         capture_output=True,
@@ -62,6 +66,7 @@ def test_crawl_fixture_site_into_the_store(tmp_path: Path) -> None:
         assert "HTTP 404" in first.stdout  # the dead link
         assert "DownloadCancelledError 1" in first.stdout  # the page over the size limit
         assert "1 without a date" in first.stdout
+        assert "TimeoutError 3" in first.stdout  # the slow page: tried three times
         assert "deadsite:" in first.stdout and "ConnectionRefusedError" in first.stdout
         fetched_twice = site.hits.get("/fa/news/1005/خبر")
         assert fetched_twice == 2  # 500 first, then fine on retry
