@@ -132,7 +132,7 @@ class Site:
         if path.startswith("/fa/news/1005/") and self.hits[path] == 1:
             return 500, html, b"<h1>error</h1>"
         if path.startswith("/fa/news/1009/"):
-            time.sleep(3)  # longer than the tests' RASAD_CRAWL_TIMEOUT
+            time.sleep(5)  # longer than the tests' RASAD_CRAWL_TIMEOUT
             return 200, html, b"<h1>late</h1>"
         if path.startswith("/fa/news/1007/"):
             # beyond the crawler's 5 MB download limit
@@ -193,11 +193,13 @@ def _paras(paragraphs: list[str]) -> str:
 STYLES: dict[str, dict[str, object]] = {
     "shahraranews": {
         "article": "/fa/news/{id}/خبر",
-        "feed": ("/fa/rss/allnews", "rss"),
+        "feed": ("/fa-sitemap-news", "sitemap"),
         "render": lambda t, d, ps: _page(
             "",
-            f'<h1 class="title">{t}</h1><span class="news-date">'
-            f'{d}</span><div class="body">{_paras(ps)}</div>',
+            f'<div class="news-content"><ul class="up-news-tools"><li>کد خبر: ۱۲۳</li>'
+            f'<li><span>{d}</span></li></ul><h1 class="title">{t}</h1>'
+            f'<p class="subtitle">خلاصه</p><div class="body">{_paras(ps)}</div>'
+            f'<div class="tags_container"><a>بوستان</a><a>مشهد</a></div></div>',
         ),
     },
     "mashhad.ir": {
