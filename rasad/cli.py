@@ -141,6 +141,7 @@ def _search(args: argparse.Namespace) -> int:
         cities=args.city or [],
         kinds=args.kind or [],
         cursor=args.cursor,
+        facets=args.format == "text",  # the text view shows them
     )
     with _open_store() as store:
         page = store.search(request)

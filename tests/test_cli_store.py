@@ -64,6 +64,7 @@ def test_ingest_search_and_series(tmp_path: Path) -> None:
     assert all("<mark>بوستان</mark>" in h["snippet_html"] for h in hits)
 
     text = run(db, "search", "بوستان", "--sort", "date")
+    assert "'shahraranews': 1" in text.stdout and "cities {'مشهد': 2}" in text.stdout  # facets
     assert text.stdout.index("2024-03-10") < text.stdout.index("2024-01-05")
 
     money = run(db, "figures", "--kind", "money").stdout.splitlines()
