@@ -1,6 +1,6 @@
 """Storage and search: one `Store` contract, two backends.
 
-`open_store(url)` picks the backend from one setting (`RASAD_STORE`):
+`open_store(url)` picks the backend from one setting (`RASAD_STORE`, see rasad/config.py):
 - a file path or `sqlite:///path/to/rasad.db` → the embedded default, SQLite with FTS5;
 - `http://host:9200` or `https://…` → Elasticsearch.
 """
@@ -12,12 +12,10 @@ from pathlib import Path
 from .base import Store, StoreError, StoreUnavailable
 from .query import QueryError
 
-DEFAULT_STORE = "sqlite:///var/rasad.db"
-
-__all__ = ["DEFAULT_STORE", "QueryError", "Store", "StoreError", "StoreUnavailable", "open_store"]
+__all__ = ["QueryError", "Store", "StoreError", "StoreUnavailable", "open_store"]
 
 
-def open_store(url: str = DEFAULT_STORE, **options: object) -> Store:
+def open_store(url: str, **options: object) -> Store:
     """Open the store a URL names (see module docstring)."""
     if url.startswith(("http://", "https://")):
         from .es_store import ElasticsearchStore

@@ -55,12 +55,9 @@ class Figure:
     metric: str = ""
     unit_source: str = "written"
     value_rial: int | float | None = None  # money normalized to rial; None for other kinds
-    extra: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data.pop("extra")
-        return data
+        return asdict(self)
 
 
 @dataclass(slots=True)

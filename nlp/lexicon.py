@@ -91,10 +91,6 @@ UNIT_SUFFIXES = ("ی", "ای", "ه", "یی")
 
 MONEY_TO_RIAL = {"ریال": 1, "تومان": 10}
 
-# A rate unit joins two units with در (۳۸۰۰ لیتر در ثانیه, ۸۰ نفر در هکتار).
-RATE_JOINERS = ("در هر", "در", "بر")
-
-DURATION_UNITS = frozenset(u for u, k in UNIT_KINDS.items() if k == "duration")
 
 MONTHS = {
     "فروردین": 1,
