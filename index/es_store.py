@@ -204,18 +204,20 @@ class ElasticsearchStore(Store):
         try:
             existing = self._retrying(lambda: self._existing([a.id for a in batch]))
             actions: list[dict[str, Any]] = []
+            written: dict[str, str] = {}  # article id → "new" or "updated"
             for article in batch:
                 old = existing.get(article.id)
                 if old and old["content_hash"] == article.content_hash:
                     report.unchanged += 1
                     continue
                 actions.extend(self._actions(article, old["figure_count"] if old else 0))
-                if old:
-                    report.updated += 1
-                else:
-                    report.new += 1
-            if actions:
-                self._retrying(lambda: self._bulk(actions))
+                written[article.id] = "updated" if old else "new"
+            refused = self._retrying(lambda: self._bulk(actions)) if actions else []
+            for doc_id, message in refused:
+                report.errors.append(message)
+                written.pop(doc_id, None)  # an article the cluster refused is not counted
+            report.new = sum(v == "new" for v in written.values())
+            report.updated = sum(v == "updated" for v in written.values())
         except StoreUnavailable as exc:
             if not spool:
                 raise
@@ -285,7 +287,9 @@ class ElasticsearchStore(Store):
         )
         return actions
 
-    def _bulk(self, actions: list[dict[str, Any]]) -> None:
+    def _bulk(self, actions: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        """Send the writes; return (id, message) for each write the cluster refused (the
+        rest land)."""
         _, errors = helpers.bulk(
             self.es,
             actions,
@@ -294,12 +298,16 @@ class ElasticsearchStore(Store):
             chunk_size=2000,
             max_chunk_bytes=50 * 2**20,
         )
-        real = [e for e in errors if e.get("delete", {}).get("status") != 404]
-        if real:
-            raise StoreError(
-                f"Elasticsearch rejected {len(real)} of {len(actions)} writes: "
-                f"{json.dumps(real[0], ensure_ascii=False)[:500]}"
+        refused = [e for e in errors if e.get("delete", {}).get("status") != 404]
+        return [
+            (
+                str(info.get("_id")),
+                f"Elasticsearch refused {op} of {info.get('_id')}: "
+                f"{json.dumps(info.get('error'), ensure_ascii=False)[:300]}",
             )
+            for e in refused
+            for op, info in e.items()
+        ]
 
     def _retrying(self, call: Any) -> Any:
         """Run a call, retrying lost connections with exponential backoff."""
@@ -331,13 +339,24 @@ class ElasticsearchStore(Store):
         once its batch is written, and flushing stops at the first batch that still fails."""
         report = UpsertReport()
         for path in self.spooled_files():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            batch = [Article.from_dict(json.loads(line)) for line in lines if line.strip()]
             try:
-                report.add(self._upsert_batch(batch, spool=False))
+                lines = path.read_text(encoding="utf-8").splitlines()
+                batch = [Article.from_dict(json.loads(line)) for line in lines if line.strip()]
+                result = self._upsert_batch(batch, spool=False)
             except StoreUnavailable as exc:
                 report.errors.append(f"{exc}; {len(self.spooled_files())} spooled batches wait")
                 break
+            except (ValueError, TypeError) as exc:
+                result = UpsertReport(errors=[f"spool file {path.name} is damaged: {exc}"])
+            report.add(result)
+            if result.errors:
+                # refused or damaged: set the file aside for a person to look at, rather than
+                # block every later write behind it
+                rejected = self.spool_dir / "rejected"
+                rejected.mkdir(exist_ok=True)
+                path.replace(rejected / path.name)
+                report.errors.append(f"{path.name} was moved to {rejected}")
+                continue
             path.unlink()
         return report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 import uuid
@@ -113,3 +114,32 @@ def test_node_lost_mid_run_loses_nothing(own_node: LocalNode, tmp_path: Path) ->
     rerun = again.upsert(articles(0, 50))
     assert (rerun.new, rerun.updated, rerun.unchanged) == (0, 0, 50)
     again.close()
+
+
+def test_a_rejected_spooled_batch_is_set_aside(es_url: str, tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    corrupt = articles(0, 1)[0].to_dict()
+    corrupt["published"] = "not a date"  # the file itself is damaged
+    (spool / "0001-bad.jsonl").write_text(json.dumps(corrupt, ensure_ascii=False) + "\n", "utf-8")
+    refused = articles(5, 1)[0].to_dict()
+    refused["source"] = "x" * 40_000  # Elasticsearch refuses a keyword this long
+    (spool / "0003-refused.jsonl").write_text(json.dumps(refused) + "\n", "utf-8")
+    good = articles(1, 2)[0]
+    (spool / "0002-good.jsonl").write_text(
+        json.dumps(good.to_dict(), ensure_ascii=False) + "\n", "utf-8"
+    )
+    store = ElasticsearchStore(es_url, prefix=f"t{uuid.uuid4().hex[:8]}", spool_dir=spool)
+    try:
+        assert store.pending_report.new == 1
+        errors = store.pending_report.errors
+        assert any("damaged" in e for e in errors) and any("refused" in e for e in errors)
+        assert sum("moved to" in e for e in errors) == 2
+        assert store.spooled_files() == []
+        assert sorted(p.name for p in (spool / "rejected").iterdir()) == [
+            "0001-bad.jsonl",
+            "0003-refused.jsonl",
+        ]
+        assert store.search(SearchRequest()).total == 1
+    finally:
+        store.drop()
