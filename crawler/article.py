@@ -8,7 +8,6 @@ stored in UTC, Asia/Tehran being the zone of times written without one.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
-from rasad.nlp.dates import find_dates
+from rasad.nlp.dates import find_dates, first_full_date
 from rasad.nlp.text import ZWNJ, fold
 
 from .sources import Source
@@ -41,10 +40,6 @@ class Page:
     tags: list[str] = field(default_factory=list)
     credited_source: str | None = None
     used_fallback: bool = False
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha1("\x1f".join([self.title, self.lead, self.body]).encode()).hexdigest()
 
 
 def _first(sel: Selector, css: str | None) -> str:
@@ -72,7 +67,7 @@ def parse_published(text: str) -> datetime | None:
     if stamp is not None:
         return (stamp if stamp.tzinfo else stamp.replace(tzinfo=TEHRAN)).astimezone(UTC)
     folded = fold(text).folded
-    day = next((d.value for d in find_dates(folded) if d.value is not None), None)
+    day = first_full_date(find_dates(folded))
     if day is None:
         return None
     clock = _CLOCK.search(folded)

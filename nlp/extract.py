@@ -20,9 +20,9 @@ from decimal import Decimal
 
 from . import lexicon as lx
 from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
-from .dates import find_dates, first_full_date
+from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer
-from .figures import Candidate, find_candidates, find_phone_numbers
+from .figures import Candidate, find_candidates, find_phone_numbers, qualifier_before
 from .numbers import split_glued_number_words, to_python_number
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
@@ -105,12 +105,10 @@ class Extractor:
         self, ft: FoldedText, entities: list[Entity], published: date | None, warnings: list[str]
     ) -> Extraction:
         article = _Article.read(ft, entities)
-        figures: list[Figure] = []
-        for cand in article.candidates:
-            figures.append(article.record(cand, figures))
+        figures = [article.record(cand) for cand in article.candidates]
         _assign_figure_ids(figures)
         if published is None:
-            published = first_full_date(ft.folded)
+            published = first_full_date(article.dates)
         return Extraction(figures, published, warnings)
 
 
@@ -119,6 +117,7 @@ class _Article:
     """Everything read from one article that its figures' records draw on."""
 
     ft: FoldedText
+    dates: list[DateMatch]
     tokens: list[Token]
     candidates: list[Candidate]
     sentences: list[tuple[int, int]]
@@ -135,9 +134,8 @@ class _Article:
         blocked = _merge([(d.start, d.end) for d in dates] + find_phone_numbers(text))
         candidates = [c for c in find_candidates(tokens, blocked) if not _is_list_marker(tokens, c)]
         sentences = split_sentences(text) or [(0, len(text))]
-        return cls(
-            ft, tokens, candidates, sentences, entities, attribute(text, sentences, entities)
-        )
+        who = attribute(text, sentences, entities)
+        return cls(ft, dates, tokens, candidates, sentences, entities, who)
 
     def scope(self, s_idx: int) -> str | None:
         if s_idx not in self.scopes:
@@ -145,7 +143,7 @@ class _Article:
             self.scopes[s_idx] = _scope(self.ft.folded[s_start:s_end])
         return self.scopes[s_idx]
 
-    def record(self, cand: Candidate, previous: list[Figure]) -> Figure:
+    def record(self, cand: Candidate) -> Figure:
         ft, tokens = self.ft, self.tokens
         assert cand.unit is not None and cand.kind is not None
         f_start = tokens[cand.span_first].start
@@ -165,7 +163,7 @@ class _Article:
             start=start,
             end=end,
             subject=subject,
-            qualifier=_qualifier(tokens, cand.span_first),
+            qualifier=qualifier_before(tokens, cand.span_first)[0],
             scope=self.scope(s_idx),
             location=location,
             speaker=speaker.name or speaker.role if speaker else None,
@@ -212,14 +210,6 @@ def _is_list_marker(tokens: list[Token], cand: Candidate) -> bool:
         return False  # only small numbers that open a line (or the text)
     nxt = tokens[cand.number.last + 1] if cand.number.last + 1 < len(tokens) else None
     return nxt is not None and (nxt.start == tokens[cand.number.last].end or nxt.text in "-)")
-
-
-def _qualifier(tokens: list[Token], first: int) -> str:
-    before = tuple(t.text for t in tokens[max(0, first - 3) : first])
-    for phrase, qualifier in lx.QUALIFIER_PHRASES:
-        if before[-len(phrase) :] == phrase:
-            return qualifier
-    return "exact"
 
 
 _SCOPE_PATTERNS = [

@@ -100,7 +100,7 @@ def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
     if _word(tokens, k) == "هر":
         k += 1
     per = match_unit_simple(tokens, k)
-    if per and _word(tokens, per[1] + 1) in lx.WINDOW_AFTER | {"جاری"}:
+    if per and _word(tokens, per[1] + 1) in lx.WINDOW_AFTER:
         return unit, last  # ۲۰۰۰ متر مربع در هفته جاری: "this week", not a rate
     if (
         per
@@ -124,7 +124,7 @@ def _counted_noun(tokens: list[Token], j: int) -> str | None:
     """The counted noun right after a number (۲۸ دفتر، ۱۲ روستای → روستا), if any."""
     if j >= len(tokens) or not tokens[j].is_word or tokens[j].start - tokens[j - 1].end > 2:
         return None
-    if "\n" in tokens[j].text or tokens[j].line_break_before:
+    if tokens[j].line_break_before:
         return None
     text = tokens[j].text
     if (
@@ -144,6 +144,16 @@ def _counted_noun(tokens: list[Token], j: int) -> str | None:
     if text.endswith(("ای", "وی")) and len(text) > 3:
         return text[:-1]  # ezafe: روستای → روستا
     return text
+
+
+def qualifier_before(tokens: list[Token], first: int) -> tuple[str, int]:
+    """The qualifier written just before tokens[first] (حدود، بیش از …) and where it starts:
+    ("exact", first) when there is none."""
+    words = tuple(t.text for t in tokens[max(0, first - 3) : first])
+    for phrase, qualifier in lx.QUALIFIER_PHRASES:
+        if words[-len(phrase) :] == phrase:
+            return qualifier, first - len(phrase)
+    return "exact", first
 
 
 def _is_year_like(number: NumberMatch, tokens: list[Token]) -> bool:
@@ -239,7 +249,7 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     else:
         head = _counted_noun(tokens, number.last + 1)
         unit, unit_last, kind = (head, number.last + 1, "count") if head else (None, None, None)
-    measure = kind not in {None, "count", "duration"}
+    measure = kind in lx.MEASURE_KINDS
     if _is_identifier(tokens, number) and not measure:
         return None
     if unit is None:

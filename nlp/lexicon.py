@@ -300,6 +300,10 @@ SPEECH_VERBS = (
 )
 
 
+# Kinds whose unit is a measure (not a counted thing, not a length of time).
+MEASURE_KINDS = frozenset({"money", "percent", "area", "length", "volume", "weight", "other"})
+
+
 def unit_kind(unit: str) -> str:
     """The kind of a canonical unit; any counted noun is a count."""
     if " در " in unit or " بر " in unit:

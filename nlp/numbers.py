@@ -223,6 +223,13 @@ class _Accumulator:
             self.group += atom.value
         self.last = atom
 
+    def add_half(self) -> None:
+        """و نیم: half of the scale just said (دو میلیون و نیم), else half a unit (دو و نیم)."""
+        if self.last is not None and self.last.is_scale:
+            self.total += Decimal("0.5") * self.last.place
+        else:
+            self.group += Decimal("0.5")
+
     @property
     def value(self) -> Decimal:
         return self.total + self.group
@@ -245,9 +252,7 @@ def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
         k = j + 1 if after_and else j
         nxt = tokens[k]
         if after_and and nxt.text == HALF:
-            half = Decimal("0.5") * (acc.last.place if acc.last and acc.last.is_scale else 1)
-            acc.total += half if acc.last and acc.last.is_scale else 0
-            acc.group += 0 if acc.last and acc.last.is_scale else half
+            acc.add_half()
             last, j = k, k + 1
             continue
         if after_and and _is_word_fraction(tokens, k):
@@ -273,7 +278,7 @@ def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
         )
     end_atoms = _token_atoms(tokens[last]) or []
     trailing = int(end_atoms[-1].place) if end_atoms and end_atoms[-1].is_scale else None
-    has_scale = any(a.is_scale for t in tokens[i : last + 1] for a in (_token_atoms(t) or []))
+    has_scale = acc.max_scale > 0  # every scale word sets it
     return NumberMatch(acc.value, i, last, has_scale, has_words, has_digits, trailing)
 
 

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from hazm import Normalizer
 
 from . import lexicon as lx
-from .figures import Candidate
+from .figures import Candidate, qualifier_before
 from .numbers import word_atoms
 from .text import ZWNJ, FoldedText
 from .tokens import Token
@@ -24,7 +24,6 @@ _STOP = lx.NOT_A_HEAD - {"و"}
 _ANAPHORA = frozenset({"آنها", "ایشان"})
 _DEMONSTRATIVES = frozenset({"این", "آن", "همین", "همان"})
 _GLUED_SUFFIXES = frozenset({"ای", "ها", "های", "هایی", "ی", "تر", "ترین"})
-_MEASURES = frozenset({"money", "percent", "area", "length", "volume", "weight", "other"})
 
 
 @cache
@@ -47,7 +46,7 @@ def subject_of(
     if cand.unit_last is None:  # unit borrowed from a neighbour: so is the subject
         return next((s for u, s in reversed(previous) if u == unit), unit)
     unit_token = tokens[cand.unit_last].text
-    if kind in _MEASURES and unit_token.endswith("ی") and not unit.endswith("ی"):
+    if kind in lx.MEASURE_KINDS and unit_token.endswith("ی") and not unit.endswith("ی"):
         before = _noun_before(tokens, cand.first)
         if before is not None:
             return _phrase(ft, tokens, before, before)
@@ -64,24 +63,16 @@ def subject_of(
     if last < k:
         # با مساحت بیش از ۸۵ هزار متر مربع: the measured noun stands before the number
         before = (
-            _noun_before(tokens, _skip_qualifier(tokens, cand.first)) if kind in _MEASURES else None
+            _noun_before(tokens, qualifier_before(tokens, cand.first)[1])
+            if kind in lx.MEASURE_KINDS
+            else None
         )
         return _phrase(ft, tokens, before, before) if before is not None else unit
-    phrase = _phrase(ft, tokens, k, last)
-    return phrase
+    return _phrase(ft, tokens, k, last)
 
 
 def _text(tokens: list[Token], k: int) -> str:
     return tokens[k].text if 0 <= k < len(tokens) else ""
-
-
-def _skip_qualifier(tokens: list[Token], first: int) -> int:
-    """Index of the first token of a qualifier (بیش از، حدود) right before `first`."""
-    words = tuple(t.text for t in tokens[max(0, first - 3) : first])
-    for phrase, _ in lx.QUALIFIER_PHRASES:
-        if words[-len(phrase) :] == phrase:
-            return first - len(phrase)
-    return first
 
 
 def _noun_before(tokens: list[Token], first: int) -> int | None:

@@ -46,4 +46,4 @@ def test_find_dates_marks_dates_times_and_years() -> None:
 
 def test_first_full_date_gives_article_date() -> None:
     text = fold("کد خبر ۳۵۹۲۱۸\n۲۶ شهريور ۱۴۰۴ - ۱۴:۵۱\nمتن خبر").folded
-    assert first_full_date(text) == date(2025, 9, 17)
+    assert first_full_date(find_dates(text)) == date(2025, 9, 17)

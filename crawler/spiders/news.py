@@ -49,8 +49,9 @@ class NewsSpider(scrapy.Spider):
                 urls.append(url)
         return urls
 
-    def _follow(self, urls: list[str], refetch_known: bool) -> Iterator[scrapy.Request]:
-        known = self.known(urls)
+    def _follow(
+        self, urls: list[str], known: dict[str, str], refetch_known: bool
+    ) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("rasad/links_known", len(known))
         for url in urls:
             if url not in known or refetch_known:
@@ -58,8 +59,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         urls = self._articles(response, response.css(self.source.links).getall())
-        new = [u for u in urls if u not in self.known(urls)]
-        yield from self._follow(urls, refetch_known=page == 1)
+        known = self.known(urls)  # one store lookup per listing page
+        new = [u for u in urls if u not in known]
+        yield from self._follow(urls, known, refetch_known=page == 1)
         nxt = response.css(self.source.next_page).get()
         if nxt and new and page < self.max_pages:
             yield response.follow(nxt, callback=self.parse_listing, cb_kwargs={"page": page + 1})
@@ -70,7 +72,8 @@ class NewsSpider(scrapy.Spider):
         """RSS <item><link> and sitemap <url><loc> alike."""
         response.selector.remove_namespaces()
         hrefs = response.xpath("//item/link/text() | //url/loc/text()").getall()
-        yield from self._follow(self._articles(response, hrefs), refetch_known=False)
+        urls = self._articles(response, hrefs)
+        yield from self._follow(urls, self.known(urls), refetch_known=False)
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         if not hasattr(response, "text"):
