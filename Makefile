@@ -9,10 +9,11 @@ DEMO   := RASAD_STORE=sqlite:///$(CURDIR)/var/demo.db $(RASAD)
 
 .PHONY: demo test bench lint setup setup-dev clean
 
-$(VENV)/.base: pyproject.toml
+$(VENV)/.base: pyproject.toml web/package-lock.json
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
+	scripts/build-web
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from rasad.index.models import Article
+from rasad.index.models import Article, article_text
 from rasad.index.stories import shares_story
 
 from .article import Page
@@ -58,7 +58,7 @@ class ExtractPipeline(_Stage):
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         page: Page = item["page"]
-        text = "\n".join(part for part in (page.title, page.lead, page.body) if part)
+        text = article_text(page.title, page.lead, page.body)
         day = page.published.date() if page.published else None
         figures = [f.to_dict() for f in self.spider.extractor.extract(text, day).figures]
         item["article"] = Article(

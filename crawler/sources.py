@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from rasad import config
+
 SELECTOR_KEYS = ("title", "lead", "body", "date", "author", "tags", "credit")
 
 
@@ -52,7 +54,9 @@ class Source:
 
 
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:
-    """The sources of a YAML file (by default the built-in crawler/sources.yaml)."""
+    """The sources of a YAML file: the one given, else RASAD_SOURCES, else the built-in
+    crawler/sources.yaml."""
+    path = path or config.sources_file()
     if path is None:
         text = resources.files("rasad.crawler").joinpath("sources.yaml").read_text("utf-8")
     else:

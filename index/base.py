@@ -18,6 +18,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import jdatetime
+
+from rasad.nlp.dates import TEHRAN
 from rasad.nlp.normalize import fold_word
 
 from .models import (
@@ -78,6 +81,28 @@ class Store(ABC):
 
     @abstractmethod
     def source_counts(self) -> dict[str, int]: ...
+
+    @abstractmethod
+    def story_outlets(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """How many distinct sources carried each story (coverage counting)."""
+
+    @abstractmethod
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every stored article, in no particular order (copying a store, exports)."""
+
+    # Small documents of the service's own (saved searches, notifications), kept beside the
+    # articles so that one setting moves everything.  `kind` names a collection.
+
+    @abstractmethod
+    def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def states(self, kind: str) -> list[dict[str, Any]]:
+        """Every document of a collection, oldest written first."""
+
+    @abstractmethod
+    def delete_state(self, kind: str, key: str) -> bool:
+        """Remove a document; False when there was none."""
 
     @abstractmethod
     def health(self) -> dict[str, Any]: ...
@@ -265,21 +290,24 @@ def marked_tokens(highlighted: Iterable[str], open_mark: str, close_mark: str) -
 
 
 def bucket_start(day: date, interval: Interval) -> date:
+    """The first day of the bucket holding `day`, on the calendar the readers use: Jalali
+    months, and weeks from Saturday (شنبه) to Friday."""
     if interval == "day":
         return day
     if interval == "week":
-        return day - timedelta(days=day.weekday())
-    return day.replace(day=1)
+        return day - timedelta(days=(day.weekday() + 2) % 7)
+    return jdatetime.date.fromgregorian(date=day).replace(day=1).togregorian()
 
 
 def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]]) -> Series:
-    """Group figure rows into buckets by publication date; undated rows are left out."""
+    """Group figure rows into buckets by publication day in Tehran; undated rows are left
+    out."""
     if interval not in ("day", "week", "month"):
         raise QueryError("interval must be day, week or month")
     groups: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for point in points:
         if point.get("published"):
-            published = datetime.fromisoformat(point["published"])
+            published = datetime.fromisoformat(point["published"]).astimezone(TEHRAN)
             groups[bucket_start(published.date(), interval)].append(point)
     buckets = []
     for start in sorted(groups):

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ ARTICLE_MAPPINGS = {
         "content_hash": KEYWORD,
         "kinds": KEYWORD,
         "published": {"type": "date"},
+        "indexed_at": {"type": "date_nanos"},  # "new since" compares exact write times
         "figure_count": {"type": "integer"},
         "prints": KEYWORD,
         "title_norm": TEXT,
@@ -94,6 +95,10 @@ FIGURE_MAPPINGS = {
         "search": TEXT,
         "row": STORED,
     },
+}
+STATE_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {"kind": KEYWORD, "key": KEYWORD, "written": {"type": "long"}, "data": STORED},
 }
 MAX_POINTS = 10_000
 
@@ -126,6 +131,7 @@ class ElasticsearchStore(Store):
             raise StoreUnavailable(f"Elasticsearch at {url} is not reachable: {exc}") from None
         self.articles = f"{prefix}-articles"
         self.figures_index = f"{prefix}-figures"
+        self.state_index = f"{prefix}-state"
         self._install()
         self.pending_report = self.flush_spool()
 
@@ -152,6 +158,14 @@ class ElasticsearchStore(Store):
             )
             if not self.es.indices.exists_alias(name=alias):
                 self.es.indices.create(index=f"{alias}-v{SCHEMA_VERSION}", aliases={alias: {}})
+            else:  # fields added since an index was made (adding fields is always allowed)
+                self.es.indices.put_mapping(index=alias, properties=mappings["properties"])
+        if not self.es.indices.exists(index=self.state_index):
+            self.es.options(ignore_status=400).indices.create(
+                index=self.state_index,
+                settings={"number_of_shards": 1, "number_of_replicas": 0},
+                mappings=STATE_MAPPINGS,
+            )
 
     def reindex(self) -> dict[str, str]:
         """Copy each alias' index into the next version and swap the alias with no downtime.
@@ -187,6 +201,7 @@ class ElasticsearchStore(Store):
         self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
         for alias in (self.articles, self.figures_index):
             self.es.options(ignore_status=404).indices.delete_index_template(name=alias)
+        self.es.indices.delete(index=self.state_index, ignore_unavailable=True)
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -203,6 +218,7 @@ class ElasticsearchStore(Store):
         report = UpsertReport()
         try:
             existing = self._retrying(lambda: self._existing([a.id for a in batch]))
+            now = datetime.now(UTC)
             actions: list[dict[str, Any]] = []
             written: dict[str, str] = {}  # article id → "new" or "updated"
             for article in batch:
@@ -210,6 +226,7 @@ class ElasticsearchStore(Store):
                 if old and old["content_hash"] == article.content_hash:
                     report.unchanged += 1
                     continue
+                article.indexed_at = now
                 actions.extend(self._actions(article, old["figure_count"] if old else 0))
                 written[article.id] = "updated" if old else "new"
             refused = self._retrying(lambda: self._bulk(actions)) if actions else []
@@ -253,6 +270,7 @@ class ElasticsearchStore(Store):
                 "content_hash": article.content_hash,
                 "kinds": article.kinds,
                 "published": published,
+                "indexed_at": article.indexed_at.isoformat() if article.indexed_at else None,
                 "figure_count": len(rows),
                 "prints": article.fingerprints,
                 "title_norm": text.title,
@@ -465,6 +483,10 @@ class ElasticsearchStore(Store):
     def _filters(r: SearchRequest) -> list[dict[str, Any]]:
         filters: list[dict[str, Any]] = []
         filters.extend(_published_between(r.date_from, r.date_to))
+        if r.story_id:
+            filters.append({"term": {"story_id": r.story_id}})
+        if r.indexed_after:
+            filters.append({"range": {"indexed_at": {"gt": r.indexed_after.isoformat()}}})
         for field, values in (("source", r.sources), ("city", r.cities), ("kinds", r.kinds)):
             if values:
                 filters.append({"terms": {field: values}})
@@ -565,6 +587,66 @@ class ElasticsearchStore(Store):
             aggs={"s": {"terms": {"field": "source", "size": 500}}},
         )
         return {b["key"]: b["doc_count"] for b in result["aggregations"]["s"]["buckets"]}
+
+    def story_outlets(self, story_ids: Sequence[str]) -> dict[str, int]:
+        ids = sorted({s for s in story_ids if s})
+        if not ids:
+            return {}
+        result = self._call(
+            self.es.search,
+            index=self.articles,
+            size=0,
+            query={"terms": {"story_id": ids}},
+            aggs={
+                "story": {
+                    "terms": {"field": "story_id", "size": len(ids)},
+                    # exact below 3,000 distinct values: far more outlets than any story has
+                    "aggs": {"outlets": {"cardinality": {"field": "source"}}},
+                }
+            },
+        )
+        return {b["key"]: b["outlets"]["value"] for b in result["aggregations"]["story"]["buckets"]}
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        try:
+            for doc in helpers.scan(
+                self.es, index=self.articles, size=batch, _source=["data"], query={}
+            ):
+                yield Article.from_dict(doc["_source"]["data"])
+        except ESConnectionError as exc:
+            raise StoreUnavailable(f"Elasticsearch at {self.url} is not reachable: {exc}") from None
+
+    def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:
+        self._call(
+            self.es.update,
+            index=self.state_index,
+            id=f"{kind}:{key}",
+            doc={"data": doc},
+            # nanoseconds, so that two documents written in one millisecond keep their order
+            upsert={"kind": kind, "key": key, "written": time.time_ns(), "data": doc},
+            refresh="wait_for",
+        )
+
+    def states(self, kind: str) -> list[dict[str, Any]]:
+        docs = helpers.scan(
+            self.es,
+            index=self.state_index,
+            query={"query": {"term": {"kind": kind}}, "sort": ["written", "key"]},
+            preserve_order=True,
+        )
+        try:
+            return [d["_source"]["data"] for d in docs]
+        except ESConnectionError as exc:
+            raise StoreUnavailable(f"Elasticsearch at {self.url} is not reachable: {exc}") from None
+
+    def delete_state(self, kind: str, key: str) -> bool:
+        result = self._call(
+            self.es.options(ignore_status=404).delete,
+            index=self.state_index,
+            id=f"{kind}:{key}",
+            refresh="wait_for",
+        )
+        return result.get("result") == "deleted"
 
     def health(self) -> dict[str, Any]:
         try:

@@ -21,6 +21,11 @@ def article_id(url: str) -> str:
     return hashlib.sha1(url.strip().encode("utf-8")).hexdigest()[:20]
 
 
+def article_text(title: str, lead: str, body: str) -> str:
+    """Title, lead and body as one text: what extraction reads and figure spans refer to."""
+    return "\n".join(part for part in (title, lead, body) if part)
+
+
 @dataclass
 class Article:
     """One news article with its extracted figures (Figure.to_dict() records)."""
@@ -39,6 +44,7 @@ class Article:
     figures: list[dict[str, Any]] = field(default_factory=list)
     fingerprints: list[str] = field(default_factory=list)  # see index/stories.py
     id: str = ""
+    indexed_at: datetime | None = None  # set by the store when the article is written or changed
     content_hash: str = ""
     # normalized (title, body) for the index, when the pipeline computed it already
     search_text: tuple[str, str] | None = field(default=None, repr=False, compare=False)
@@ -58,20 +64,28 @@ class Article:
         )
 
     @property
+    def text(self) -> str:
+        """The text the figures' start/end offsets point into."""
+        return article_text(self.title, self.lead, self.body)
+
+    @property
     def kinds(self) -> list[str]:
         return sorted({str(f["kind"]) for f in self.figures})
 
     def to_dict(self) -> dict[str, Any]:
         # shallow on purpose: figures are plain dicts already, and this runs once per write
         data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "search_text"}
-        data["published"] = self.published.isoformat() if self.published else None
+        for name in ("published", "indexed_at"):
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value else None
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         data = dict(data)
-        if data.get("published"):
-            data["published"] = datetime.fromisoformat(data["published"])
+        for name in ("published", "indexed_at"):
+            if data.get(name):
+                data[name] = datetime.fromisoformat(data[name])
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -102,6 +116,8 @@ class SearchRequest:
     sources: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    story_id: str | None = None
+    indexed_after: datetime | None = None  # only articles written or changed after this time
     sort: Sort = "relevance"
     size: int = 20
     cursor: str | None = None

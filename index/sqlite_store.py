@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,15 @@ CREATE INDEX IF NOT EXISTS figures_article ON figures (article_id);
 CREATE INDEX IF NOT EXISTS figures_metric ON figures (metric, published);
 CREATE INDEX IF NOT EXISTS figures_kind ON figures (kind, published);
 CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
+CREATE TABLE IF NOT EXISTS state (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
 """
+# Columns added after the first release: (table, column, type); added to older files on open.
+MIGRATIONS = (("articles", "indexed_at", "TEXT"),)
 
 
 # highlight() of title and body, matches wrapped in the shared markers (constants, not input)
@@ -121,27 +129,41 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: index upkeep during bulk writes
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
         self.lock = threading.RLock()
+
+    def _migrate(self) -> None:
+        for table, column, kind in MIGRATIONS:
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        self.db.execute("CREATE INDEX IF NOT EXISTS articles_indexed ON articles (indexed_at)")
 
     # ---- writes --------------------------------------------------------------------------
 
     def upsert(self, articles: Iterable[Article]) -> UpsertReport:
         report = UpsertReport()
         batch = list(articles)
-        prepared = [(a, SearchText.of(a)) for a in batch]
         with self.lock:
-            existing = self._hashes([a.id for a in batch])
+            stored = self._hashes([a.id for a in batch])
+        for article in batch:  # hazm is the slow part: outside the lock, only what changed
+            if stored.get(article.id, (0, ""))[1] != article.content_hash:
+                SearchText.of(article)
+        with self.lock:
+            existing = self._hashes([a.id for a in batch])  # again, inside the transaction
+            now = datetime.now(UTC)
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for article, text in prepared:
+                for article in batch:
                     old = existing.get(article.id)
                     if old is not None and old[1] == article.content_hash:
                         report.unchanged += 1
                         continue
-                    self._write(article, text, old[0] if old else None)
-                    existing[article.id] = (self._rowid(article.id), article.content_hash)
+                    article.indexed_at = now
+                    rowid = self._write(article, SearchText.of(article), old[0] if old else None)
+                    existing[article.id] = (rowid, article.content_hash)
                     if old is None:
                         report.new += 1
                     else:
@@ -163,10 +185,8 @@ class SQLiteStore(Store):
                 out[aid] = (rowid, h)
         return out
 
-    def _rowid(self, aid: str) -> int:
-        return int(self.db.execute("SELECT rowid FROM articles WHERE id = ?", (aid,)).fetchone()[0])
-
-    def _write(self, article: Article, text: SearchText, old_rowid: int | None) -> None:
+    def _write(self, article: Article, text: SearchText, old_rowid: int | None) -> int:
+        """Insert or replace one article with its prints, text and figures; its rowid."""
         published = article.published.isoformat() if article.published else None
         columns = (
             article.url,
@@ -176,20 +196,21 @@ class SQLiteStore(Store):
             article.story_id,
             " ".join(article.kinds),
             article.content_hash,
+            article.indexed_at.isoformat() if article.indexed_at else None,
         )
         if old_rowid is not None:
             self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (old_rowid,))
             self.db.execute("DELETE FROM figures WHERE article_id = ?", (article.id,))
             self.db.execute(
                 "UPDATE articles SET url=?, source=?, published=?, city=?, story_id=?, kinds=?, "
-                "content_hash=? WHERE rowid=?",
+                "content_hash=?, indexed_at=? WHERE rowid=?",
                 (*columns, old_rowid),
             )
             rowid = old_rowid
         else:
             cur = self.db.execute(
                 "INSERT INTO articles (url, source, published, city, story_id, kinds, "
-                "content_hash, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "content_hash, indexed_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*columns, article.id),
             )
             rowid = int(cur.lastrowid or 0)
@@ -228,6 +249,7 @@ class SQLiteStore(Store):
                 for r in figure_rows(article)
             ],
         )
+        return rowid
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -286,6 +308,12 @@ class SQLiteStore(Store):
         where: list[str] = []
         params: list[Any] = []
         _published_between("a.published", r.date_from, r.date_to, where, params)
+        if r.story_id:
+            where.append("a.story_id = ?")
+            params.append(r.story_id)
+        if r.indexed_after:
+            where.append("a.indexed_at > ?")
+            params.append(r.indexed_after.astimezone(UTC).isoformat())
         for column, values in (("a.source", r.sources), ("a.city", r.cities)):
             if values:
                 where.append(f"{column} IN ({','.join('?' * len(values))})")
@@ -465,6 +493,51 @@ class SQLiteStore(Store):
                     "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC"
                 )
             )
+
+    def story_outlets(self, story_ids: Sequence[str]) -> dict[str, int]:
+        ids = sorted({s for s in story_ids if s})
+        if not ids:
+            return {}
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT story_id, count(DISTINCT source) FROM articles "
+                f"WHERE story_id IN ({','.join('?' * len(ids))}) GROUP BY story_id",
+                ids,
+            ).fetchall()
+        return dict(rows)
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        last = 0
+        while True:
+            with self.lock:
+                rows = self.db.execute(
+                    "SELECT rowid, data FROM article_data WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    (last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from (Article.from_dict(json.loads(data)) for _rowid, data in rows)
+
+    def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:
+        with self.lock:
+            self.db.execute(
+                "INSERT INTO state (kind, key, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data",
+                (kind, key, json.dumps(doc, ensure_ascii=False)),
+            )
+
+    def states(self, kind: str) -> list[dict[str, Any]]:
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT data FROM state WHERE kind = ? ORDER BY rowid", (kind,)
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def delete_state(self, kind: str, key: str) -> bool:
+        with self.lock:
+            cur = self.db.execute("DELETE FROM state WHERE kind = ? AND key = ?", (kind, key))
+        return cur.rowcount > 0
 
     def health(self) -> dict[str, Any]:
         try:

@@ -8,8 +8,10 @@ date its own text gives.  Calendar arithmetic is jdatetime's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import jdatetime
 
@@ -246,6 +248,38 @@ def parse_jalali_date(text: str) -> date:
     raise ValueError(f"not a date: {text!r}")
 
 
-def first_full_date(folded: str) -> date | None:
-    """The first complete date in a text: the fallback publication date of an article."""
-    return next((d.value for d in find_dates(folded) if d.value is not None), None)
+def first_full_date(dates: Iterable[DateMatch]) -> date | None:
+    """The first complete date among `find_dates` matches: an article's fallback date."""
+    return next((d.value for d in dates if d.value is not None), None)
+
+
+_NUMERIC_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+
+def parse_day(text: str) -> date:
+    """A day as a user types it into a filter: Gregorian (2024-03-10) or Jalali
+    (1402-12-20, ۱۴۰۲/۱۲/۲۰, ۲۰ اسفند ۱۴۰۲); the year tells which calendar.
+
+    Raises ValueError with a reason.
+    """
+    folded = fold(text).folded.strip()
+    m = _NUMERIC_DAY.fullmatch(folded)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        try:
+            if year >= 1700:
+                return date(year, month, day)
+            return jalali_to_gregorian(year, month, day)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a day on the calendar") from None
+    return parse_jalali_date(text)
+
+
+def jalali(moment: datetime | date) -> str:
+    """A time (Tehran local) or a day on the Jalali calendar: ۱۴۰۲/۱۰/۱۵ ۰۸:۰۰ style, in
+    Latin digits so that spreadsheets sort it."""
+    if isinstance(moment, datetime):
+        local = moment.astimezone(TEHRAN) if moment.tzinfo else moment
+        return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+    return jdatetime.date.fromgregorian(date=moment).strftime("%Y/%m/%d")

@@ -70,15 +70,12 @@ def _print_table(records: list[dict[str, object]]) -> None:
 
 def _open_store():
     from rasad import config
-    from rasad.index import open_store
 
-    url = config.store_url()
-    options = {"spool_dir": config.spool_dir()} if url.startswith("http") else {}
-    return open_store(url, **options)
+    return config.open_configured_store()
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from rasad.index.models import Article
+    from rasad.index.models import Article, article_text
     from rasad.nlp.entities import make_recognizer
     from rasad.nlp.extract import Extractor
 
@@ -91,9 +88,9 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"rasad: skipped {name}: {exc}", file=sys.stderr)
             failed += 1
             continue
-        title, _, body = text.strip().partition("\n")
+        title, _, body = (part.strip() for part in text.strip().partition("\n"))
         given = date.fromisoformat(args.date) if args.date else None
-        result = extractor.extract(text, given)
+        result = extractor.extract(article_text(title, "", body), given)
         published = (
             datetime.combine(result.published, time(8), TEHRAN) if result.published else None
         )
@@ -102,8 +99,8 @@ def _ingest(args: argparse.Namespace) -> int:
             Article(
                 url=url,
                 source=args.source,
-                title=title.strip(),
-                body=body.strip(),
+                title=title,
+                body=body,
                 published=published,
                 figures=[f.to_dict() for f in result.figures],
                 city=_main_city(result.figures),
@@ -201,12 +198,14 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def _series(args: argparse.Namespace) -> int:
+    from rasad.nlp.dates import jalali
+
     with _open_store() as store:
         series = store.series(args.metric, args.interval)
     for bucket in series.buckets:
         flag = "  ← conflicting reports" if bucket.conflict else ""
         values = ", ".join(f"{v:g}" for v in bucket.values)
-        print(f"{bucket.start.isoformat()}  {values}{flag}")
+        print(f"{jalali(bucket.start)} ({bucket.start.isoformat()})  {values}{flag}")
         for point in bucket.points:
             print(f"    {point['value']:g} {point['unit']}  «{point['surface']}»  {point['url']}")
     if not series.buckets:
@@ -378,7 +377,30 @@ def build_parser() -> argparse.ArgumentParser:
     sr.add_argument("metric", help="a key printed by `rasad metrics`")
     sr.add_argument("--interval", choices=("day", "week", "month"), default="month")
     sr.set_defaults(func=_series)
+
+    sv = sub.add_parser(
+        "serve",
+        help="serve the API and the web page",
+        description="Serve the search and statistics API (/api, documented at /docs) and "
+        "the web page (/) over the store named by RASAD_STORE.",
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
+    sv.set_defaults(func=_serve)
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from rasad import config
+    from rasad.api import create_app
+
+    with _open_store() as store:
+        print(f"rasad: open http://{args.host}:{args.port}/  (store: {config.store_url()})")
+        uvicorn.run(create_app(store), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

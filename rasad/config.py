@@ -3,6 +3,7 @@
 RASAD_STORE   where articles and figures live: a SQLite path or sqlite:///path (the
               embedded default), or http://host:9200 for Elasticsearch
 RASAD_SPOOL   where Elasticsearch writes wait while the cluster is unreachable
+RASAD_SOURCES the sources file (YAML) to crawl; the built-in crawler/sources.yaml otherwise
 RASAD_NER_MODEL  a Hugging Face token-classification model id or local directory
 RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
               the crawler's identity, seconds between requests to a site, requests at a
@@ -14,12 +15,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rasad.index import Store
 
 DATA_HOME = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "rasad"
 
 
 def store_url() -> str:
     return os.environ.get("RASAD_STORE", f"sqlite:///{DATA_HOME / 'rasad.db'}")
+
+
+def open_configured_store() -> Store:
+    """The store the settings name (commands and the API all open it here)."""
+    from rasad.index import open_store
+
+    url = store_url()
+    options = {"spool_dir": spool_dir()} if url.startswith("http") else {}
+    return open_store(url, **options)
+
+
+def sources_file() -> Path | None:
+    return Path(os.environ["RASAD_SOURCES"]) if os.environ.get("RASAD_SOURCES") else None
 
 
 def spool_dir() -> Path:

@@ -73,8 +73,8 @@ def test_ingest_search_and_series(tmp_path: Path) -> None:
 
     assert METRIC in run(db, "metrics", "بوستان").stdout
     series = run(db, "series", METRIC).stdout.splitlines()
-    assert series[0].startswith("2024-01-01  12, 12")
-    assert any(line.startswith("2024-03-01  18") for line in series)
+    assert series[0].startswith("1402/10/01 (2023-12-22)  12, 12")  # Jalali months
+    assert any(line.startswith("1402/12/01 (2024-02-20)  18") for line in series)
 
 
 def test_bad_query_and_unreachable_store(tmp_path: Path) -> None:

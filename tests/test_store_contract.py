@@ -8,66 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rasad.index.base import Store
-from rasad.index.models import Article, FigureQuery, SearchRequest
+from rasad.index.models import FigureQuery, SearchRequest
 from rasad.index.query import QueryError
-from rasad.nlp.extract import Extractor
-
-_EX = Extractor()
-
-
-def make(
-    url: str,
-    title: str,
-    body: str,
-    day: int,
-    source: str = "shahraranews",
-    city: str | None = "مشهد",
-    story: str | None = None,
-) -> Article:
-    figures = [f.to_dict() for f in _EX.extract(f"{title}\n{body}").figures]
-    return Article(
-        url=url,
-        source=source,
-        title=title,
-        body=body,
-        city=city,
-        story_id=story,
-        published=datetime(2024, 1, day, 8, tzinfo=UTC),
-        figures=figures,
-    )
-
-
-CORPUS = [
-    make(
-        "https://a/1",
-        "افتتاح ۲۸ دفتر توسعه محله در مشهد",
-        "فرماندار مشهد گفت: تاکنون ۲۸ دفتر توسعه محله راه‌اندازی شده‌اند.",
-        1,
-    ),
-    make("https://a/2", "بوستان‌های تازه", "شهردار مشهد گفت: ۱۲ بوستان محله‌ای ساخته شدهاند.", 2),
-    make(
-        "https://a/3",
-        "خط ۴ مترو",
-        "شهردار تهران گفت: 28 دستگاه واگن جدید وارد شده اند و ۳۰ درصد پیشرفت دارد.",
-        3,
-        source="hamshahri",
-        city="تهران",
-    ),
-    make(
-        "https://a/4",
-        "گزارش بازآفرینی",
-        "در اين گزارش از بازآفريني بافت فرسوده و ۳۵۰ میلیارد ریال اعتبار سخن رفت.",
-        4,
-        source="isfahan.ir",
-        city="اصفهان",
-    ),
-    make(
-        "https://a/5",
-        "افتتاح ۳۰ دفتر توسعه محله در مشهد",
-        "فرماندار مشهد گفت: تاکنون ۳۰ دفتر توسعه محله راه‌اندازی شده است.",
-        20,
-    ),
-]
+from tests.corpus import CORPUS, make
 
 
 @pytest.fixture
@@ -250,13 +193,13 @@ def test_metrics_and_series(loaded: Store) -> None:
     key = "دفتر توسعه محله | دفتر | مشهد"
     assert metrics[key] == 4
     series = loaded.series(key, "month")
-    assert [b.start.isoformat() for b in series.buckets] == ["2024-01-01"]
+    assert [b.start.isoformat() for b in series.buckets] == ["2023-12-22"]  # 1 Dey 1402
     assert series.buckets[0].values == [28, 28, 30, 30]
     assert series.buckets[0].conflict  # 28 and 30 reported for the same thing in one month
     weekly = loaded.series(key, "week")
     assert [(b.start.isoformat(), b.conflict) for b in weekly.buckets] == [
-        ("2024-01-01", False),
-        ("2024-01-15", False),
+        ("2023-12-30", False),  # weeks start on Saturday
+        ("2024-01-20", False),
     ]
     point = weekly.buckets[0].points[0]
     assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
@@ -309,3 +252,45 @@ def test_backend_syntax_is_just_text(loaded: Store, odd: str) -> None:
 def test_tampered_cursor(loaded: Store) -> None:
     with pytest.raises(QueryError):
         loaded.search(SearchRequest(cursor="bm90LWpzb24"))
+
+
+def test_story_coverage(loaded: Store) -> None:
+    extra = " و این جمله‌ای است که فقط در این نسخه آمده است و در متن اصلی نبود."
+    copy = make("https://other/9", "تیتر دیگر", CORPUS[0].body + extra, 6, source="mashhad.ir")
+    copy.story_id = CORPUS[0].id
+    same_outlet = make("https://a/99", "باز همان خبر", CORPUS[0].body, 7)
+    same_outlet.story_id = CORPUS[0].id
+    loaded.upsert([copy, same_outlet])
+    assert loaded.story_outlets([CORPUS[0].id, "no-such-story"]) == {CORPUS[0].id: 2}
+    assert loaded.story_outlets([]) == {}
+    copies = loaded.search(SearchRequest(story_id=CORPUS[0].id, sort="date"))
+    assert [h.url for h in copies.hits] == ["https://a/99", "https://other/9"]
+
+
+def test_indexed_after_finds_only_what_was_written_later(loaded: Store) -> None:
+    stamp = loaded.get(CORPUS[0].id).indexed_at
+    assert stamp is not None
+    later = make("https://a/6", "افتتاح ۳۲ دفتر توسعه محله", "فرماندار مشهد گفت: ۳۲ دفتر.", 21)
+    loaded.upsert([later])
+    fresh = loaded.search(SearchRequest(q="دفتر", indexed_after=stamp))
+    assert [h.url for h in fresh.hits] == ["https://a/6"]
+    loaded.upsert(CORPUS)  # unchanged articles keep their time
+    assert loaded.search(SearchRequest(indexed_after=stamp)).total == 1
+
+
+def test_iter_articles(loaded: Store) -> None:
+    urls = sorted(a.url for a in loaded.iter_articles(batch=2))
+    assert urls == sorted(a.url for a in CORPUS)
+
+
+def test_state_documents(store: Store) -> None:
+    assert store.states("saved_search") == []
+    store.put_state("saved_search", "b", {"name": "دوم"})
+    store.put_state("saved_search", "a", {"name": "اول"})
+    store.put_state("notification", "a", {"n": 1})
+    store.put_state("saved_search", "b", {"name": "دوم، ویرایش‌شده"})  # replaced in place
+    assert store.states("saved_search") == [{"name": "دوم، ویرایش‌شده"}, {"name": "اول"}]
+    assert store.delete_state("saved_search", "b") is True
+    assert store.delete_state("saved_search", "b") is False
+    assert store.states("saved_search") == [{"name": "اول"}]
+    assert store.states("notification") == [{"n": 1}]

@@ -1,0 +1,146 @@
+"""Exports of search results and figures as CSV or JSON lines, streamed page by page.
+
+The CSV starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file
+as a legacy code page and Persian turns into mojibake.  Rows are plain text (no HTML).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from itertools import chain, islice
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from rasad.index import Store
+from rasad.index.models import FigureQuery, SearchRequest
+from rasad.nlp.dates import jalali
+
+from .params import FigureFilters, SearchFilters, StoreDep
+from .routes import ERRORS
+
+MAX_EXPORT_ROWS = 100_000
+PAGE = 500
+Format = Annotated[Literal["csv", "jsonl"], Query(description="csv (spreadsheets) or jsonl.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_EXPORT_ROWS, description="At most this many rows.")]
+
+SEARCH_COLUMNS = ("published", "published_jalali", "source", "city", "title", "url", "story_id")
+FIGURE_COLUMNS = (
+    "published",
+    "published_jalali",
+    "value",
+    "unit",
+    "kind",
+    "value_rial",
+    "qualifier",
+    "subject",
+    "location",
+    "speaker",
+    "speaker_role",
+    "scope",
+    "surface",
+    "sentence",
+    "metric",
+    "source",
+    "title",
+    "url",
+)
+
+router = APIRouter(prefix="/api/export", responses=ERRORS)
+
+
+def _search_rows(store: Store, request: SearchRequest, limit: int) -> Iterator[dict[str, Any]]:
+    request = replace(request, sort="date", size=PAGE, cursor=None, facets=False)
+    sent = 0
+    while sent < limit:
+        page = store.search(request)
+        for hit in page.hits[: limit - sent]:
+            yield {
+                "published": hit.published.isoformat() if hit.published else "",
+                "published_jalali": jalali(hit.published) if hit.published else "",
+                "source": hit.source,
+                "city": hit.city or "",
+                "title": hit.title,
+                "url": hit.url,
+                "story_id": hit.story_id or "",
+            }
+        sent += len(page.hits)
+        if not page.next_cursor:
+            return
+        request = replace(request, cursor=page.next_cursor)
+
+
+def _figure_rows(store: Store, query: FigureQuery, limit: int) -> Iterator[dict[str, Any]]:
+    query = replace(query, size=PAGE, cursor=None)
+    sent = 0
+    while sent < limit:
+        page = store.figures(query)
+        for row in page.figures[: limit - sent]:
+            published = datetime.fromisoformat(row["published"]) if row.get("published") else None
+            yield {k: row.get(k) for k in FIGURE_COLUMNS} | {
+                "published_jalali": jalali(published) if published else ""
+            }
+        sent += len(page.figures)
+        if not page.next_cursor:
+            return
+        query = replace(query, cursor=page.next_cursor)
+
+
+def _csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writeheader()
+    for n, row in enumerate(rows, 1):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        if n % 200 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _jsonl(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def _stream(
+    rows: Callable[[], Iterator[dict[str, Any]]],
+    columns: tuple[str, ...],
+    fmt: str,
+    name: str,
+) -> StreamingResponse:
+    pending = rows()
+    head = list(islice(pending, 1))  # run the query now: a bad one is a 400, not a broken file
+    every = chain(head, pending)
+    body = _csv(every, columns) if fmt == "csv" else _jsonl(every)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return StreamingResponse(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="rasad-{name}-{stamp}.{fmt}"'},
+    )
+
+
+@router.get("/search", summary="Export search results", response_class=StreamingResponse)
+def export_search(
+    store: StoreDep, filters: SearchFilters, format: Format = "csv", limit: Limit = 10_000
+) -> StreamingResponse:
+    """Every article matching the search (newest first), one row each."""
+    return _stream(lambda: _search_rows(store, filters, limit), SEARCH_COLUMNS, format, "search")
+
+
+@router.get("/figures", summary="Export figures", response_class=StreamingResponse)
+def export_figures(
+    store: StoreDep, filters: FigureFilters, format: Format = "csv", limit: Limit = 10_000
+) -> StreamingResponse:
+    """Every figure matching the filters (newest first), one row each."""
+    return _stream(lambda: _figure_rows(store, filters, limit), FIGURE_COLUMNS, format, "figures")

@@ -1,0 +1,359 @@
+"""The JSON endpoints under /api: search, articles, figures, metrics, series, saved searches,
+notifications, sources and health.  Exports are in export.py."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from rasad.crawler.sources import load_sources
+from rasad.index import Store
+from rasad.index.models import Article, Hit, SearchRequest
+from rasad.index.saved import SavedSearch, SavedSearches
+from rasad.nlp.dates import jalali
+
+from .params import (
+    Cursor,
+    DateRange,
+    FigureFilters,
+    PageSize,
+    SearchFilters,
+    StoreDep,
+)
+from .schemas import (
+    ArticleOut,
+    BucketOut,
+    CoverageOut,
+    ErrorOut,
+    FigureOut,
+    FiguresOut,
+    HealthOut,
+    HitOut,
+    MetricOut,
+    NotificationOut,
+    PointOut,
+    SavedSearchIn,
+    SavedSearchOut,
+    SearchOut,
+    SeriesOut,
+    SourceOut,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The query cannot be run as written."},
+    503: {"model": ErrorOut, "description": "The store cannot be reached."},
+}
+MAX_COVERAGE = 100
+
+router = APIRouter(prefix="/api", responses=ERRORS)
+
+
+def _jalali(moment: datetime | None) -> str | None:
+    return jalali(moment) if moment else None
+
+
+def hits_out(store: Store, hits: list[Hit]) -> list[HitOut]:
+    outlets = store.story_outlets([h.story_id for h in hits if h.story_id])
+    return [
+        HitOut(
+            id=h.id,
+            url=h.url,
+            source=h.source,
+            title=h.title,
+            published=h.published,
+            published_jalali=_jalali(h.published),
+            city=h.city,
+            story_id=h.story_id,
+            outlets=outlets.get(h.story_id or "", 1),
+            score=h.score,
+            title_html=h.title_html,
+            snippet_html=h.snippet_html,
+        )
+        for h in hits
+    ]
+
+
+def run_search(store: Store, request: SearchRequest) -> SearchOut:
+    page = store.search(request)
+    return SearchOut(
+        total=page.total,
+        hits=hits_out(store, page.hits),
+        facets=page.facets,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/search", summary="Search articles")
+def search(
+    store: StoreDep,
+    filters: SearchFilters,
+    size: PageSize = 20,
+    cursor: Cursor = None,
+    facets: Annotated[bool, Query(description="Count matches by source, city, kind.")] = False,
+) -> SearchOut:
+    """Full-text search in Persian with filters; hits carry highlighted snippets and how many
+    outlets ran the same story."""
+    return run_search(store, replace(filters, size=size, cursor=cursor, facets=facets))
+
+
+def figure_out(row: dict[str, Any]) -> FigureOut:
+    published = datetime.fromisoformat(row["published"]) if row.get("published") else None
+    return FigureOut.model_validate(
+        row | {"published": published, "published_jalali": _jalali(published)}
+    )
+
+
+def marked_text(text: str, figures: list[dict[str, Any]]) -> str:
+    """The article text escaped, each figure's span wrapped in a mark naming its index."""
+    out, pos = [], 0
+    for index, fig in sorted(enumerate(figures), key=lambda f: f[1]["start"]):
+        start, end = fig["start"], fig["end"]
+        if start < pos or end > len(text):
+            continue  # overlapping or stale spans are listed beside the text, not marked
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark data-figure="{index}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+@router.get(
+    "/articles/{article_id}",
+    summary="One article with its figures and coverage",
+    responses={404: {"model": ErrorOut, "description": "No such article."}},
+)
+def article(store: StoreDep, article_id: str) -> ArticleOut:
+    found: Article | None = store.get(article_id)
+    if found is None:
+        raise HTTPException(404, f"no article with id {article_id}")
+    rows = [
+        fig
+        | {
+            "id": f"{found.id}-{seq}",
+            "article_id": found.id,
+            "url": found.url,
+            "source": found.source,
+            "title": found.title,
+            "published": found.published.isoformat() if found.published else None,
+        }
+        for seq, fig in enumerate(found.figures)
+    ]
+    coverage: list[CoverageOut] = []
+    if found.story_id:
+        copies = store.search(SearchRequest(story_id=found.story_id, sort="date", size=100))
+        coverage = [
+            CoverageOut(
+                id=h.id,
+                url=h.url,
+                source=h.source,
+                title=h.title,
+                published=h.published,
+                published_jalali=_jalali(h.published),
+            )
+            for h in copies.hits[:MAX_COVERAGE]
+        ]
+    return ArticleOut(
+        id=found.id,
+        url=found.url,
+        source=found.source,
+        title=found.title,
+        lead=found.lead,
+        body=found.body,
+        text=found.text,
+        text_html=marked_text(found.text, found.figures),
+        published=found.published,
+        published_jalali=_jalali(found.published),
+        indexed_at=found.indexed_at,
+        author=found.author,
+        tags=found.tags,
+        credited_source=found.credited_source,
+        city=found.city,
+        story_id=found.story_id,
+        figures=[figure_out(r) for r in rows],
+        coverage=coverage,
+    )
+
+
+@router.get("/figures", summary="Reported figures")
+def figures(
+    store: StoreDep,
+    filters: FigureFilters,
+    size: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: Cursor = None,
+) -> FiguresOut:
+    """Figures newest first, filtered by metric, unit, kind, city, speaker, source, dates, text."""
+    page = store.figures(replace(filters, size=size, cursor=cursor))
+    return FiguresOut(
+        total=page.total,
+        figures=[figure_out(r) for r in page.figures],
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/metrics", summary="Find a metric")
+def metrics(
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=500, description="Words of the subject or place.")] = "",
+    size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[MetricOut]:
+    """Metric keys (subject | unit | place) with how many figures each has, most first."""
+    return [MetricOut(metric=m, count=c) for m, c in store.metrics(q, size)]
+
+
+@router.get("/series", summary="One metric over time")
+def series(
+    store: StoreDep,
+    metric: Annotated[str, Query(min_length=1, max_length=500)],
+    dates: DateRange,
+    interval: Literal["day", "week", "month"] = "month",
+) -> SeriesOut:
+    """Buckets of reported values, each point linked to its sentence and article; a bucket
+    where outlets reported different values is flagged as a conflict."""
+    result = store.series(metric, interval, *dates)
+    buckets = []
+    for bucket in result.buckets:
+        points = [
+            PointOut(
+                figure_id=p["id"],
+                value=p["value"],
+                surface=p["surface"],
+                sentence=p["sentence"],
+                article_id=p["article_id"],
+                url=p["url"],
+                source=p["source"],
+                title=p["title"],
+                published=datetime.fromisoformat(p["published"]),
+                published_jalali=jalali(datetime.fromisoformat(p["published"])),
+            )
+            for p in bucket.points
+        ]
+        buckets.append(
+            BucketOut(
+                start=bucket.start,
+                start_jalali=jalali(bucket.start),
+                values=bucket.values,
+                conflict=bucket.conflict,
+                points=points,
+            )
+        )
+    return SeriesOut(metric=metric, interval=interval, buckets=buckets)
+
+
+# ---- saved searches ------------------------------------------------------------------------
+
+
+def _saved_out(store: Store, saved: SavedSearch) -> SavedSearchOut:
+    new = SavedSearches(store).new_results(saved, size=1).total
+    return SavedSearchOut(
+        id=saved.id,
+        name=saved.name,
+        q=saved.q,
+        sources=saved.sources,
+        cities=saved.cities,
+        kinds=saved.kinds,
+        created=saved.created,
+        seen_at=saved.seen_at,
+        new=new,
+    )
+
+
+def _saved(store: Store, search_id: str) -> SavedSearch:
+    saved = SavedSearches(store).get(search_id)
+    if saved is None:
+        raise HTTPException(404, f"no saved search with id {search_id}")
+    return saved
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such saved search."}
+}
+
+
+@router.post("/saved-searches", status_code=status.HTTP_201_CREATED, summary="Save a search")
+def create_saved(store: StoreDep, body: SavedSearchIn) -> SavedSearchOut:
+    saved = SavedSearches(store).create(body.name, body.q, body.sources, body.cities, body.kinds)
+    return _saved_out(store, saved)
+
+
+@router.get("/saved-searches", summary="Saved searches with their new-result counts")
+def list_saved(store: StoreDep) -> list[SavedSearchOut]:
+    return [_saved_out(store, s) for s in SavedSearches(store).all()]
+
+
+@router.delete(
+    "/saved-searches/{search_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+    summary="Delete a saved search",
+)
+def delete_saved(store: StoreDep, search_id: str) -> Response:
+    if not SavedSearches(store).delete(search_id):
+        raise HTTPException(404, f"no saved search with id {search_id}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/saved-searches/{search_id}/new", responses=NOT_FOUND, summary="What is new since I looked"
+)
+def new_results(
+    store: StoreDep, search_id: str, size: PageSize = 20, cursor: Cursor = None
+) -> SearchOut:
+    """Matches written to the store since the search was last marked as seen, newest first."""
+    saved = _saved(store, search_id)
+    page = SavedSearches(store).new_results(saved, size, cursor)
+    return SearchOut(
+        total=page.total,
+        hits=hits_out(store, page.hits),
+        facets={},
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post("/saved-searches/{search_id}/seen", responses=NOT_FOUND, summary="Mark as seen")
+def mark_seen(store: StoreDep, search_id: str) -> SavedSearchOut:
+    saved = SavedSearches(store).mark_seen(_saved(store, search_id))
+    return _saved_out(store, saved)
+
+
+@router.get("/notifications", summary="Alerts raised by saved searches")
+def notifications(
+    store: StoreDep,
+    search_id: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[NotificationOut]:
+    """New articles that matched a saved search after a crawl, newest first."""
+    notes = SavedSearches(store).notifications(search_id, limit)
+    return [NotificationOut.model_validate(n) for n in notes]
+
+
+# ---- sources and health ----------------------------------------------------------------------
+
+
+@router.get("/sources", summary="Sources and how many articles each has")
+def sources(store: StoreDep) -> list[SourceOut]:
+    counts = store.source_counts()
+    out = []
+    for name, source in load_sources().items():
+        first = next(iter(source.listing + source.rss + source.sitemaps), "")
+        site = urlsplit(first).netloc or None
+        out.append(SourceOut(name=name, city=source.city, site=site, articles=counts.pop(name, 0)))
+    out.extend(SourceOut(name=n, city=None, site=None, articles=c) for n, c in counts.items())
+    return out
+
+
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    summary="Is the service and its store working",
+    responses={503: {"model": HealthOut, "description": "The store is not healthy."}},
+)
+def health(store: StoreDep) -> JSONResponse:
+    info = store.health()
+    body = HealthOut(ok=bool(info.get("ok")), backend=str(info.get("backend")), detail=info)
+    return JSONResponse(body.model_dump(), status_code=200 if body.ok else 503)

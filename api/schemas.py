@@ -1,0 +1,184 @@
+"""What the API answers with: the OpenAPI document is generated from these models.
+
+Every `*_html` field is HTML-escaped crawled text in which only the `<mark>` tags the API
+adds itself are markup; every other text field is plain text, to be escaped by the client.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="What went wrong, and how to fix the request if you can.")
+
+
+class HitOut(BaseModel):
+    id: str
+    url: str
+    source: str
+    title: str
+    published: datetime | None
+    published_jalali: str | None = Field(description="Publication time, Jalali, Tehran time.")
+    city: str | None
+    story_id: str | None
+    outlets: int = Field(description="How many sources carried this story (1: only this one).")
+    score: float
+    title_html: str = Field(description="Escaped title with <mark> around matched words.")
+    snippet_html: str = Field(description="Escaped passage around the first match, with marks.")
+
+
+class SearchOut(BaseModel):
+    total: int
+    hits: list[HitOut]
+    facets: dict[str, dict[str, int]] = Field(
+        description="Counts by source, city and kind over every match (when facets=true)."
+    )
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class FigureOut(BaseModel):
+    """One reported figure with the article it came from."""
+
+    id: str
+    article_id: str
+    value: float
+    unit: str
+    kind: str
+    surface: str = Field(description="The figure exactly as written in the article.")
+    start: int = Field(description="Offset of `surface` in the article's `text`.")
+    end: int
+    subject: str
+    qualifier: str
+    scope: str | None
+    location: str | None
+    speaker: str | None
+    speaker_role: str | None
+    sentence: str
+    metric: str
+    value_rial: float | None
+    url: str
+    source: str
+    title: str
+    published: datetime | None
+    published_jalali: str | None = None
+
+
+class FiguresOut(BaseModel):
+    total: int
+    figures: list[FigureOut]
+    next_cursor: str | None
+
+
+class CoverageOut(BaseModel):
+    """Another outlet's copy of the same story."""
+
+    id: str
+    url: str
+    source: str
+    title: str
+    published: datetime | None
+    published_jalali: str | None
+
+
+class ArticleOut(BaseModel):
+    id: str
+    url: str
+    source: str
+    title: str
+    lead: str
+    body: str
+    text: str = Field(description="Title, lead and body joined: figure offsets point here.")
+    text_html: str = Field(
+        description="`text` escaped, each figure wrapped in <mark data-figure=index>."
+    )
+    published: datetime | None
+    published_jalali: str | None
+    indexed_at: datetime | None
+    author: str | None
+    tags: list[str]
+    credited_source: str | None
+    city: str | None
+    story_id: str | None
+    figures: list[FigureOut]
+    coverage: list[CoverageOut] = Field(description="Every copy of this story, this one too.")
+
+
+class MetricOut(BaseModel):
+    metric: str = Field(description="subject | unit | place: one series.")
+    count: int
+
+
+class PointOut(BaseModel):
+    figure_id: str
+    value: float
+    surface: str
+    sentence: str
+    article_id: str
+    url: str
+    source: str
+    title: str
+    published: datetime
+    published_jalali: str
+
+
+class BucketOut(BaseModel):
+    start: date
+    start_jalali: str
+    values: list[float]
+    conflict: bool = Field(description="Different values were reported in this bucket.")
+    points: list[PointOut]
+
+
+class SeriesOut(BaseModel):
+    metric: str
+    interval: Literal["day", "week", "month"]
+    buckets: list[BucketOut]
+
+
+class SavedSearchIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    q: str = Field("", max_length=1000)
+    sources: list[str] = Field(default_factory=list, max_length=50)
+    cities: list[str] = Field(default_factory=list, max_length=50)
+    kinds: list[str] = Field(default_factory=list, max_length=20)
+
+
+class SavedSearchOut(BaseModel):
+    id: str
+    name: str
+    q: str
+    sources: list[str]
+    cities: list[str]
+    kinds: list[str]
+    created: datetime
+    seen_at: datetime = Field(description="When the user last marked its results as seen.")
+    new: int = Field(description="Matches written since `seen_at`.")
+
+
+class NotificationOut(BaseModel):
+    id: str
+    search_id: str
+    search_name: str
+    article_id: str
+    title: str
+    url: str
+    source: str
+    published: datetime | None
+    created: datetime
+
+
+class SourceOut(BaseModel):
+    name: str
+    city: str | None
+    site: str | None
+    articles: int
+
+
+class HealthOut(BaseModel):
+    ok: bool
+    backend: str
+    detail: dict[str, object]

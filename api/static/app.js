@@ -1,0 +1,370 @@
+// The web page: one HTML file, four views chosen by the URL hash, data from /api.
+// Crawled text is untrusted: only the API's *_html fields (escaped, with its own <mark>s)
+// are set as HTML; everything else goes in as text.
+"use strict";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const persianDigits = (s) => String(s).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+const KINDS = {
+  count: "شمارش", money: "پول", percent: "درصد", area: "مساحت", length: "طول",
+  volume: "حجم", weight: "وزن", duration: "مدت", other: "سایر",
+};
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "html") node.innerHTML = value; // only ever an API *_html field
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function showError(message) {
+  const box = $("#error");
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+async function api(path, params = {}, options = {}) {
+  const url = new URL(path, location.origin);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch (err) {
+    throw new Error("سرویس در دسترس نیست: " + err.message);
+  }
+  if (response.status === 204) return null;
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.detail || `خطای ${response.status}`);
+  return body;
+}
+
+function dateText(jalali) {
+  return jalali ? persianDigits(jalali) : "بی‌تاریخ";
+}
+
+function number(value) {
+  return Number(value).toLocaleString("fa-IR", { maximumFractionDigits: 2 });
+}
+
+// ---- routing -----------------------------------------------------------------------------
+
+function route() {
+  const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+  const params = new URLSearchParams(query);
+  const parts = path.split("/").filter(Boolean);
+  const view = parts[0] || "search";
+  for (const section of document.querySelectorAll(".view")) section.hidden = true;
+  for (const link of document.querySelectorAll("nav a")) {
+    link.classList.toggle("active", link.dataset.view === view);
+  }
+  showError("");
+  const run = {
+    search: () => searchView(params),
+    article: () => articleView(decodeURIComponent(parts[1] || ""), params),
+    analyst: () => analystView(params),
+    saved: () => savedView(),
+  }[view] || (() => searchView(params));
+  $(`#view-${view in { search: 1, article: 1, analyst: 1, saved: 1 } ? view : "search"}`).hidden = false;
+  run().catch((err) => showError(err.message));
+}
+
+// ---- search ------------------------------------------------------------------------------
+
+const SEARCH_FIELDS = ["q", "from", "to", "source", "city", "kind", "sort"];
+let searchCursor = null;
+
+function searchParams(params) {
+  const out = {};
+  for (const name of SEARCH_FIELDS) if (params.get(name)) out[name] = params.get(name);
+  return out;
+}
+
+async function searchView(params) {
+  const form = $("#search-form");
+  const filters = searchParams(params);
+  for (const name of SEARCH_FIELDS) form.elements[name].value = filters[name] || "";
+  if (form.elements.sort.value === "") form.elements.sort.value = "relevance";
+  await loadSources(filters.source);
+  const exportQuery = new URLSearchParams(filters);
+  $("#export-csv").href = `/api/export/search?${exportQuery}&format=csv`;
+  $("#export-jsonl").href = `/api/export/search?${exportQuery}&format=jsonl`;
+  $("#results").replaceChildren();
+  const page = await api("/api/search", { ...filters, facets: true, size: 20 });
+  $("#search-total").textContent = `${persianDigits(page.total)} خبر`;
+  renderFacets(page.facets, filters);
+  appendHits(page);
+}
+
+function appendHits(page) {
+  const list = $("#results");
+  for (const hit of page.hits) {
+    const title = el("a", { href: `#/article/${encodeURIComponent(hit.id)}`, html: hit.title_html });
+    const meta = el("p", { class: "meta" },
+      el("span", { class: "source", text: hit.source }),
+      el("span", { class: "date", text: dateText(hit.published_jalali) }),
+      el("a", { href: hit.url, rel: "noopener noreferrer", target: "_blank", text: "متن در منبع" }));
+    if (hit.outlets > 1) {
+      meta.append(el("span", { class: "coverage", text: `${persianDigits(hit.outlets)} رسانه` }));
+    }
+    list.append(el("li", { class: "hit" }, el("h3", {}, title), meta,
+      el("p", { class: "snippet", html: hit.snippet_html })));
+  }
+  searchCursor = page.next_cursor;
+  $("#more").hidden = !searchCursor;
+}
+
+function renderFacets(facets, filters) {
+  const box = $("#facets");
+  box.replaceChildren();
+  const names = { source: "منبع", city: "شهر", kind: "نوع رقم" };
+  for (const [facet, counts] of Object.entries(facets || {})) {
+    const entries = Object.entries(counts);
+    if (!entries.length) continue;
+    const group = el("div", {}, el("strong", { text: names[facet] + ": " }));
+    for (const [value, count] of entries) {
+      const label = facet === "kind" ? KINDS[value] || value : value;
+      group.append(el("button", {
+        type: "button",
+        text: `${label} (${persianDigits(count)})`,
+        onclick: () => go("", { ...filters, [facet]: value }),
+      }));
+    }
+    box.append(group);
+  }
+}
+
+async function loadSources(selected) {
+  const select = $("#search-form").elements.source;
+  if (select.options.length <= 1) {
+    for (const source of await api("/api/sources")) {
+      select.append(el("option", { value: source.name, text: `${source.name} (${persianDigits(source.articles)})` }));
+    }
+  }
+  select.value = selected || "";
+}
+
+function go(path, params) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+  location.hash = `#/${path}${query.toString() ? "?" + query : ""}`;
+}
+
+function formFilters(form) {
+  const out = {};
+  for (const name of SEARCH_FIELDS) if (form.elements[name].value) out[name] = form.elements[name].value;
+  return out;
+}
+
+async function saveSearch() {
+  const form = $("#search-form");
+  const filters = formFilters(form);
+  const name = prompt("نام این جستجو:", filters.q || "جستجوی من");
+  if (!name) return;
+  const body = {
+    name,
+    q: filters.q || "",
+    sources: filters.source ? [filters.source] : [],
+    cities: filters.city ? [filters.city] : [],
+    kinds: filters.kind ? [filters.kind] : [],
+  };
+  await api("/api/saved-searches", {}, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  location.hash = "#/saved";
+}
+
+// ---- article -----------------------------------------------------------------------------
+
+async function articleView(id, params) {
+  const article = await api(`/api/articles/${encodeURIComponent(id)}`);
+  $("#article-title").textContent = article.title;
+  const meta = $("#article-meta");
+  meta.replaceChildren(
+    el("span", { text: article.source }),
+    el("span", { text: dateText(article.published_jalali) }),
+    el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank", text: "متن در منبع" }),
+  );
+  if (article.credited_source) meta.append(el("span", { text: `منبع خبر: ${article.credited_source}` }));
+  $("#article-text").innerHTML = article.text_html; // escaped by the API; its marks only
+  const rows = $("#article-figures tbody");
+  rows.replaceChildren();
+  article.figures.forEach((fig, index) => {
+    rows.append(el("tr", { "data-figure": index, onclick: () => focusFigure(index) },
+      el("td", { text: number(fig.value) }),
+      el("td", { text: fig.unit }),
+      el("td", { text: fig.subject }),
+      el("td", { text: fig.location || "" }),
+      el("td", { text: [...new Set([fig.speaker, fig.speaker_role].filter(Boolean))].join("، ") })));
+  });
+  for (const mark of document.querySelectorAll("#article-text mark[data-figure]")) {
+    mark.addEventListener("click", () => focusFigure(Number(mark.dataset.figure)));
+  }
+  const coverage = $("#article-coverage");
+  coverage.replaceChildren(...article.coverage.map((copy) => el("li", {},
+    el("a", { href: `#/article/${encodeURIComponent(copy.id)}`, text: copy.source }),
+    " — " + dateText(copy.published_jalali))));
+  if (article.coverage.length <= 1) coverage.replaceChildren(el("li", { text: "فقط همین منبع" }));
+  if (params.get("figure") !== null) focusFigure(Number(params.get("figure")));
+}
+
+function focusFigure(index) {
+  for (const node of document.querySelectorAll(".focus")) node.classList.remove("focus");
+  const mark = $(`#article-text mark[data-figure="${index}"]`);
+  if (mark) {
+    mark.classList.add("focus");
+    mark.scrollIntoView({ block: "center" });
+  }
+  const row = $(`#article-figures tr[data-figure="${index}"]`);
+  if (row) row.classList.add("focus");
+}
+
+// ---- analyst -----------------------------------------------------------------------------
+
+let chart = null;
+
+async function analystView(params) {
+  const form = $("#metric-form");
+  form.elements.q.value = params.get("q") || "";
+  form.elements.interval.value = params.get("interval") || "month";
+  const found = await api("/api/metrics", { q: params.get("q") || "", size: 30 });
+  $("#metrics").replaceChildren(...found.map((m) => el("li", {}, el("button", {
+    type: "button",
+    "data-metric": m.metric,
+    text: `${m.metric}  (${persianDigits(m.count)} گزارش)`,
+    onclick: () => go("analyst", { q: params.get("q"), metric: m.metric, interval: form.elements.interval.value }),
+  }))));
+  if (params.get("metric")) await drawSeries(params.get("metric"), form.elements.interval.value);
+}
+
+async function drawSeries(metric, interval) {
+  const series = await api("/api/series", { metric, interval });
+  $("#series-title").textContent = metric;
+  const points = series.buckets.flatMap((bucket) => bucket.points.map((p) => ({
+    x: Date.parse(p.published), y: p.value, point: p, conflict: bucket.conflict,
+  })));
+  const rows = $("#series-table tbody");
+  rows.replaceChildren(...series.buckets.map((bucket) => el("tr", { class: bucket.conflict ? "conflict" : "" },
+    el("td", { text: dateText(bucket.start_jalali.slice(0, interval === "month" ? 7 : 10)) }),
+    el("td", { text: bucket.values.map(number).join("، ") + (bucket.conflict ? "  (گزارش‌های ناهمسان)" : "") }),
+    el("td", { text: [...new Set(bucket.points.map((p) => p.source))].join("، ") }))));
+  if (chart) chart.destroy();
+  chart = new Chart($("#chart"), {
+    type: "line",
+    data: {
+      datasets: [{
+        label: metric,
+        data: points,
+        borderColor: "#0b6e6e",
+        pointBackgroundColor: points.map((p) => (p.conflict ? "#b3261e" : "#0b6e6e")),
+        pointRadius: 6,
+        pointHoverRadius: 8,
+      }],
+    },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      parsing: false,
+      scales: {
+        x: {
+          type: "linear",
+          reverse: true, // time runs right to left on a Persian page
+          ticks: { callback: (ms) => new Date(ms).toLocaleDateString("fa-IR-u-ca-persian") },
+        },
+        y: { position: "right", ticks: { callback: (v) => number(v) } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          rtl: true,
+          callbacks: {
+            title: (items) => dateText(items[0].raw.point.published_jalali) + " — " + items[0].raw.point.source,
+            label: (item) => item.raw.point.surface,
+          },
+        },
+      },
+      onClick: (_event, elements) => {
+        if (!elements.length) return;
+        const point = points[elements[0].index].point;
+        const seq = point.figure_id.slice(point.article_id.length + 1);
+        location.hash = `#/article/${encodeURIComponent(point.article_id)}?figure=${seq}`;
+      },
+    },
+  });
+  $("#chart").dataset.points = String(points.length);
+}
+
+// ---- saved searches and alerts ---------------------------------------------------------
+
+async function savedView() {
+  const saved = await api("/api/saved-searches");
+  $("#saved-list").replaceChildren(...saved.map((s) => {
+    const params = { q: s.q, source: s.sources[0], city: s.cities[0], kind: s.kinds[0], sort: "date" };
+    return el("li", {},
+      el("a", { href: "#/?" + new URLSearchParams(Object.entries(params).filter(([, v]) => v)), text: s.name }),
+      el("span", { class: "meta", text: `  ${persianDigits(s.new)} خبر تازه` }),
+      " ",
+      el("button", { type: "button", text: "دیدم", onclick: () => markSeen(s.id) }),
+      " ",
+      el("button", { type: "button", text: "حذف", onclick: () => removeSaved(s.id) }));
+  }));
+  const notes = await api("/api/notifications", { limit: 50 });
+  $("#notifications").replaceChildren(...notes.map((n) => el("li", {},
+    el("strong", { text: n.search_name + ": " }),
+    el("a", { href: `#/article/${encodeURIComponent(n.article_id)}`, text: n.title }),
+    el("span", { class: "meta", text: "  " + n.source }))));
+}
+
+async function markSeen(id) {
+  await api(`/api/saved-searches/${encodeURIComponent(id)}/seen`, {}, { method: "POST" });
+  await savedView();
+}
+
+async function removeSaved(id) {
+  await api(`/api/saved-searches/${encodeURIComponent(id)}`, {}, { method: "DELETE" });
+  await savedView();
+}
+
+async function refreshAlertCount() {
+  try {
+    const saved = await api("/api/saved-searches");
+    const fresh = saved.reduce((sum, s) => sum + s.new, 0);
+    const badge = $("#alert-count");
+    badge.textContent = persianDigits(fresh);
+    badge.hidden = fresh === 0;
+  } catch {
+    // the badge is a convenience: the saved view reports errors itself
+  }
+}
+
+// ---- wiring ------------------------------------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    go("", formFilters(event.target));
+  });
+  $("#metric-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    go("analyst", { q: event.target.elements.q.value, interval: event.target.elements.interval.value });
+  });
+  $("#more").addEventListener("click", async () => {
+    const filters = searchParams(new URLSearchParams(location.hash.split("?")[1] || ""));
+    try {
+      appendHits(await api("/api/search", { ...filters, size: 20, cursor: searchCursor }));
+    } catch (err) {
+      showError(err.message);
+    }
+  });
+  $("#save-search").addEventListener("click", () => saveSearch().catch((err) => showError(err.message)));
+  window.addEventListener("hashchange", route);
+  route();
+  refreshAlertCount();
+});

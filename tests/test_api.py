@@ -1,0 +1,198 @@
+"""The HTTP API, against each backend, through FastAPI's test client (real app, real store)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rasad.api import create_app
+from rasad.index.base import Store
+from rasad.index.saved import SavedSearches
+from tests.corpus import CORPUS, make
+
+EXTRA = " و این جمله‌ای است که فقط در این نسخه آمده است و در متن اصلی نبود."
+
+
+def _corpus() -> list:
+    copy = make("https://other/9", "تیتر دیگر", CORPUS[0].body + EXTRA, 6, source="mashhad.ir")
+    copy.story_id = CORPUS[0].id
+    evil = make(
+        "https://evil/1",
+        "<img src=x onerror=alert(1)> بوستان",
+        "<script>alert(1)</script> شهردار گفت ۵ بوستان ساخته شد.",
+        8,
+    )
+    originals = [make(a.url, a.title, a.body, a.published.day, a.source, a.city) for a in CORPUS]
+    originals[0].story_id = CORPUS[0].id
+    return [*originals, copy, evil]
+
+
+@pytest.fixture
+def client(store: Store) -> Iterator[TestClient]:
+    store.upsert(_corpus())
+    with TestClient(create_app(store)) as c:
+        c.store = store  # type: ignore[attr-defined]
+        yield c
+
+
+def test_search_hits_carry_highlights_coverage_and_facets(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "دفتر توسعه", "facets": True}).json()
+    assert body["total"] == 3
+    by_url = {h["url"]: h for h in body["hits"]}
+    first = by_url["https://a/1"]
+    assert "<mark>دفتر</mark>" in first["title_html"]
+    assert first["outlets"] == 2  # shahraranews and mashhad.ir carried it
+    assert by_url["https://a/5"]["outlets"] == 1
+    assert first["published_jalali"] == "1402/10/11 11:30"
+    assert body["facets"]["source"] == {"shahraranews": 2, "mashhad.ir": 1}
+
+
+def test_search_paging_and_sort(client: TestClient) -> None:
+    seen, cursor = [], None
+    while True:
+        page = client.get(
+            "/api/search", params={"sort": "date", "size": 2, "cursor": cursor}
+        ).json()
+        seen += [h["url"] for h in page["hits"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 7
+    assert seen[0] == "https://a/5"  # newest first
+
+
+def test_jalali_and_gregorian_dates_filter_alike(client: TestClient) -> None:
+    jalali = client.get("/api/search", params={"from": "۱۴۰۲/۱۰/۱۲", "to": "1402-10-14"}).json()
+    gregorian = client.get("/api/search", params={"from": "2024-01-02", "to": "2024-01-04"}).json()
+    assert jalali["total"] == gregorian["total"] == 3
+    words = client.get("/api/search", params={"from": "۱۲ دی ۱۴۰۲", "to": "۱۴ دی ۱۴۰۲"}).json()
+    assert words["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "says"),
+    [
+        ({"q": '"بدون پایان'}, 400, "quotation"),
+        ({"q": "(مترو"}, 400, "parenthesis"),
+        ({"from": "1402-13-01"}, 422, "from"),
+        ({"from": "2024-02-01", "to": "2024-01-01"}, 422, "swap"),
+        ({"size": 1000}, 422, "size"),
+        ({"sort": "random"}, 422, "sort"),
+        ({"cursor": "bm90LWpzb24"}, 400, "cursor"),
+        ({"q": "x" * 1001}, 422, "q"),
+    ],
+)
+def test_bad_input_is_a_clear_4xx(client: TestClient, params: dict, status: int, says: str) -> None:
+    response = client.get("/api/search", params=params)
+    assert response.status_code == status
+    assert says in response.json()["detail"]
+
+
+def test_article_with_figures_spans_and_coverage(client: TestClient) -> None:
+    article = client.get(f"/api/articles/{CORPUS[0].id}").json()
+    assert [f["value"] for f in article["figures"]] == [28, 28]
+    for fig in article["figures"]:
+        assert article["text"][fig["start"] : fig["end"]] == fig["surface"]
+    assert '<mark data-figure="0">۲۸ دفتر</mark>' in article["text_html"]
+    assert {c["source"] for c in article["coverage"]} == {"shahraranews", "mashhad.ir"}
+    missing = client.get("/api/articles/nope")
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+
+
+def test_crawled_html_is_escaped_everywhere(client: TestClient) -> None:
+    hit = client.get("/api/search", params={"q": "بوستان"}).json()["hits"]
+    evil = next(h for h in hit if h["url"] == "https://evil/1")
+    assert evil["title_html"].startswith("&lt;img src=x onerror=alert(1)&gt; <mark>")
+    assert "<script>" not in evil["snippet_html"]
+    article = client.get(f"/api/articles/{evil['id']}").json()
+    assert "<script>" not in article["text_html"] and "&lt;script&gt;" in article["text_html"]
+    assert "<img" not in article["text_html"]
+
+
+def test_figures_metrics_and_series(client: TestClient) -> None:
+    figures = client.get("/api/figures", params={"kind": "money"}).json()
+    assert [(f["value"], f["unit"], f["source"]) for f in figures["figures"]] == [
+        (350_000_000_000, "ریال", "isfahan.ir")
+    ]
+    spoken = client.get("/api/figures", params={"speaker": "فرماندار مشهد", "to": "1402-10-20"})
+    assert spoken.json()["total"] == 3  # a/1 in title and body, its copy in the body
+    metrics = client.get("/api/metrics", params={"q": "دفتر توسعه محله مشهد"}).json()
+    key = "دفتر توسعه محله | دفتر | مشهد"
+    assert metrics[0] == {"metric": key, "count": 5}
+    series = client.get("/api/series", params={"metric": key, "interval": "month"}).json()
+    [bucket] = series["buckets"]
+    assert bucket["start_jalali"] == "1402/10/01" and bucket["conflict"] is True
+    assert sorted(set(bucket["values"])) == [28, 30]
+    point = bucket["points"][0]
+    assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
+    weekly = client.get("/api/series", params={"metric": key, "interval": "week"}).json()
+    assert [b["conflict"] for b in weekly["buckets"]] == [False, False, False]
+
+
+def test_exports_stream_csv_and_jsonl(client: TestClient) -> None:
+    response = client.get("/api/export/search", params={"q": "دفتر", "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # spreadsheets need the mark to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 3 and rows[0]["title"] == "افتتاح ۳۰ دفتر توسعه محله در مشهد"
+    assert rows[0]["published_jalali"].startswith("1402/10/30")
+    lines = client.get("/api/export/figures", params={"format": "jsonl"}).text.splitlines()
+    assert len(lines) == client.get("/api/figures").json()["total"]
+    assert json.loads(lines[0])["unit"]
+    bad = client.get("/api/export/search", params={"q": "(مترو"})
+    assert bad.status_code == 400
+
+
+def test_saved_searches_and_what_is_new(client: TestClient) -> None:
+    created = client.post("/api/saved-searches", json={"name": "دفترها", "q": "دفتر توسعه"})
+    assert created.status_code == 201
+    saved = created.json()
+    assert saved["new"] == 0
+    later = make("https://a/7", "افتتاح ۳۲ دفتر توسعه محله", "فرماندار مشهد گفت: ۳۲ دفتر.", 22)
+    client.store.upsert([later])  # type: ignore[attr-defined]
+    [listed] = client.get("/api/saved-searches").json()
+    assert listed["new"] == 1
+    new = client.get(f"/api/saved-searches/{saved['id']}/new").json()
+    assert [h["url"] for h in new["hits"]] == ["https://a/7"]
+    assert client.post(f"/api/saved-searches/{saved['id']}/seen").json()["new"] == 0
+    assert client.delete(f"/api/saved-searches/{saved['id']}").status_code == 204
+    assert client.delete(f"/api/saved-searches/{saved['id']}").status_code == 404
+    assert client.get(f"/api/saved-searches/{saved['id']}/new").status_code == 404
+    refused = client.post("/api/saved-searches", json={"name": "بد", "q": "(مترو"})
+    assert refused.status_code == 400
+
+
+def test_alerts_become_notifications(client: TestClient) -> None:
+    store: Store = client.store  # type: ignore[attr-defined]
+    saved = client.post("/api/saved-searches", json={"name": "مترو", "q": "واگن"}).json()
+    assert SavedSearches(store).check() == []  # nothing new since it was saved
+    store.upsert([make("https://a/8", "ورود ۱۰ واگن", "شهردار تهران: ۱۰ واگن رسید.", 23)])
+    [note] = SavedSearches(store).check()
+    assert note["article_id"] and note["search_name"] == "مترو"
+    assert SavedSearches(store).check() == []  # each article alerts once
+    listed = client.get("/api/notifications", params={"search_id": saved["id"]}).json()
+    assert [n["url"] for n in listed] == ["https://a/8"]
+
+
+def test_sources_and_health(client: TestClient) -> None:
+    sources = {s["name"]: s for s in client.get("/api/sources").json()}
+    assert sources["shahraranews"]["articles"] == 4 and sources["shahraranews"]["city"] == "مشهد"
+    assert sources["mashhad.ir"]["site"] == "www.mashhad.ir"
+    assert sources["hamshahri"] == {"name": "hamshahri", "city": None, "site": None, "articles": 1}
+    health = client.get("/api/health")
+    assert health.status_code == 200 and health.json()["ok"] is True
+
+
+def test_page_and_openapi_are_served(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and 'dir="rtl"' in page.text
+    schema = client.get("/openapi.json").json()
+    assert "/api/series" in schema["paths"] and "/api/export/figures" in schema["paths"]

@@ -1,0 +1,143 @@
+"""The web page in a real browser: Debian's headless Chromium driven by Playwright, against
+the app served by uvicorn on loopback over a small indexed corpus.  Screenshots are kept in
+test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from rasad.api import create_app
+from rasad.index.sqlite_store import SQLiteStore
+from tests.corpus import CORPUS, make
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+# No background traffic: this machine's network is closed beyond loopback.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+METRIC = "دفتر توسعه محله | دفتر | مشهد"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = SQLiteStore(tmp_path_factory.mktemp("web") / "rasad.db")
+    title = "افتتاح ۳۲ دفتر توسعه محله در مشهد"
+    later = make("https://a/6", title, "فرماندار مشهد گفت: ۳۲ دفتر.", 25)
+    store.upsert([*CORPUS, later])
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: scripts/system-deps installs chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="fa-IR")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+    assert not errors, errors
+
+
+def test_search_shows_highlighted_results_right_to_left(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    page.fill("#search-form input[name=q]", "دفتر توسعه")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector("#results li")
+    assert page.locator("#results li").count() == 3
+    assert page.locator("#results li mark").first.inner_text() == "دفتر"
+    assert page.evaluate("getComputedStyle(document.querySelector('#results h3')).direction") == (
+        "rtl"
+    )
+    box = page.locator("#results h3").first.bounding_box()
+    panel = page.locator("#results li").first.bounding_box()
+    assert box and panel and box["x"] + box["width"] > panel["x"] + panel["width"] - 40  # right
+    assert page.evaluate("document.fonts.check('16px Vazirmatn')")
+    assert page.locator("#results .date").first.inner_text().startswith("۱۴۰۲/")
+    assert page.locator("#search-total").inner_text() == "۳ خبر"
+
+
+def test_analyst_view_draws_the_series_and_a_point_opens_its_sentence(
+    page: Page, base_url: str
+) -> None:
+    page.goto(f"{base_url}/#/analyst?q={quote('دفتر توسعه')}")
+    page.locator(f"#metrics button[data-metric='{METRIC}']").click()
+    page.wait_for_selector("#chart[data-points]")
+    assert page.get_attribute("#chart", "data-points") == "5"
+    drawn = page.evaluate("Chart.getChart(document.querySelector('#chart')).data.datasets[0].data")
+    assert [p["y"] for p in drawn] == [28, 28, 30, 30, 32]
+    assert page.locator("#series-table tr.conflict").count() == 1  # 28 and 30 in Dey
+    # click the last point (32, from https://a/6) where the chart drew it
+    x, y = page.evaluate(
+        "(() => { const m = Chart.getChart(document.querySelector('#chart'))"
+        ".getDatasetMeta(0).data[4]; return [m.x, m.y]; })()"
+    )
+    canvas = page.locator("#chart").bounding_box()
+    assert canvas
+    page.mouse.click(canvas["x"] + x, canvas["y"] + y)
+    page.wait_for_selector("#article-text mark.focus")
+    assert page.locator("#article-title").inner_text() == "افتتاح ۳۲ دفتر توسعه محله در مشهد"
+    assert page.locator("#article-text mark.focus").inner_text() == "۳۲ دفتر"
+
+
+def test_article_view_marks_each_figure_inline(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/article/{CORPUS[2].id}")
+    page.wait_for_selector("#article-text mark[data-figure]")
+    marks = page.locator("#article-text mark[data-figure]").all_inner_texts()
+    assert marks == ["28 دستگاه", "۳۰ درصد"]
+    assert page.locator("#article-figures tbody tr").count() == 2
+
+
+def test_save_a_search_and_find_it_listed(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/?q={quote('بازآفرینی')}")
+    page.wait_for_selector("#results li")
+    page.once("dialog", lambda dialog: dialog.accept("بازآفرینی اصفهان"))
+    page.click("#save-search")
+    page.wait_for_selector("#saved-list li")
+    assert "بازآفرینی اصفهان" in page.locator("#saved-list li").first.inner_text()
