@@ -1,11 +1,13 @@
 # Two commands on a fresh machine:
-#   make demo   set up, then run the main job on the embedded default (SQLite)
+#   make demo   set up, then run the main job on the embedded default (SQLite): local copies
+#               of the news sites are crawled, their figures indexed, the page served
 #   make test   set up (with the transformer extra, a JDK and Maven), lint, run all tests
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 RASAD  := $(VENV)/bin/rasad
 DEMO   := RASAD_STORE=sqlite:///$(CURDIR)/var/demo.db $(RASAD)
+PORT   ?= 8000
 
 .PHONY: demo test bench lint setup setup-dev clean
 
@@ -25,13 +27,7 @@ setup: $(VENV)/.base
 setup-dev: $(VENV)/.dev
 
 demo: setup
-	rm -f var/demo.db
-	$(RASAD) extract samples/mashhad_parks.txt --format table
-	$(DEMO) ingest samples/mashhad_parks.txt --source shahraranews --date 2024-01-05
-	$(DEMO) ingest samples/mashhad_parks_update.txt --source mashhad.ir --date 2024-03-10
-	$(DEMO) search "بوستان" --size 3
-	$(DEMO) metrics بوستان
-	$(DEMO) series "بوستان محله‌ای | بوستان | مشهد"
+	$(DEMO) demo --port $(PORT)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
@@ -44,6 +40,7 @@ bench: setup-dev
 	$(PY) bench/extraction.py
 	$(PY) bench/store.py
 	$(PY) bench/crawl.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

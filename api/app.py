@@ -21,6 +21,7 @@ from rasad.crawler.sources import ConfigError
 from rasad.index import QueryError, Store, StoreError, StoreUnavailable
 
 from . import export, routes
+from .cache import TTLCache
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("rasad.api")
@@ -55,6 +56,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.searches = TTLCache.from_env()
     if store is not None:
         app.state.store = store  # usable before startup too (TestClient without a context)
     app.include_router(routes.router)

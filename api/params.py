@@ -16,6 +16,8 @@ from rasad.index.models import MAX_PAGE_SIZE, FigureQuery, SearchRequest
 from rasad.index.query import MAX_QUERY_CHARS
 from rasad.nlp.dates import TEHRAN, parse_day
 
+from .cache import TTLCache
+
 MAX_FILTER_VALUES = 50
 
 
@@ -24,6 +26,13 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_cache(request: Request) -> TTLCache:
+    return request.app.state.searches
+
+
+CacheDep = Annotated[TTLCache, Depends(get_cache)]
 
 Values = Annotated[list[str], Query(max_length=MAX_FILTER_VALUES)]
 Day = Annotated[

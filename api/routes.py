@@ -18,7 +18,9 @@ from rasad.index.models import Article, Hit, SearchRequest
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.nlp.dates import jalali
 
+from .cache import TTLCache
 from .params import (
+    CacheDep,
     Cursor,
     DateRange,
     FigureFilters,
@@ -50,6 +52,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorOut, "description": "The store cannot be reached."},
 }
 MAX_COVERAGE = 100
+MAX_VALUES = 50  # distinct values listed per series bucket
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
@@ -79,10 +82,17 @@ def hits_out(store: Store, hits: list[Hit]) -> list[HitOut]:
     ]
 
 
-def run_search(store: Store, request: SearchRequest) -> SearchOut:
+def run_search(store: Store, request: SearchRequest, cache: TTLCache | None = None) -> SearchOut:
+    if cache is None:
+        return _search(store, request)
+    return cache.get(repr(request), lambda: _search(store, request))
+
+
+def _search(store: Store, request: SearchRequest) -> SearchOut:
     page = store.search(request)
     return SearchOut(
         total=page.total,
+        total_exact=page.total_exact,
         hits=hits_out(store, page.hits),
         facets=page.facets,
         next_cursor=page.next_cursor,
@@ -92,6 +102,7 @@ def run_search(store: Store, request: SearchRequest) -> SearchOut:
 @router.get("/search", summary="Search articles")
 def search(
     store: StoreDep,
+    cache: CacheDep,
     filters: SearchFilters,
     size: PageSize = 20,
     cursor: Cursor = None,
@@ -99,7 +110,7 @@ def search(
 ) -> SearchOut:
     """Full-text search in Persian with filters; hits carry highlighted snippets and how many
     outlets ran the same story."""
-    return run_search(store, replace(filters, size=size, cursor=cursor, facets=facets))
+    return run_search(store, replace(filters, size=size, cursor=cursor, facets=facets), cache)
 
 
 def figure_out(row: dict[str, Any]) -> FigureOut:
@@ -212,13 +223,17 @@ def series(
     metric: Annotated[str, Query(min_length=1, max_length=500)],
     dates: DateRange,
     interval: Literal["day", "week", "month"] = "month",
+    points: Annotated[
+        int, Query(ge=0, le=1000, description="At most this many points listed per bucket.")
+    ] = 50,
 ) -> SeriesOut:
     """Buckets of reported values, each point linked to its sentence and article; a bucket
-    where outlets reported different values is flagged as a conflict."""
+    where outlets reported different values is flagged as a conflict.  Every point counts
+    in `count`, `values`, `min` and `max`; the first `points` of a bucket are listed."""
     result = store.series(metric, interval, *dates)
     buckets = []
     for bucket in result.buckets:
-        points = [
+        listed = [
             PointOut(
                 figure_id=p["id"],
                 value=p["value"],
@@ -231,15 +246,19 @@ def series(
                 published=datetime.fromisoformat(p["published"]),
                 published_jalali=jalali(datetime.fromisoformat(p["published"])),
             )
-            for p in bucket.points
+            for p in bucket.points[:points]
         ]
+        distinct = sorted(set(bucket.values))
         buckets.append(
             BucketOut(
                 start=bucket.start,
                 start_jalali=jalali(bucket.start),
-                values=bucket.values,
+                count=len(bucket.values),
+                values=distinct[:MAX_VALUES],
+                min=distinct[0],
+                max=distinct[-1],
                 conflict=bucket.conflict,
-                points=points,
+                points=listed,
             )
         )
     return SeriesOut(metric=metric, interval=interval, buckets=buckets)
@@ -309,6 +328,7 @@ def new_results(
     page = SavedSearches(store).new_results(saved, size, cursor)
     return SearchOut(
         total=page.total,
+        total_exact=page.total_exact,
         hits=hits_out(store, page.hits),
         facets={},
         next_cursor=page.next_cursor,

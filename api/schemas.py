@@ -32,7 +32,8 @@ class HitOut(BaseModel):
 
 
 class SearchOut(BaseModel):
-    total: int
+    total: int = Field(description="Matches; when total_exact is false, at least this many.")
+    total_exact: bool
     hits: list[HitOut]
     facets: dict[str, dict[str, int]] = Field(
         description="Counts by source, city and kind over every match (when facets=true)."
@@ -126,11 +127,14 @@ class PointOut(BaseModel):
 
 
 class BucketOut(BaseModel):
-    start: date
+    start: date = Field(description="First day of the bucket: Jalali months, weeks from Saturday.")
     start_jalali: str
-    values: list[float]
+    count: int = Field(description="Reports in this bucket.")
+    values: list[float] = Field(description="The distinct values reported (up to 50).")
+    min: float
+    max: float
     conflict: bool = Field(description="Different values were reported in this bucket.")
-    points: list[PointOut]
+    points: list[PointOut] = Field(description="The reports, oldest first (up to `points`).")
 
 
 class SeriesOut(BaseModel):

@@ -84,7 +84,13 @@ class StoryPipeline(_Stage):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.seen: dict[str, str] = {}  # fingerprint → story id, for copies within this crawl
+        self._own: dict[str, str] = {}
+
+    @property
+    def seen(self) -> dict[str, str]:
+        """Fingerprint → story id of the articles of this crawl, shared by all the sources
+        crawled side by side (their copies have not reached the store yet)."""
+        return getattr(self.spider, "stories", self._own)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         article: Article = item["article"]

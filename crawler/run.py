@@ -83,6 +83,7 @@ def crawl(
     process = CrawlerProcess(settings(polite, **overrides))
     extractor = Extractor()
     crawlers = []
+    stories: dict[str, str] = {}  # one press release on several outlets (StoryPipeline)
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
         crawlers.append((source, crawler))
@@ -94,6 +95,7 @@ def crawl(
             store=store,
             extractor=extractor,
             since=since,
+            stories=stories,
         )
     process.start()
     summary = Summary()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,10 @@ class Source:
     links: str = "a::attr(href)"
     next_page: str = "a[rel=next]::attr(href)"
     selectors: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as a sources file writes it."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Source:
@@ -58,12 +62,20 @@ def load_sources(path: str | Path | None = None) -> dict[str, Source]:
     crawler/sources.yaml."""
     path = path or config.sources_file()
     if path is None:
-        text = resources.files("rasad.crawler").joinpath("sources.yaml").read_text("utf-8")
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read the sources file {path}: {exc}") from None
+        return builtin_sources()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the sources file {path}: {exc}") from None
+    return _parse(text)
+
+
+def builtin_sources() -> dict[str, Source]:
+    """The outlets Rasad knows out of the box (crawler/sources.yaml)."""
+    return _parse(resources.files("rasad.crawler").joinpath("sources.yaml").read_text("utf-8"))
+
+
+def _parse(text: str) -> dict[str, Source]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

@@ -42,6 +42,7 @@ from .base import (
     title_html,
 )
 from .models import (
+    TOTAL_EXACT_UP_TO,
     Article,
     FigurePage,
     FigureQuery,
@@ -226,7 +227,7 @@ class ElasticsearchStore(Store):
                 if old and old["content_hash"] == article.content_hash:
                     report.unchanged += 1
                     continue
-                article.indexed_at = now
+                article.indexed_at = article.indexed_at or now  # copies keep theirs
                 actions.extend(self._actions(article, old["figure_count"] if old else 0))
                 written[article.id] = "updated" if old else "new"
             refused = self._retrying(lambda: self._bulk(actions)) if actions else []
@@ -447,7 +448,7 @@ class ElasticsearchStore(Store):
             "query": query,
             "sort": sort,
             "size": request.size + 1,
-            "track_total_hits": True,
+            "track_total_hits": True if request.facets else TOTAL_EXACT_UP_TO,
             "_source": ["data"],
         }
         if request.facets:
@@ -477,7 +478,9 @@ class ElasticsearchStore(Store):
             name: {b["key"]: b["doc_count"] for b in agg["buckets"]}
             for name, agg in result.get("aggregations", {}).items()
         }
-        return SearchPage(hits, result["hits"]["total"]["value"], facets, next_cursor)
+        total = result["hits"]["total"]
+        exact = total["relation"] == "eq"
+        return SearchPage(hits, total["value"], facets, next_cursor, exact)
 
     @staticmethod
     def _filters(r: SearchRequest) -> list[dict[str, Any]]:

@@ -12,6 +12,9 @@ from rasad.nlp.normalize import normalize_for_search
 from .stories import fingerprints
 
 MAX_PAGE_SIZE = 100
+# Matches are counted exactly up to this many (as Elasticsearch does by default); counting a
+# very common word's every match would cost more than the search itself.
+TOTAL_EXACT_UP_TO = 10_000
 Interval = Literal["day", "week", "month"]
 Sort = Literal["relevance", "date"]
 
@@ -44,7 +47,8 @@ class Article:
     figures: list[dict[str, Any]] = field(default_factory=list)
     fingerprints: list[str] = field(default_factory=list)  # see index/stories.py
     id: str = ""
-    indexed_at: datetime | None = None  # set by the store when the article is written or changed
+    # when the store wrote or last changed it; set by the store (a copied article keeps its own)
+    indexed_at: datetime | None = None
     content_hash: str = ""
     # normalized (title, body) for the index, when the pipeline computed it already
     search_text: tuple[str, str] | None = field(default=None, repr=False, compare=False)
@@ -147,6 +151,7 @@ class SearchPage:
     total: int
     facets: dict[str, dict[str, int]]  # empty unless the request asked for facets
     next_cursor: str | None
+    total_exact: bool = True  # False: there are more than `total` (= TOTAL_EXACT_UP_TO) matches
 
 
 @dataclass

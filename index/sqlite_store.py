@@ -33,6 +33,7 @@ from .base import (
     title_html,
 )
 from .models import (
+    TOTAL_EXACT_UP_TO,
     Article,
     FigurePage,
     FigureQuery,
@@ -161,7 +162,7 @@ class SQLiteStore(Store):
                     if old is not None and old[1] == article.content_hash:
                         report.unchanged += 1
                         continue
-                    article.indexed_at = now
+                    article.indexed_at = article.indexed_at or now  # copies keep theirs
                     rowid = self._write(article, SearchText.of(article), old[0] if old else None)
                     existing[article.id] = (rowid, article.content_hash)
                     if old is None:
@@ -295,13 +296,15 @@ class SQLiteStore(Store):
                 total, facets = self._facets(where, params, match)
             else:
                 total, facets = self._count(where, params, match), {}
+            exact = total <= TOTAL_EXACT_UP_TO
+            total = min(total, TOTAL_EXACT_UP_TO)
             page = self._page(request, where, params, match)
             hits = [self._hit(rowid, sort, match) for rowid, sort in page[: request.size]]
         next_cursor = None
         if len(page) > request.size:
             rowid, sort = page[request.size - 1]
             next_cursor = encode_cursor([sort, rowid])
-        return SearchPage(hits, total, facets, next_cursor)
+        return SearchPage(hits, total, facets, next_cursor, exact)
 
     @staticmethod
     def _filters(r: SearchRequest) -> tuple[list[str], list[Any]]:
@@ -326,14 +329,16 @@ class SQLiteStore(Store):
         return where, params
 
     def _count(self, where: list[str], params: list[Any], match: str | None) -> int:
+        """Matches, counted up to one past TOTAL_EXACT_UP_TO."""
         if match is not None and not where:
-            sql, args = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match]
+            sql, args = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?", [match]
         else:
             conditions, args = list(where), list(params)
             if match is not None:
                 conditions.append(_MATCHING)
                 args.append(match)
-            sql = f"SELECT count(*) FROM articles a WHERE {' AND '.join(conditions) or '1'}"
+            sql = f"SELECT 1 FROM articles a WHERE {' AND '.join(conditions) or '1'}"
+        sql = f"SELECT count(*) FROM ({sql} LIMIT {TOTAL_EXACT_UP_TO + 1})"
         return int(self.db.execute(sql, args).fetchone()[0])
 
     def _facets(
@@ -374,10 +379,10 @@ class SQLiteStore(Store):
         clause = " AND ".join(where) or "1"
         if match is not None and r.sort == "relevance":
             # bm25 is smaller for better matches; the title weighs twice the body
-            base = (
+            joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
+            base = (  # without filters, no join: ranking a common word's matches costs less
                 "SELECT articles_fts.rowid AS rid, bm25(articles_fts, 2.0, 1.0) AS sort "
-                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                f"WHERE articles_fts MATCH ? AND {clause}"
+                f"FROM articles_fts {joined}WHERE articles_fts MATCH ? AND {clause}"
             )
             args = [match, *params]
             order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"

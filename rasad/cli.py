@@ -387,7 +387,49 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
+    sv.add_argument(
+        "--workers", type=int, default=1, help="server processes (one per core serves most)"
+    )
     sv.set_defaults(func=_serve)
+
+    de = sub.add_parser(
+        "demo",
+        help="try Rasad with no network: crawl local copies of the news sites, then serve",
+        description="Start local copies of the built-in news sites, crawl them, extract "
+        "figures into the store named by RASAD_STORE and serve the API and web page.",
+    )
+    de.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    de.add_argument("--port", type=int, default=8000)
+    de.set_defaults(func=_demo)
+
+    ru = sub.add_parser(
+        "run",
+        help="the service: crawl the sources on a schedule and serve the API and page",
+        description="Crawl the configured sources now and then every RASAD_CRAWL_EVERY minutes "
+        "(default 60), record alerts for saved searches after each crawl (POSTed to "
+        "RASAD_WEBHOOK if set), and serve the API and web page. One summary line is logged "
+        "per crawl; a source that is down is reported and the rest are crawled.",
+    )
+    ru.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    ru.add_argument("--port", type=int, default=8000)
+    ru.add_argument("--every", type=float, help="minutes between crawls (overrides the setting)")
+    ru.add_argument("--max-pages", type=int, default=5, help="listing pages per source per crawl")
+    ru.add_argument(
+        "--sources-file", help="a sources YAML file (default: RASAD_SOURCES or built-in)"
+    )
+    ru.add_argument("--no-serve", action="store_true", help="only crawl (the scheduler alone)")
+    ru.set_defaults(func=_run)
+
+    co = sub.add_parser(
+        "copy",
+        help="copy every article, figure and saved search into another store",
+        description="Copy the store named by RASAD_STORE (or --from) into TARGET, e.g. the "
+        "embedded SQLite store into Elasticsearch: rasad copy http://localhost:9200. Safe to "
+        "run again: articles already there are left unchanged.",
+    )
+    co.add_argument("target", help="the store to copy into (a SQLite path or http://host:9200)")
+    co.add_argument("--from", dest="source", help="the store to copy from (default: RASAD_STORE)")
+    co.set_defaults(func=_copy)
     return parser
 
 
@@ -397,10 +439,86 @@ def _serve(args: argparse.Namespace) -> int:
     from rasad import config
     from rasad.api import create_app
 
-    with _open_store() as store:
+    with _open_store() as store:  # fail here, clearly, if the store cannot be opened
         print(f"rasad: open http://{args.host}:{args.port}/  (store: {config.store_url()})")
-        uvicorn.run(create_app(store), host=args.host, port=args.port, log_level=args.log_level)
+        if args.workers == 1:
+            uvicorn.run(create_app(store), host=args.host, port=args.port, log_level=args.log_level)
+            return 0
+    # several processes, each with its own connection to the store
+    uvicorn.run(
+        "rasad.api.app:create_app",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from rasad import logs
+    from rasad.service import run_demo_crawl, serve_app
+
+    logs.configure()
+    with _open_store() as store:
+        print("rasad: crawling local copies of the news sites…", flush=True)
+        run = run_demo_crawl(store)
+        print(f"rasad: {run.summary} ({run.seconds:.0f} s)", flush=True)
+        if not run.ok:
+            return 1
+        print(f"rasad: open http://{args.host}:{args.port}/  (Ctrl+C stops)", flush=True)
+        serve_app(store, args.host, args.port)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rasad import config, logs
+    from rasad.alerts import Webhook
+    from rasad.service import Scheduler, serve_app
+
+    logs.configure()
+    every = (args.every or config.crawl_every()) * 60
+    hook = config.webhook()
+    extra = ("--max-pages", str(args.max_pages))
+    with _open_store() as store:
+        scheduler = Scheduler(
+            store,
+            every,
+            Path(args.sources_file) if args.sources_file else None,
+            extra,
+            Webhook(hook) if hook else None,
+        )
+        if args.no_serve:
+            print(f"rasad: crawling every {every / 60:g} minutes (Ctrl+C stops)", flush=True)
+            scheduler.run()
+        else:
+            print(
+                f"rasad: open http://{args.host}:{args.port}/ ; crawling every "
+                f"{every / 60:g} minutes (Ctrl+C stops)",
+                flush=True,
+            )
+            serve_app(store, args.host, args.port, scheduler)
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from rasad import config
+    from rasad.index.copy import copy_store
+
+    source_url = args.source or config.store_url()
+    with config.open_store_at(source_url) as src, config.open_store_at(args.target) as dst:
+        report = copy_store(src, dst, progress=lambda n: print(f"  {n} articles…", flush=True))
+    print(
+        f"copied {report.articles} articles ({report.new} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged) and {report.states} saved searches and notifications "
+        f"from {source_url} to {args.target}"
+    )
+    for error in report.errors:
+        print(f"rasad: {error}", file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,9 +2,12 @@
 
 RASAD_STORE   where articles and figures live: a SQLite path or sqlite:///path (the
               embedded default), or http://host:9200 for Elasticsearch
+RASAD_ES_PREFIX  the name prefix of the Elasticsearch indices (default rasad)
 RASAD_SPOOL   where Elasticsearch writes wait while the cluster is unreachable
 RASAD_SOURCES the sources file (YAML) to crawl; the built-in crawler/sources.yaml otherwise
 RASAD_NER_MODEL  a Hugging Face token-classification model id or local directory
+RASAD_CRAWL_EVERY  minutes between scheduled crawls of `rasad run` (default 60)
+RASAD_WEBHOOK  a URL that receives each crawl's new alert notifications as a JSON POST
 RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
               the crawler's identity, seconds between requests to a site, requests at a
               time per site, and seconds before a request times out (defaults in
@@ -29,10 +32,16 @@ def store_url() -> str:
 
 def open_configured_store() -> Store:
     """The store the settings name (commands and the API all open it here)."""
+    return open_store_at(store_url())
+
+
+def open_store_at(url: str) -> Store:
+    """A store at this URL, with the settings that apply to its backend."""
     from rasad.index import open_store
 
-    url = store_url()
-    options = {"spool_dir": spool_dir()} if url.startswith("http") else {}
+    options: dict[str, object] = {}
+    if url.startswith(("http://", "https://")):
+        options = {"spool_dir": spool_dir(), "prefix": os.environ.get("RASAD_ES_PREFIX", "rasad")}
     return open_store(url, **options)
 
 
@@ -42,6 +51,22 @@ def sources_file() -> Path | None:
 
 def spool_dir() -> Path:
     return Path(os.environ.get("RASAD_SPOOL", DATA_HOME / "spool"))
+
+
+def crawl_every() -> float:
+    """Minutes between scheduled crawls."""
+    value = os.environ.get("RASAD_CRAWL_EVERY", "60")
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise ValueError(f"RASAD_CRAWL_EVERY must be a number of minutes, not {value!r}") from None
+    if minutes <= 0:
+        raise ValueError("RASAD_CRAWL_EVERY must be more than 0 minutes")
+    return minutes
+
+
+def webhook() -> str | None:
+    return os.environ.get("RASAD_WEBHOOK") or None
 
 
 def ner_model() -> str | None:

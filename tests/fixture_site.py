@@ -7,12 +7,12 @@ redirect, a dead link and an oversized page.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from rasad.crawler import demo_sites
+from rasad.crawler.demo_sites import STYLES, LocalSite, serve
+
+__all__ = ["ARTICLES", "ISO_DATES", "STYLED_IDS", "STYLES", "Site", "StyledSite", "serve"]
 
 ARTICLES = {
     "1001": (
@@ -96,20 +96,15 @@ RSS = (
 )
 
 
-class Site:
-    """Routes of the fixture site; counts requests so tests can check what was fetched."""
+class Site(LocalSite):
+    """The fixture site with the pages that break crawlers."""
 
     def __init__(self, robots: str = "User-agent: *\nDisallow:\n") -> None:
-        self.robots = robots
-        self.hits: dict[str, int] = {}
-        self.base = ""
+        super().__init__(robots)
         self.edits: dict[str, list[str]] = {}  # article id → new paragraphs (an edited story)
 
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        from urllib.parse import unquote
-
-        path = unquote(path)
-        self.hits[path] = self.hits.get(path, 0) + 1
+        path = self.count(path)
         html = {"Content-Type": "text/html; charset=utf-8"}
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain"}, self.robots.encode()
@@ -147,98 +142,8 @@ class Site:
         return 404, html, b"<h1>not found</h1>"
 
 
-@contextmanager
-def serve(site: Site) -> Iterator[str]:
-    """Serve the site on a free loopback port for the duration of the block."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, headers, body = site.respond(self.path)
-            with contextlib.suppress(ConnectionError):  # the crawler may hang up (limits)
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site.base
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 # ---- one small site per built-in source, in the markup its selectors expect -------------------
 
-
-def _page(head: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">{head}</head>'
-        f"<body>{body}</body></html>"
-    )
-
-
-def _paras(paragraphs: list[str]) -> str:
-    return "".join(f"<p>{p}</p>" for p in paragraphs)
-
-
-STYLES: dict[str, dict[str, object]] = {
-    "shahraranews": {
-        "article": "/fa/news/{id}/خبر",
-        "feed": ("/fa-sitemap-news", "sitemap"),
-        "render": lambda t, d, ps: _page(
-            "",
-            f'<div class="news-content"><ul class="up-news-tools"><li>کد خبر: ۱۲۳</li>'
-            f'<li><span>{d}</span></li></ul><h1 class="title">{t}</h1>'
-            f'<p class="subtitle">خلاصه</p><div class="body">{_paras(ps)}</div>'
-            f'<div class="tags_container"><a>بوستان</a><a>مشهد</a></div></div>',
-        ),
-    },
-    "mashhad.ir": {
-        "article": "/fa/news/{id}/خبر",
-        "next_class": "next",
-        "render": lambda t, d, ps: _page(
-            "",
-            f'<h1>{t}</h1><div class="news-date">{d}</div>'
-            f'<div class="news-text">{_paras(ps)}</div>',
-        ),
-    },
-    "hamshahrionline": {
-        "listing": "/archive",
-        "article": "/news/{id}/خبر",
-        "iso_dates": True,
-        "feed": ("/rss", "rss"),
-        "render": lambda t, d, ps: _page(
-            f'<meta itemprop="datePublished" content="{d}">',
-            f'<h1 class="title">{t}</h1><p class="introtext">خلاصه خبر</p>'
-            f'<div class="item-text">{_paras(ps)}</div>',
-        ),
-    },
-    "tehran.ir": {
-        "article": "/fa/news/{id}/خبر",
-        "iso_dates": True,
-        "render": lambda t, d, ps: _page(
-            "", f'<article><h1>{t}</h1><time datetime="{d}"></time>{_paras(ps)}</article>'
-        ),
-    },
-    "isfahan.ir": {
-        "article": "/fa/news/{id}/خبر",
-        "feed": ("/sitemap.xml", "sitemap"),
-        "render": lambda t, d, ps: _page(
-            "",
-            f'<h1>{t}</h1><div class="news-date">{d}</div>'
-            f'<div class="news-content">{_paras(ps)}</div>',
-        ),
-    },
-}
 STYLED_IDS = ["1001", "1003", "1005"]
 ISO_DATES = {
     "1001": "2023-12-31T10:30:00+03:30",
@@ -247,54 +152,12 @@ ISO_DATES = {
 }
 
 
-class StyledSite(Site):
-    """Three articles, a two-page listing and the source's feed, in one source's markup."""
-
-    def __init__(self, style: str) -> None:
-        super().__init__()
-        self.style = STYLES[style]
-
-    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        from urllib.parse import unquote
-
-        path = unquote(path)
-        self.hits[path] = self.hits.get(path, 0) + 1
-        html = {"Content-Type": "text/html; charset=utf-8"}
-        listing = str(self.style.get("listing", "/fa/news"))
-        article = str(self.style["article"])
-        if path == "/robots.txt":
-            return 200, {"Content-Type": "text/plain"}, self.robots.encode()
-        if path in (listing, f"{listing}?page=2"):
-            ids = STYLED_IDS[:2] if path == listing else STYLED_IDS[2:]
-            links = "".join(f'<a href="{article.format(id=i)}">{ARTICLES[i][0]}</a>' for i in ids)
-            cls = self.style.get("next_class")
-            nav = (
-                ""
-                if path != listing
-                else (
-                    f'<a class="{cls}" href="{listing}?page=2">بعدی</a>'
-                    if cls
-                    else f'<a rel="next" href="{listing}?page=2">بعدی</a>'
-                )
-            )
-            return 200, html, f"<html><body>{links}{nav}</body></html>".encode()
-        feed = self.style.get("feed")
-        if feed and path == feed[0]:
-            urls = [self.base + article.format(id=i) for i in STYLED_IDS]
-            if feed[1] == "rss":
-                items = "".join(f"<item><link>{u}</link></item>" for u in urls)
-                xml = f'<?xml version="1.0" encoding="utf-8"?><rss><channel>{items}</channel></rss>'
-            else:
-                locs = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
-                xml = (
-                    '<?xml version="1.0" encoding="utf-8"?><urlset xmlns='
-                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-                )
-            return 200, {"Content-Type": "application/xml"}, xml.encode()
-        for aid in STYLED_IDS:
-            if path == article.format(id=aid):
-                title, jalali, paragraphs = ARTICLES[aid]
-                when = ISO_DATES[aid] if self.style.get("iso_dates") else jalali
-                render = self.style["render"]
-                return 200, html, render(title, when, paragraphs).encode()  # type: ignore[operator]
-        return 404, html, b"<h1>not found</h1>"
+def StyledSite(style: str) -> demo_sites.StyledSite:
+    """Three of the articles above in one source's markup."""
+    articles = {
+        i: demo_sites.DemoArticle(
+            ARTICLES[i][0], ARTICLES[i][1], ISO_DATES[i], tuple(ARTICLES[i][2])
+        )
+        for i in STYLED_IDS
+    }
+    return demo_sites.StyledSite(style, articles)

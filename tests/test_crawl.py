@@ -6,14 +6,13 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
+from rasad.crawler.demo_sites import local_copy, write_sources
 from rasad.crawler.sources import load_sources
 from rasad.index.es_node import free_port
 from rasad.index.models import FigureQuery, SearchRequest
@@ -136,18 +135,7 @@ def test_built_in_source_config_on_a_site_in_its_style(tmp_path: Path, name: str
     source = load_sources()[name]
     site = StyledSite(name)
     with serve(site) as base:
-
-        def rebase(urls: tuple[str, ...]) -> list[str]:
-            return [base + urlsplit(u).path for u in urls]
-
-        entry = {
-            **asdict(source),
-            "listing": rebase(source.listing),
-            "rss": rebase(source.rss),
-            "sitemaps": rebase(source.sitemaps),
-        }
-        config = tmp_path / "sources.yaml"
-        config.write_text(yaml.safe_dump({"sources": [entry]}, allow_unicode=True), "utf-8")
+        config = write_sources([local_copy(source, base)], tmp_path / "sources.yaml")
         result = crawl(tmp_path, config, "--no-politeness")
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"{name}: " in result.stdout and "3 new" in result.stdout

@@ -97,7 +97,8 @@ async function searchView(params) {
   $("#export-jsonl").href = `/api/export/search?${exportQuery}&format=jsonl`;
   $("#results").replaceChildren();
   const page = await api("/api/search", { ...filters, facets: true, size: 20 });
-  $("#search-total").textContent = `${persianDigits(page.total)} خبر`;
+  const total = Number(page.total).toLocaleString("fa-IR");
+  $("#search-total").textContent = page.total_exact ? `${total} خبر` : `بیش از ${total} خبر`;
   renderFacets(page.facets, filters);
   appendHits(page);
 }

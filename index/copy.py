@@ -1,0 +1,59 @@
+"""Copying one store into another (the embedded default into Elasticsearch, say).
+
+Articles go in batches through the target's ordinary upsert, so the copy is idempotent and
+an interrupted copy is finished by running it again.  Saved searches and notifications
+travel too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .base import Store
+from .saved import NOTIFICATION, SAVED
+
+BATCH = 500
+
+
+@dataclass
+class CopyReport:
+    articles: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    states: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def copy_store(
+    source: Store, target: Store, progress: Callable[[int], None] | None = None
+) -> CopyReport:
+    report = CopyReport()
+    batch = []
+    for article in source.iter_articles(BATCH):
+        article.search_text = None  # the target normalizes with its own code
+        batch.append(article)
+        if len(batch) >= BATCH:
+            _write(target, batch, report, progress)
+            batch = []
+    if batch:
+        _write(target, batch, report, progress)
+    for kind in (SAVED, NOTIFICATION):
+        for doc in source.states(kind):
+            target.put_state(kind, str(doc["id"]), doc)
+            report.states += 1
+    return report
+
+
+def _write(
+    target: Store, batch: list, report: CopyReport, progress: Callable[[int], None] | None
+) -> None:
+    written = target.upsert(batch)
+    report.articles += len(batch)
+    report.new += written.new
+    report.updated += written.updated
+    report.unchanged += written.unchanged
+    report.errors.extend(written.errors)
+    if progress:
+        progress(report.articles)

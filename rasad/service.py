@@ -1,0 +1,149 @@
+"""The running service: crawls on a schedule, alerts after each crawl, the API beside them.
+
+Each crawl runs `rasad crawl` in a child process, because Scrapy's reactor cannot start twice
+in one process; a crawl that fails is logged and the next one runs on time.  `rasad demo`
+is the same path over local copies of the news sites.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from rasad.alerts import Webhook
+from rasad.crawler.demo_sites import DEMO_ARTICLES, StyledSite, local_copy, serve, write_sources
+from rasad.crawler.sources import builtin_sources
+from rasad.index import Store
+from rasad.index.saved import SavedSearches
+
+log = logging.getLogger("rasad.service")
+
+
+@dataclass
+class CrawlRun:
+    ok: bool
+    seconds: float
+    summary: str  # the crawl's total line, or what went wrong
+    notifications: int = 0
+
+
+def crawl_once(
+    store: Store,
+    sources_file: Path | None = None,
+    extra: tuple[str, ...] = (),
+    webhook: Webhook | None = None,
+    timeout: float = 3600,
+) -> CrawlRun:
+    """One crawl in a child process, then the alerts step; never raises for a failed crawl."""
+    command = [sys.executable, "-m", "rasad", "crawl", *extra]
+    if sources_file:
+        command += ["--sources-file", str(sources_file)]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run = CrawlRun(False, time.monotonic() - started, f"crawl timed out after {timeout:.0f} s")
+    else:
+        lines = done.stdout.strip().splitlines()
+        if done.returncode == 0 and lines:
+            run = CrawlRun(True, time.monotonic() - started, lines[-1])
+            for line in lines[:-1]:
+                log.info("source crawled", extra={"detail": line})
+        else:
+            error = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            run = CrawlRun(False, time.monotonic() - started, f"crawl failed: {error}")
+    try:
+        notes = SavedSearches(store).check()
+    except Exception as exc:  # the alerts step must not stop the schedule
+        log.error("alerts failed", extra={"detail": str(exc)})
+        notes = []
+    run.notifications = len(notes)
+    if notes and webhook:
+        webhook.send(notes)
+    level = logging.INFO if run.ok else logging.ERROR
+    log.log(
+        level,
+        "crawl finished" if run.ok else "crawl failed",
+        extra={
+            "detail": run.summary,
+            "seconds": round(run.seconds, 1),
+            "notifications": run.notifications,
+        },
+    )
+    return run
+
+
+class Scheduler(threading.Thread):
+    """Crawls every `every` seconds (the first one at once) until stopped."""
+
+    def __init__(
+        self,
+        store: Store,
+        every: float,
+        sources_file: Path | None = None,
+        extra: tuple[str, ...] = (),
+        webhook: Webhook | None = None,
+    ) -> None:
+        super().__init__(name="rasad-scheduler", daemon=True)
+        self.store, self.every, self.sources_file = store, every, sources_file
+        self.extra, self.webhook = extra, webhook
+        self.stopped = threading.Event()
+        self.runs: list[CrawlRun] = []
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            started = time.monotonic()
+            self.runs.append(crawl_once(self.store, self.sources_file, self.extra, self.webhook))
+            self.stopped.wait(max(0.0, self.every - (time.monotonic() - started)))
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+DEMO_PORT = 18301  # the demo sites keep their addresses from run to run, so do their articles
+
+
+@contextmanager
+def demo_sources(workdir: Path, first_port: int = DEMO_PORT) -> Iterator[Path]:
+    """Local copies of the built-in sites, served while the block runs; yields a sources file
+    that points the crawler at them.  `first_port` 0 takes free ports."""
+    built_in = builtin_sources()
+    with ExitStack() as stack:
+        local = []
+        for offset, (name, articles) in enumerate(DEMO_ARTICLES.items()):
+            port = first_port + offset if first_port else 0
+            base = stack.enter_context(serve(StyledSite(name, articles), port))
+            local.append(local_copy(built_in[name], base))
+        yield write_sources(local, workdir / "demo-sources.yaml")
+
+
+def run_demo_crawl(store: Store, first_port: int = DEMO_PORT) -> CrawlRun:
+    """Crawl the local demo sites into the store (the demo's first half)."""
+    with tempfile.TemporaryDirectory() as tmp, demo_sources(Path(tmp), first_port) as sources:
+        return crawl_once(store, sources, extra=DEMO_CRAWL)
+
+
+DEMO_CRAWL = ("--no-politeness",)  # the sites are our own, on this machine
+
+
+def serve_app(store: Store, host: str, port: int, scheduler: Scheduler | None = None) -> None:
+    """Serve the API and page until interrupted; the scheduler runs beside it."""
+    import uvicorn
+
+    from rasad.api import create_app
+
+    if scheduler:
+        scheduler.start()
+    try:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    finally:
+        if scheduler:
+            scheduler.stop()
