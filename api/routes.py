@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from rasad.crawler.sources import load_sources
 from rasad.index import Store
+from rasad.index.base import figure_rows
 from rasad.index.models import Article, Hit, SearchRequest
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.nlp.dates import jalali
@@ -143,18 +144,7 @@ def article(store: StoreDep, article_id: str) -> ArticleOut:
     found: Article | None = store.get(article_id)
     if found is None:
         raise HTTPException(404, f"no article with id {article_id}")
-    rows = [
-        fig
-        | {
-            "id": f"{found.id}-{seq}",
-            "article_id": found.id,
-            "url": found.url,
-            "source": found.source,
-            "title": found.title,
-            "published": found.published.isoformat() if found.published else None,
-        }
-        for seq, fig in enumerate(found.figures)
-    ]
+    rows = figure_rows(found)
     coverage: list[CoverageOut] = []
     if found.story_id:
         copies = store.search(SearchRequest(story_id=found.story_id, sort="date", size=100))
