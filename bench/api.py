@@ -117,7 +117,9 @@ def load(port: int, paths: list[str], seconds: float, concurrency: int) -> dict[
     }
 
 
-def drive(port: int, label: str, paths: list[str], seconds: float, concurrency: int) -> None:
+def drive(
+    port: int, label: str, paths: list[str], seconds: float, concurrency: int, quiet: bool = False
+) -> None:
     """Run the load generator as a second process and print its figures."""
     out = subprocess.run(
         [
@@ -136,6 +138,8 @@ def drive(port: int, label: str, paths: list[str], seconds: float, concurrency: 
         check=True,
     )
     r = json.loads(out.stdout)
+    if quiet:
+        return
     print(
         f"{label:34s} {r['rps']:7.1f} req/s   median {r['median']:6.1f} ms   "
         f"p95 {r['p95']:6.1f} ms   ({r['requests']} requests, {r['errors']} not 200)"
@@ -197,6 +201,8 @@ def bench_server(args: argparse.Namespace, cache: bool) -> None:
             for _ in range(300)
         ]
         series = [f"/api/series?{urlencode({'metric': rng.choice(metrics)})}" for _ in range(300)]
+        # warm up: a new server's caches (SQLite pages, hazm) start cold
+        drive(port, "warm-up", words + filtered + series, 5, args.concurrency, quiet=True)
         drive(port, "search (word)", words, args.seconds, args.concurrency)
         if not cache:
             drive(

@@ -27,6 +27,7 @@ from .models import (
     Article,
     FigurePage,
     FigureQuery,
+    Hit,
     Interval,
     SearchPage,
     SearchRequest,
@@ -270,6 +271,23 @@ def snippet(text: str, matched: set[str], width: int = 220) -> str:
     end = min(len(text), start + width)
     body = render_marked(text, spans, start, end)
     return ("…" if start else "") + body + ("…" if end < len(text) else "")
+
+
+def make_hit(article: Article, matched: set[str], score: float) -> Hit:
+    """A search hit: the article's title and a snippet, escaped, with matched words marked."""
+    text = f"{article.lead}\n{article.body}".strip()
+    return Hit(
+        article.id,
+        article.url,
+        article.source,
+        article.title,
+        article.published,
+        article.city,
+        article.story_id,
+        score,
+        title_html(article.title, matched),
+        snippet(text, matched),
+    )
 
 
 def title_html(title: str, matched: set[str]) -> str:

@@ -37,9 +37,8 @@ from .base import (
     encode_cursor,
     figure_rows,
     figure_search_text,
+    make_hit,
     marked_tokens,
-    snippet,
-    title_html,
 )
 from .models import (
     TOTAL_EXACT_UP_TO,
@@ -497,22 +496,10 @@ class ElasticsearchStore(Store):
 
     @staticmethod
     def _hit(raw: dict[str, Any], searched: bool) -> Hit:
-        article = Article.from_dict(raw["_source"]["data"])
         fragments = [f for frags in raw.get("highlight", {}).values() for f in frags]
         matched = marked_tokens(fragments, HIT_OPEN, HIT_CLOSE) if searched else set()
-        text = f"{article.lead}\n{article.body}".strip()
-        return Hit(
-            article.id,
-            article.url,
-            article.source,
-            article.title,
-            article.published,
-            article.city,
-            article.story_id,
-            float(raw.get("_score") or 0.0),
-            title_html(article.title, matched),
-            snippet(text, matched),
-        )
+        article = Article.from_dict(raw["_source"]["data"])
+        return make_hit(article, matched, float(raw.get("_score") or 0.0))
 
     def figures(self, query: FigureQuery) -> FigurePage:
         filters: list[dict[str, Any]] = [

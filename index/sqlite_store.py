@@ -28,16 +28,14 @@ from .base import (
     encode_cursor,
     figure_rows,
     figure_search_text,
+    make_hit,
     marked_tokens,
-    snippet,
-    title_html,
 )
 from .models import (
     TOTAL_EXACT_UP_TO,
     Article,
     FigurePage,
     FigureQuery,
-    Hit,
     SearchPage,
     SearchRequest,
     SearchText,
@@ -299,7 +297,9 @@ class SQLiteStore(Store):
             exact = total <= TOTAL_EXACT_UP_TO
             total = min(total, TOTAL_EXACT_UP_TO)
             page = self._page(request, where, params, match)
-            hits = [self._hit(rowid, sort, match) for rowid, sort in page[: request.size]]
+            rows = self._hit_rows(page[: request.size], match)
+        # outside the lock: rendering snippets is Python work other searches need not wait for
+        hits = [make_hit(Article.from_dict(json.loads(d)), m, score) for d, m, score in rows]
         next_cursor = None
         if len(page) > request.size:
             rowid, sort = page[request.size - 1]
@@ -404,30 +404,29 @@ class SQLiteStore(Store):
         sql += f" ORDER BY {order} LIMIT ?"
         return self.db.execute(sql, [*args, r.size + 1]).fetchall()
 
-    def _hit(self, rowid: int, sort: Any, match: str | None) -> Hit:
-        data = self.db.execute("SELECT data FROM article_data WHERE rowid = ?", (rowid,)).fetchone()
-        article = Article.from_dict(json.loads(data[0]))
-        matched: set[str] = set()
-        if match is not None:
-            marked = self.db.execute(
-                f"SELECT {_HIGHLIGHTS} FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
-                (match, rowid),
-            ).fetchone()
-            matched = marked_tokens(marked or (), HIT_OPEN, HIT_CLOSE)
-        text = f"{article.lead}\n{article.body}".strip()
-        score = -float(sort) if isinstance(sort, float) else 0.0
-        return Hit(
-            article.id,
-            article.url,
-            article.source,
-            article.title,
-            article.published,
-            article.city,
-            article.story_id,
-            score,
-            title_html(article.title, matched),
-            snippet(text, matched),
+    def _hit_rows(
+        self, page: list[tuple[int, Any]], match: str | None
+    ) -> list[tuple[str, set[str], float]]:
+        """Each row's stored article and matched tokens, in two queries for the whole page."""
+        rowids = [rowid for rowid, _ in page]
+        marks = ",".join("?" * len(rowids))
+        data = dict(
+            self.db.execute(
+                f"SELECT rowid, data FROM article_data WHERE rowid IN ({marks})", rowids
+            )
         )
+        matched: dict[int, set[str]] = {}
+        if match is not None:
+            for rowid, *highlighted in self.db.execute(
+                f"SELECT rowid, {_HIGHLIGHTS} FROM articles_fts "
+                f"WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+                [match, *rowids],
+            ):
+                matched[rowid] = marked_tokens(highlighted, HIT_OPEN, HIT_CLOSE)
+        return [
+            (data[rowid], matched.get(rowid, set()), -float(sort) if isinstance(sort, float) else 0)
+            for rowid, sort in page
+        ]
 
     def figures(self, query: FigureQuery) -> FigurePage:
         where, params = [], []

@@ -46,7 +46,8 @@ async function api(path, params = {}, options = {}) {
 }
 
 function dateText(jalali) {
-  return jalali ? persianDigits(jalali) : "بی‌تاریخ";
+  // a page that gave only the day is stored at midnight: show the day alone
+  return jalali ? persianDigits(jalali.replace(/ 00:00$/, "")) : "بی‌تاریخ";
 }
 
 function number(value) {
