@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from rasad.api import create_app
 from rasad.index import open_store
 from rasad.index.base import StoreUnavailable
 from rasad.index.es_node import CACHE, LocalNode, free_port
@@ -102,6 +104,11 @@ def test_node_lost_mid_run_loses_nothing(own_node: LocalNode, tmp_path: Path) ->
     assert sum(r.spooled for r in lost) == 30
     assert all(r.errors and own_node.url in r.errors[0] for r in lost)
     assert store.health()["ok"] is False
+    with TestClient(create_app(store)) as client:  # the API says so, and does not fail
+        down = client.get("/api/search", params={"q": "بوستان"})
+        assert down.status_code == 503 and own_node.url in down.json()["detail"]
+        assert client.get("/api/health").json()["ok"] is False
+        assert client.get("/api/figures").status_code == 503
     assert len(store.spooled_files()) == 3
     store.close()
 
