@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from rasad.crawler.sources import load_sources
 from rasad.index import Store
 from rasad.index.base import figure_rows
-from rasad.index.models import Article, Hit, SearchRequest
+from rasad.index.models import Article, Hit, SearchPage, SearchRequest
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.nlp.dates import jalali
 
@@ -83,14 +83,11 @@ def hits_out(store: Store, hits: list[Hit]) -> list[HitOut]:
     ]
 
 
-def run_search(store: Store, request: SearchRequest, cache: TTLCache | None = None) -> SearchOut:
-    if cache is None:
-        return _search(store, request)
-    return cache.get(repr(request), lambda: _search(store, request))
+def run_search(store: Store, request: SearchRequest, cache: TTLCache) -> SearchOut:
+    return cache.get(repr(request), lambda: search_out(store, store.search(request)))
 
 
-def _search(store: Store, request: SearchRequest) -> SearchOut:
-    page = store.search(request)
+def search_out(store: Store, page: SearchPage) -> SearchOut:
     return SearchOut(
         total=page.total,
         total_exact=page.total_exact,
@@ -147,7 +144,9 @@ def article(store: StoreDep, article_id: str) -> ArticleOut:
     rows = figure_rows(found)
     coverage: list[CoverageOut] = []
     if found.story_id:
-        copies = store.search(SearchRequest(story_id=found.story_id, sort="date", size=100))
+        copies = store.search(
+            SearchRequest(story_id=found.story_id, sort="date", size=MAX_COVERAGE)
+        )
         coverage = [
             CoverageOut(
                 id=h.id,
@@ -157,7 +156,7 @@ def article(store: StoreDep, article_id: str) -> ArticleOut:
                 published=h.published,
                 published_jalali=_jalali(h.published),
             )
-            for h in copies.hits[:MAX_COVERAGE]
+            for h in copies.hits
         ]
     return ArticleOut(
         id=found.id,
@@ -315,14 +314,7 @@ def new_results(
 ) -> SearchOut:
     """Matches written to the store since the search was last marked as seen, newest first."""
     saved = _saved(store, search_id)
-    page = SavedSearches(store).new_results(saved, size, cursor)
-    return SearchOut(
-        total=page.total,
-        total_exact=page.total_exact,
-        hits=hits_out(store, page.hits),
-        facets={},
-        next_cursor=page.next_cursor,
-    )
+    return search_out(store, SavedSearches(store).new_results(saved, size, cursor))
 
 
 @router.post("/saved-searches/{search_id}/seen", responses=NOT_FOUND, summary="Mark as seen")
