@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
-from rasad.nlp.dates import find_dates, first_full_date
+from rasad.nlp.dates import TEHRAN, find_dates, first_full_date
 from rasad.nlp.text import ZWNJ, fold
 
 from .sources import Source
 
-TEHRAN = ZoneInfo("Asia/Tehran")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _ZWNJ_MASK = "\u2042"  # ⁂: a visible symbol trafilatura keeps (it drops format chars)
 _CREDIT = re.compile(r"منبع\s*[:：]\s*(.+)")

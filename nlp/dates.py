@@ -19,6 +19,7 @@ from .lexicon import GREGORIAN_MONTHS, LUNAR_MONTHS, MONTHS
 from .numbers import DENOMINATORS, parse_number
 from .text import fold, fold_string
 
+TEHRAN = ZoneInfo("Asia/Tehran")  # where the news happens: days and times are read here
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _GMONTH = "|".join(sorted(GREGORIAN_MONTHS, key=len, reverse=True))
 _LUNAR = "|".join(sorted(LUNAR_MONTHS, key=len, reverse=True))
@@ -254,7 +255,6 @@ def first_full_date(dates: Iterable[DateMatch]) -> date | None:
 
 
 _NUMERIC_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def parse_day(text: str) -> date:

@@ -22,12 +22,10 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .textio import InputError, read_text
 
 EXIT_USAGE = 2
-TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -76,6 +74,7 @@ def _open_store():
 
 def _ingest(args: argparse.Namespace) -> int:
     from rasad.index.models import Article, article_text
+    from rasad.nlp.dates import TEHRAN
     from rasad.nlp.entities import make_recognizer
     from rasad.nlp.extract import Extractor
 
@@ -217,6 +216,7 @@ def _crawl(args: argparse.Namespace) -> int:
     from rasad import config
     from rasad.crawler.run import crawl
     from rasad.crawler.sources import load_sources
+    from rasad.nlp.dates import TEHRAN
 
     sources = load_sources(args.sources_file)
     unknown = [name for name in args.source if name not in sources]

@@ -108,6 +108,7 @@ class Scheduler(threading.Thread):
         self.stopped.set()
 
 
+DEMO_CRAWL = ("--no-politeness",)  # the sites are our own, on this machine
 DEMO_PORT = 18301  # the demo sites keep their addresses from run to run, so do their articles
 
 
@@ -129,9 +130,6 @@ def run_demo_crawl(store: Store, first_port: int = DEMO_PORT) -> CrawlRun:
     """Crawl the local demo sites into the store (the demo's first half)."""
     with tempfile.TemporaryDirectory() as tmp, demo_sources(Path(tmp), first_port) as sources:
         return crawl_once(store, sources, extra=DEMO_CRAWL)
-
-
-DEMO_CRAWL = ("--no-politeness",)  # the sites are our own, on this machine
 
 
 def serve_app(store: Store, host: str, port: int, scheduler: Scheduler | None = None) -> None:
