@@ -1,7 +1,8 @@
 """The FastAPI application: JSON API under /api, the web page at /, its assets under /static.
 
 `create_app(store)` serves a store the caller opened (tests, the demo); `create_app()` opens
-the configured one (RASAD_STORE) when the server starts and closes it when it stops.
+the configured one (RASAD_STORE) when the server starts and closes it when it stops.  The
+settings are read once, here or by the caller, and the sources file once with them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from rasad import config
-from rasad.crawler.sources import ConfigError
+from rasad.config import Settings
+from rasad.crawler.sources import load_sources
+from rasad.errors import ConfigError
 from rasad.index import QueryError, Store, StoreError, StoreUnavailable
 
 from . import export, routes
@@ -38,11 +40,13 @@ Search Persian municipal news and the figures reported in it.
 """
 
 
-def create_app(store: Store | None = None) -> FastAPI:
+def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.load()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else config.open_configured_store()
+        app.state.store = store if store is not None else settings.open_store()
         try:
             yield
         finally:
@@ -56,7 +60,9 @@ def create_app(store: Store | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.searches = TTLCache.from_env()
+    app.state.settings = settings
+    app.state.sources = load_sources(settings.sources)
+    app.state.searches = TTLCache(settings.cache_seconds)
     if store is not None:
         app.state.store = store  # usable before startup too (TestClient without a context)
     app.include_router(routes.router)

@@ -7,7 +7,6 @@ responsive under load.  RASAD_CACHE_SECONDS sets the lifetime (0 turns the cache
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -19,10 +18,6 @@ class TTLCache[T]:
         self.seconds, self.size = seconds, size
         self.entries: OrderedDict[str, tuple[float, T]] = OrderedDict()
         self.lock = threading.Lock()
-
-    @classmethod
-    def from_env(cls) -> TTLCache:
-        return cls(float(os.environ.get("RASAD_CACHE_SECONDS", "10")))
 
     def get(self, key: str, compute: Callable[[], T]) -> T:
         if self.seconds <= 0:

@@ -11,9 +11,11 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query, Request
 
+from rasad.crawler.sources import Source
 from rasad.index import Store
 from rasad.index.models import MAX_PAGE_SIZE, FigureQuery, SearchRequest
 from rasad.index.query import MAX_QUERY_CHARS
+from rasad.index.saved import SavedSearches
 from rasad.nlp.dates import TEHRAN, parse_day
 
 from .cache import TTLCache
@@ -33,6 +35,20 @@ def get_cache(request: Request) -> TTLCache:
 
 
 CacheDep = Annotated[TTLCache, Depends(get_cache)]
+
+
+def get_saved(store: StoreDep) -> SavedSearches:
+    return SavedSearches(store)
+
+
+SavedDep = Annotated[SavedSearches, Depends(get_saved)]
+
+
+def get_sources(request: Request) -> dict[str, Source]:
+    return request.app.state.sources
+
+
+SourcesDep = Annotated[dict[str, Source], Depends(get_sources)]
 
 Values = Annotated[list[str], Query(max_length=MAX_FILTER_VALUES)]
 Day = Annotated[

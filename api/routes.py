@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from rasad.crawler.sources import load_sources
 from rasad.index import Store
-from rasad.index.base import figure_rows
 from rasad.index.models import Article, Hit, SearchPage, SearchRequest
 from rasad.index.saved import SavedSearch, SavedSearches
+from rasad.index.schema import figure_rows
 from rasad.nlp.dates import jalali
+from rasad.nlp.figure import Figure
 
 from .cache import TTLCache
 from .params import (
@@ -26,7 +26,9 @@ from .params import (
     DateRange,
     FigureFilters,
     PageSize,
+    SavedDep,
     SearchFilters,
+    SourcesDep,
     StoreDep,
 )
 from .schemas import (
@@ -118,11 +120,11 @@ def figure_out(row: dict[str, Any]) -> FigureOut:
     )
 
 
-def marked_text(text: str, figures: list[dict[str, Any]]) -> str:
+def marked_text(text: str, figures: list[Figure]) -> str:
     """The article text escaped, each figure's span wrapped in a mark naming its index."""
     out, pos = [], 0
-    for index, fig in sorted(enumerate(figures), key=lambda f: f[1]["start"]):
-        start, end = fig["start"], fig["end"]
+    for index, fig in sorted(enumerate(figures), key=lambda f: f[1].start):
+        start, end = fig.start, fig.end
         if start < pos or end > len(text):
             continue  # overlapping or stale spans are listed beside the text, not marked
         out.append(html.escape(text[pos:start]))
@@ -256,8 +258,8 @@ def series(
 # ---- saved searches ------------------------------------------------------------------------
 
 
-def _saved_out(store: Store, saved: SavedSearch) -> SavedSearchOut:
-    new = SavedSearches(store).new_results(saved, size=1).total
+def _saved_out(saved_searches: SavedSearches, saved: SavedSearch) -> SavedSearchOut:
+    new = saved_searches.new_results(saved, size=1).total
     return SavedSearchOut(
         id=saved.id,
         name=saved.name,
@@ -271,8 +273,8 @@ def _saved_out(store: Store, saved: SavedSearch) -> SavedSearchOut:
     )
 
 
-def _saved(store: Store, search_id: str) -> SavedSearch:
-    saved = SavedSearches(store).get(search_id)
+def _saved(saved_searches: SavedSearches, search_id: str) -> SavedSearch:
+    saved = saved_searches.get(search_id)
     if saved is None:
         raise HTTPException(404, f"no saved search with id {search_id}")
     return saved
@@ -284,14 +286,14 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/saved-searches", status_code=status.HTTP_201_CREATED, summary="Save a search")
-def create_saved(store: StoreDep, body: SavedSearchIn) -> SavedSearchOut:
-    saved = SavedSearches(store).create(body.name, body.q, body.sources, body.cities, body.kinds)
-    return _saved_out(store, saved)
+def create_saved(saved: SavedDep, body: SavedSearchIn) -> SavedSearchOut:
+    created = saved.create(body.name, body.q, body.sources, body.cities, body.kinds)
+    return _saved_out(saved, created)
 
 
 @router.get("/saved-searches", summary="Saved searches with their new-result counts")
-def list_saved(store: StoreDep) -> list[SavedSearchOut]:
-    return [_saved_out(store, s) for s in SavedSearches(store).all()]
+def list_saved(saved: SavedDep) -> list[SavedSearchOut]:
+    return [_saved_out(saved, s) for s in saved.all()]
 
 
 @router.delete(
@@ -300,8 +302,8 @@ def list_saved(store: StoreDep) -> list[SavedSearchOut]:
     responses=NOT_FOUND,
     summary="Delete a saved search",
 )
-def delete_saved(store: StoreDep, search_id: str) -> Response:
-    if not SavedSearches(store).delete(search_id):
+def delete_saved(saved: SavedDep, search_id: str) -> Response:
+    if not saved.delete(search_id):
         raise HTTPException(404, f"no saved search with id {search_id}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -310,38 +312,35 @@ def delete_saved(store: StoreDep, search_id: str) -> Response:
     "/saved-searches/{search_id}/new", responses=NOT_FOUND, summary="What is new since I looked"
 )
 def new_results(
-    store: StoreDep, search_id: str, size: PageSize = 20, cursor: Cursor = None
+    store: StoreDep, saved: SavedDep, search_id: str, size: PageSize = 20, cursor: Cursor = None
 ) -> SearchOut:
     """Matches written to the store since the search was last marked as seen, newest first."""
-    saved = _saved(store, search_id)
-    return search_out(store, SavedSearches(store).new_results(saved, size, cursor))
+    return search_out(store, saved.new_results(_saved(saved, search_id), size, cursor))
 
 
 @router.post("/saved-searches/{search_id}/seen", responses=NOT_FOUND, summary="Mark as seen")
-def mark_seen(store: StoreDep, search_id: str) -> SavedSearchOut:
-    saved = SavedSearches(store).mark_seen(_saved(store, search_id))
-    return _saved_out(store, saved)
+def mark_seen(saved: SavedDep, search_id: str) -> SavedSearchOut:
+    return _saved_out(saved, saved.mark_seen(_saved(saved, search_id)))
 
 
 @router.get("/notifications", summary="Alerts raised by saved searches")
 def notifications(
-    store: StoreDep,
+    saved: SavedDep,
     search_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[NotificationOut]:
     """New articles that matched a saved search after a crawl, newest first."""
-    notes = SavedSearches(store).notifications(search_id, limit)
-    return [NotificationOut.model_validate(n) for n in notes]
+    return [NotificationOut.model_validate(n) for n in saved.notifications(search_id, limit)]
 
 
 # ---- sources and health ----------------------------------------------------------------------
 
 
 @router.get("/sources", summary="Sources and how many articles each has")
-def sources(store: StoreDep) -> list[SourceOut]:
+def sources(store: StoreDep, configured: SourcesDep) -> list[SourceOut]:
     counts = store.source_counts()
     out = []
-    for name, source in load_sources().items():
+    for name, source in configured.items():
         first = next(iter(source.listing + source.rss + source.sitemaps), "")
         site = urlsplit(first).netloc or None
         out.append(SourceOut(name=name, city=source.city, site=site, articles=counts.pop(name, 0)))

@@ -42,10 +42,12 @@ class SearchOut(BaseModel):
 
 
 class FigureOut(BaseModel):
-    """One reported figure with the article it came from."""
+    """One reported figure with the article it came from (`rasad.nlp.figure.Figure` plus
+    the article fields of `rasad.index.schema.ARTICLE_FIELDS`; a test keeps them equal)."""
 
     id: str
     article_id: str
+    seq: int = Field(description="The figure's place among its article's figures.")
     value: float
     unit: str
     kind: str
@@ -59,11 +61,16 @@ class FigureOut(BaseModel):
     speaker: str | None
     speaker_role: str | None
     sentence: str
+    sentence_start: int = Field(description="Offset of `sentence` in the article's `text`.")
+    sentence_end: int
+    figure_id: int = Field(description="Mentions of one fact in an article share this number.")
     metric: str
+    unit_source: str = Field(description="written, or how an unwritten unit was inferred.")
     value_rial: float | None
     url: str
     source: str
     title: str
+    story_id: str | None
     published: datetime | None
     published_jalali: str | None = None
 

@@ -14,6 +14,7 @@ from itertools import accumulate
 
 from rasad.index.models import Article
 from rasad.nlp.extract import metric_key
+from rasad.nlp.figure import Figure
 
 CITIES = ["مشهد", "تهران", "اصفهان", "شیراز", "تبریز", "کرج", "قم", "اهواز", "رشت", "کرمان"]
 SOURCES = ["shahraranews", "mashhad.ir", "hamshahrionline", "tehran.ir", "isfahan.ir"]
@@ -126,22 +127,26 @@ def make_article(i: int, rng: random.Random, start: datetime) -> Article:
         )
         sentences.append(sentence)
         figures.append(
-            {
-                "value": value,
-                "unit": unit,
-                "kind": kind,
-                "surface": surface,
-                "subject": subject,
-                "qualifier": "exact",
-                "scope": "cumulative",
-                "location": city,
-                "speaker": role,
-                "speaker_role": role,
-                "sentence": sentence,
-                "metric": metric_key(subject, unit, city),
-                "value_rial": value if unit == "ریال" else None,
-                "figure_id": len(figures),
-            }
+            Figure(
+                value=value,
+                unit=unit,
+                kind=kind,
+                surface=surface,
+                start=0,
+                end=len(surface),
+                subject=subject,
+                qualifier="exact",
+                scope="cumulative",
+                location=city,
+                speaker=role,
+                speaker_role=role,
+                sentence=sentence,
+                sentence_start=0,
+                sentence_end=len(sentence),
+                metric=metric_key(subject, unit, city),
+                value_rial=value if unit == "ریال" else None,
+                figure_id=len(figures),
+            )
         )
     return Article(
         url=f"https://{source}/news/{i}",

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CITIES, WORDS, corpus
 
-from rasad.index.base import Store
+from rasad.index import Store
 from rasad.index.models import Article, SearchRequest, SearchText
 
 PHRASES = ["دفتر توسعه محله", "بوستان محله‌ای", "ایستگاه مترو", "واحد مسکونی", "فضای سبز"]

@@ -9,11 +9,12 @@ stored in UTC, Asia/Tehran being the zone of times written without one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from parsel import Selector
 
+from rasad.index.models import Article
 from rasad.nlp.dates import TEHRAN, find_dates, first_full_date
 from rasad.nlp.text import ZWNJ, fold
 
@@ -25,19 +26,11 @@ _CREDIT = re.compile(r"منبع\s*[:：]\s*(.+)")
 
 
 @dataclass
-class Page:
-    """What was read from an article page."""
+class Parsed:
+    """An article read from its page (no figures yet), and how it was read."""
 
-    url: str
-    source: str
-    title: str
-    body: str
-    lead: str = ""
-    published: datetime | None = None
-    author: str | None = None
-    tags: list[str] = field(default_factory=list)
-    credited_source: str | None = None
-    used_fallback: bool = False
+    article: Article
+    used_fallback: bool = False  # the selectors missed; trafilatura found title or body
 
 
 def _first(sel: Selector, css: str | None) -> str:
@@ -77,7 +70,7 @@ def parse_published(text: str) -> datetime | None:
     return datetime.combine(day, at, TEHRAN).astimezone(UTC)
 
 
-def parse_article(html: str, url: str, source: Source) -> Page | None:
+def parse_article(html: str, url: str, source: Source) -> Parsed | None:
     """Read an article page; None when it has no title or no text at all."""
     sel = Selector(text=html)
     css = source.selectors
@@ -96,7 +89,7 @@ def parse_article(html: str, url: str, source: Source) -> Page | None:
     if not credit:
         found = _CREDIT.search(body)
         credit = found.group(1).strip() if found else ""
-    return Page(
+    article = Article(
         url=url,
         source=source.name,
         title=title,
@@ -108,8 +101,9 @@ def parse_article(html: str, url: str, source: Source) -> Page | None:
         if css.get("tags")
         else [],
         credited_source=credit.removeprefix("منبع:").strip() or None,
-        used_fallback=fallback,
+        city=source.city,
     )
+    return Parsed(article, fallback)
 
 
 def _first_time(values: list[str]) -> datetime | None:

@@ -13,16 +13,16 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from rasad.index.models import Article, article_text
+from rasad.index.models import Article
 from rasad.index.stories import shares_story
-
-from .article import Page
+from rasad.ingest import with_figures
 
 BATCH = 50
 
 
 class _Stage:
-    """Pipelines reach the spider (its source, store and extractor) through the crawler."""
+    """Pipelines reach the crawl's resources (store, extractor, the shared story memory),
+    which `crawler.run.crawl` hands the spider as arguments, through the crawler."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -41,7 +41,7 @@ class ValidatePipeline(_Stage):
     """Drops pages without text, and pages older than --since."""
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        page: Page = item["page"]
+        page: Article = item["article"]
         if len(page.body) < 20:
             self.stats.inc_value("rasad/errors/too_short")
             raise DropItem(f"no article text on {page.url}")
@@ -53,28 +53,12 @@ class ValidatePipeline(_Stage):
 
 
 class ExtractPipeline(_Stage):
-    """Figures of the article; the source's city is the article's place."""
+    """Figures, place and fingerprints of the article (`rasad.ingest.with_figures`)."""
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        page: Page = item["page"]
-        text = article_text(page.title, page.lead, page.body)
-        day = page.published.date() if page.published else None
-        figures = [f.to_dict() for f in self.spider.extractor.extract(text, day).figures]
-        item["article"] = Article(
-            url=page.url,
-            source=page.source,
-            title=page.title,
-            body=page.body,
-            lead=page.lead,
-            published=page.published,
-            author=page.author,
-            tags=page.tags,
-            credited_source=page.credited_source,
-            city=self.spider.source.city,
-            figures=figures,
-        )
-        self.stats.inc_value("rasad/figures", len(figures))
+        item["article"] = article = with_figures(item["article"], self.spider.extractor)
+        self.stats.inc_value("rasad/figures", len(article.figures))
         self.stats.inc_value("rasad/seconds_extracting", time.perf_counter() - started)
         return item
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from rasad.index.base import Store
+from rasad.errors import ConfigError
+from rasad.index import Store
 from rasad.nlp.extract import Extractor
 
 from .settings import settings
-from .sources import ConfigError, Source
+from .sources import Source
 from .spiders.news import NewsSpider
 
 
@@ -24,6 +25,17 @@ class Summary:
 
     def total(self, key: str) -> int:
         return sum(int(s.get(key, 0)) for s in self.per_source.values())
+
+    def totals(self) -> dict[str, int]:
+        keys = ("pages", "new", "updated", "unchanged", "duplicate", "spooled", "figures")
+        return {key: self.total(key) for key in (*keys, "missing_date")}
+
+    def total_line(self) -> str:
+        t = self.totals()
+        return (
+            f"total: {t['pages']} pages; {t['new']} new, {t['updated']} updated, "
+            f"{t['unchanged']} unchanged articles; {t['figures']} figures"
+        )
 
     def lines(self) -> list[str]:
         out = []
@@ -67,6 +79,7 @@ def _source_summary(stats: dict[str, Any]) -> dict[str, Any]:
 def crawl(
     sources: list[Source],
     store: Store,
+    extractor: Extractor,
     since: datetime | None = None,
     max_pages: int = 50,
     polite: bool = True,
@@ -81,7 +94,6 @@ def crawl(
     if not sources:
         raise ConfigError("no sources to crawl")
     process = CrawlerProcess(settings(polite, **overrides))
-    extractor = Extractor()
     crawlers = []
     stories: dict[str, str] = {}  # one press release on several outlets (StoryPipeline)
     for source in sources:

@@ -9,13 +9,9 @@ from typing import Any
 
 import yaml
 
-from rasad import config
+from rasad.errors import ConfigError
 
 SELECTOR_KEYS = ("title", "lead", "body", "date", "author", "tags", "credit")
-
-
-class ConfigError(ValueError):
-    """The sources file is not usable; the message says which entry and why."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +54,7 @@ class Source:
 
 
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:
-    """The sources of a YAML file: the one given, else RASAD_SOURCES, else the built-in
-    crawler/sources.yaml."""
-    path = path or config.sources_file()
+    """The sources of a YAML file, or the built-in crawler/sources.yaml when none is given."""
     if path is None:
         return builtin_sources()
     try:

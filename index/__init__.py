@@ -2,14 +2,14 @@
 
 `open_store(url)` picks the backend from one setting (`RASAD_STORE`, see rasad/config.py):
 - a file path or `sqlite:///path/to/rasad.db` → the embedded default, SQLite with FTS5;
-- `http://host:9200` or `https://…` → Elasticsearch.
+- `http://host:9200` or `https://…` → Elasticsearch (`spool_dir` and `prefix` options).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Store, StoreError, StoreUnavailable
+from .contract import Store, StoreError, StoreUnavailable
 from .query import QueryError
 
 __all__ = ["QueryError", "Store", "StoreError", "StoreUnavailable", "open_store"]

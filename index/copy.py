@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .base import Store
+from .contract import Store
 from .saved import NOTIFICATION, SAVED
 
 BATCH = 500

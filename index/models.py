@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from rasad.nlp.figure import Figure
 from rasad.nlp.normalize import normalize_for_search
 
-from .stories import fingerprints
+from .highlight import Marked
 
 MAX_PAGE_SIZE = 100
 # Matches are counted exactly up to this many (as Elasticsearch does by default); counting a
@@ -31,7 +32,11 @@ def article_text(title: str, lead: str, body: str) -> str:
 
 @dataclass
 class Article:
-    """One news article with its extracted figures (Figure.to_dict() records)."""
+    """One news article with its extracted figures.
+
+    A plain record: building one runs no NLP.  `rasad.ingest.build_article` extracts the
+    figures and fingerprints; the store derives its normalized search text at write time.
+    """
 
     url: str
     source: str
@@ -44,7 +49,7 @@ class Article:
     credited_source: str | None = None
     city: str | None = None
     story_id: str | None = None
-    figures: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     fingerprints: list[str] = field(default_factory=list)  # see index/stories.py
     id: str = ""
     # when the store wrote or last changed it; set by the store (a copied article keeps its own)
@@ -59,7 +64,6 @@ class Article:
             if self.published.tzinfo is None:
                 raise ValueError(f"published time of {self.url} has no time zone")
             self.published = self.published.astimezone(UTC)
-        self.fingerprints = self.fingerprints or fingerprints(self.body)
         self.content_hash = (
             self.content_hash
             or hashlib.sha1(
@@ -74,11 +78,11 @@ class Article:
 
     @property
     def kinds(self) -> list[str]:
-        return sorted({str(f["kind"]) for f in self.figures})
+        return sorted({f.kind for f in self.figures})
 
     def to_dict(self) -> dict[str, Any]:
-        # shallow on purpose: figures are plain dicts already, and this runs once per write
         data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "search_text"}
+        data["figures"] = [f.to_dict() for f in self.figures]
         for name in ("published", "indexed_at"):
             value = getattr(self, name)
             data[name] = value.isoformat() if value else None
@@ -90,6 +94,9 @@ class Article:
         for name in ("published", "indexed_at"):
             if data.get(name):
                 data[name] = datetime.fromisoformat(data[name])
+        data["figures"] = [
+            f if isinstance(f, Figure) else Figure.from_dict(f) for f in data.get("figures", ())
+        ]
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -141,8 +148,17 @@ class Hit:
     city: str | None
     story_id: str | None
     score: float
-    title_html: str  # HTML-escaped, with <mark> around matched words
-    snippet_html: str
+    title_marked: Marked  # the title with the words the search matched
+    snippet: Marked  # a window of lead and body around the first match
+
+    @property
+    def title_html(self) -> str:
+        """HTML-escaped, with <mark> around matched words."""
+        return self.title_marked.html()
+
+    @property
+    def snippet_html(self) -> str:
+        return self.snippet.html()
 
 
 @dataclass

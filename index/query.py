@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rasad.errors import RasadError
 from rasad.nlp.normalize import normalize_for_search
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50
 
 
-class QueryError(ValueError):
+class QueryError(RasadError, ValueError):
     """The query cannot be run as written; the message tells the user how to fix it."""
 
 
@@ -195,7 +196,20 @@ def parse_query(query: str) -> Node | None:
         raise QueryError(f"the query has too many terms (at most {MAX_TERMS})")
     if not _has_positive(node):
         raise QueryError("a query needs at least one word to find, not only words to exclude")
+    if _not_in_or(node):
+        raise QueryError("NOT can only narrow a search (write: word -excluded), not join an OR")
     return node
+
+
+def _not_in_or(node: Node) -> bool:
+    """Whether an OR joins an excluded word (which no backend can run as a search)."""
+    if isinstance(node, Term | Phrase):
+        return False
+    if isinstance(node, Not):
+        return _not_in_or(node.child)
+    if isinstance(node, Or) and any(isinstance(c, Not) for c in node.children):
+        return True
+    return any(_not_in_or(c) for c in node.children)
 
 
 def positive_words(node: Node | None) -> list[Term]:

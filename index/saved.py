@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .base import Store
+from .contract import Store
 from .models import SearchPage, SearchRequest
 from .query import QueryError, parse_query
 

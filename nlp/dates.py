@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
+from rasad.errors import InvalidInput
+
 from .lexicon import GREGORIAN_MONTHS, LUNAR_MONTHS, MONTHS
 from .numbers import DENOMINATORS, parse_number
 from .text import fold, fold_string
@@ -231,7 +233,7 @@ def parse_jalali_date(text: str) -> date:
     """
     folded = fold(text).folded.strip()
     if not folded:
-        raise ValueError("empty date")
+        raise InvalidInput("empty date")
     year_only = re.fullmatch(r"(?:سال\s*)?(\d{4}|\d{2})(?:\s*(?:ش|ه\.ش|هجری شمسی))?", folded)
     if year_only:
         return jalali_to_gregorian(int(year_only.group(1)), 1, 1)
@@ -243,10 +245,12 @@ def parse_jalali_date(text: str) -> date:
         if resolved and resolved[1] is not None:
             return resolved[1]
         if resolved and kind in {"dMy", "My"} and m.group("year") is None:
-            raise ValueError(f"no year in {text!r}: cannot place it on the calendar")
+            raise InvalidInput(f"no year in {text!r}: cannot place it on the calendar")
         if resolved is None and kind in {"ymd", "dmy", "dMy"} and _day_value(m.group("day")):
-            raise ValueError(f"{text!r} does not exist on the calendar (day or month out of range)")
-    raise ValueError(f"not a date: {text!r}")
+            raise InvalidInput(
+                f"{text!r} does not exist on the calendar (day or month out of range)"
+            )
+    raise InvalidInput(f"not a date: {text!r}")
 
 
 def first_full_date(dates: Iterable[DateMatch]) -> date | None:
@@ -272,7 +276,7 @@ def parse_day(text: str) -> date:
                 return date(year, month, day)
             return jalali_to_gregorian(year, month, day)
         except ValueError:
-            raise ValueError(f"{text!r} is not a day on the calendar") from None
+            raise InvalidInput(f"{text!r} is not a day on the calendar") from None
     return parse_jalali_date(text)
 
 

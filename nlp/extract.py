@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from . import lexicon as lx
 from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
 from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer
+from .figure import Figure
 from .figures import Candidate, find_candidates, find_phone_numbers, qualifier_before
 from .numbers import split_glued_number_words, to_python_number
 from .subject import normalize_phrase, subject_of
@@ -30,34 +31,6 @@ from .tokens import Token, tokenize
 
 MAX_CHARS = 8_000_000  # longer input is cut (and reported) rather than processed for minutes
 _UNIT_WORDS = frozenset(lx.UNIT_KINDS) | lx.CLASSIFIERS | frozenset(lx.UNIT_ALIASES)
-
-
-@dataclass(slots=True)
-class Figure:
-    """One reported figure occurrence (GUIDELINES.md record plus the brief's fields)."""
-
-    value: int | float
-    unit: str
-    kind: str
-    surface: str
-    start: int
-    end: int
-    subject: str
-    qualifier: str
-    scope: str | None
-    location: str | None
-    speaker: str | None
-    speaker_role: str | None
-    sentence: str
-    sentence_start: int
-    sentence_end: int
-    figure_id: int = 0
-    metric: str = ""
-    unit_source: str = "written"
-    value_rial: int | float | None = None  # money normalized to rial; None for other kinds
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 @dataclass(slots=True)

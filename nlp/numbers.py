@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rasad.errors import InvalidInput
+
 from .text import fold_string
 from .tokens import Token, split_token, tokenize
 
@@ -322,12 +324,12 @@ def parse_number(expression: str) -> Decimal:
     folded = fold_string(expression).strip()
     tokens = split_glued_number_words(tokenize(folded), frozenset())
     if not tokens:
-        raise ValueError("empty expression: nothing to parse")
+        raise InvalidInput("empty expression: nothing to parse")
     if tokens[0].text in {"-", "−"} and len(tokens) > 1:
         return -parse_number(folded[tokens[1].start :])
     match = match_number(tokens, 0)
     if match is None or match.last != len(tokens) - 1:
-        raise ValueError(f"not a Persian number expression: {expression!r}")
+        raise InvalidInput(f"not a Persian number expression: {expression!r}")
     return match.value
 
 
@@ -376,7 +378,7 @@ def _below_thousand(n: int) -> list[str]:
 def to_words(n: int) -> str:
     """Write a non-negative integer in Persian words (سه هزار و پانصد), the way news does."""
     if n < 0:
-        raise ValueError("negative numbers are not written by this renderer")
+        raise InvalidInput("negative numbers are not written by this renderer")
     if n == 0:
         return "صفر"
     parts: list[str] = []

@@ -1,93 +1,95 @@
-"""Settings, read from the environment in one place.
+"""Settings: one object, read once from the environment (and an optional file), passed down.
 
-RASAD_STORE   where articles and figures live: a SQLite path or sqlite:///path (the
-              embedded default), or http://host:9200 for Elasticsearch
-RASAD_ES_PREFIX  the name prefix of the Elasticsearch indices (default rasad)
-RASAD_SPOOL   where Elasticsearch writes wait while the cluster is unreachable
-RASAD_SOURCES the sources file (YAML) to crawl; the built-in crawler/sources.yaml otherwise
-RASAD_NER_MODEL  a Hugging Face token-classification model id or local directory
-RASAD_CRAWL_EVERY  minutes between scheduled crawls of `rasad run` (default 60)
-RASAD_WEBHOOK  a URL that receives each crawl's new alert notifications as a JSON POST
-RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
-              the crawler's identity, seconds between requests to a site, requests at a
-              time per site, and seconds before a request times out (defaults in
-              crawler/settings.py)
+Every setting is an environment variable `RASAD_<NAME>`; `RASAD_ENV_FILE` names an
+optional file of `RASAD_NAME=value` lines read first (the environment wins).  A command
+reads `Settings.load()` once and hands the object (or what it opens) to the parts that need
+it; nothing below the command line reads the environment.
+
+    RASAD_STORE        a SQLite path or sqlite:///path (the embedded default), or
+                       http://host:9200 for Elasticsearch
+    RASAD_ES_PREFIX    the name prefix of the Elasticsearch indices (default rasad)
+    RASAD_SPOOL        where Elasticsearch writes wait while the cluster is unreachable
+    RASAD_SOURCES      the sources file (YAML) to crawl; the built-in one otherwise
+    RASAD_NER_MODEL    a Hugging Face token-classification model id or local directory
+    RASAD_CRAWL_EVERY  minutes between scheduled crawls of `rasad run` (default 60)
+    RASAD_WEBHOOK      a URL that receives each crawl's new alerts as a JSON POST
+    RASAD_CACHE_SECONDS  how long a server process reuses a search's results (0: off)
+    RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
+                       the crawler's identity, seconds between requests to a site,
+                       requests at a time per site, seconds before a request times out
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rasad.errors import ConfigError
 
 if TYPE_CHECKING:
     from rasad.index import Store
+    from rasad.nlp.extract import Extractor
 
 DATA_HOME = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "rasad"
 
 
-def store_url() -> str:
-    return os.environ.get("RASAD_STORE", f"sqlite:///{DATA_HOME / 'rasad.db'}")
+class Settings(BaseSettings):
+    """Everything configurable, with its default."""
 
+    model_config = SettingsConfigDict(env_prefix="RASAD_", extra="ignore", frozen=True)
 
-def open_configured_store() -> Store:
-    """The store the settings name (commands and the API all open it here)."""
-    return open_store_at(store_url())
+    store: str = f"sqlite:///{DATA_HOME / 'rasad.db'}"
+    es_prefix: str = "rasad"
+    spool: Path = DATA_HOME / "spool"
+    sources: Path | None = None
+    ner_model: str | None = None
+    crawl_every: float = Field(60, gt=0, description="minutes between scheduled crawls")
+    webhook: str | None = None
+    cache_seconds: float = Field(10, ge=0)
+    user_agent: str | None = None
+    crawl_delay: float | None = Field(None, ge=0)
+    crawl_concurrency: int | None = Field(None, ge=1)
+    crawl_timeout: float | None = Field(None, gt=0)
 
+    @classmethod
+    def load(cls, env_file: str | Path | None = None, **overrides: Any) -> Settings:
+        """Read the settings; a bad value is a ConfigError naming the variable."""
+        env_file = env_file or os.environ.get("RASAD_ENV_FILE") or None
+        try:
+            return cls(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"RASAD_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigError(f"invalid setting — {problems}") from None
 
-def open_store_at(url: str) -> Store:
-    """A store at this URL, with the settings that apply to its backend."""
-    from rasad.index import open_store
+    def open_store(self, url: str | None = None) -> Store:
+        """The store at `url` (default: the configured one), with this backend's settings."""
+        from rasad.index import open_store
 
-    options: dict[str, object] = {}
-    if url.startswith(("http://", "https://")):
-        options = {"spool_dir": spool_dir(), "prefix": os.environ.get("RASAD_ES_PREFIX", "rasad")}
-    return open_store(url, **options)
+        url = url or self.store
+        if url.startswith(("http://", "https://")):
+            return open_store(url, spool_dir=self.spool, prefix=self.es_prefix)
+        return open_store(url)
 
+    def extractor(self, ner_model: str | None = None) -> Extractor:
+        """The figure extractor with the configured named-entity model (or the gazetteer)."""
+        from rasad.nlp.entities import make_recognizer
+        from rasad.nlp.extract import Extractor
 
-def sources_file() -> Path | None:
-    return Path(os.environ["RASAD_SOURCES"]) if os.environ.get("RASAD_SOURCES") else None
+        return Extractor(make_recognizer(ner_model or self.ner_model))
 
-
-def spool_dir() -> Path:
-    return Path(os.environ.get("RASAD_SPOOL", DATA_HOME / "spool"))
-
-
-def crawl_every() -> float:
-    """Minutes between scheduled crawls."""
-    value = os.environ.get("RASAD_CRAWL_EVERY", "60")
-    try:
-        minutes = float(value)
-    except ValueError:
-        raise ValueError(f"RASAD_CRAWL_EVERY must be a number of minutes, not {value!r}") from None
-    if minutes <= 0:
-        raise ValueError("RASAD_CRAWL_EVERY must be more than 0 minutes")
-    return minutes
-
-
-def webhook() -> str | None:
-    return os.environ.get("RASAD_WEBHOOK") or None
-
-
-def ner_model() -> str | None:
-    return os.environ.get("RASAD_NER_MODEL") or None
-
-
-def crawl_overrides() -> dict[str, object]:
-    """Scrapy settings the environment overrides (politeness is configurable)."""
-    names = {
-        "RASAD_USER_AGENT": ("USER_AGENT", str),
-        "RASAD_CRAWL_DELAY": ("DOWNLOAD_DELAY", float),
-        "RASAD_CRAWL_CONCURRENCY": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
-        "RASAD_CRAWL_TIMEOUT": ("DOWNLOAD_TIMEOUT", float),
-    }
-    out: dict[str, object] = {}
-    for env, (setting, kind) in names.items():
-        if os.environ.get(env):
-            try:
-                out[setting] = kind(os.environ[env])
-            except ValueError:
-                raise ValueError(
-                    f"{env} must be a {kind.__name__}, not {os.environ[env]!r}"
-                ) from None
-    return out
+    def crawl_overrides(self) -> dict[str, Any]:
+        """The Scrapy settings these override (politeness is configurable)."""
+        names = {
+            "user_agent": "USER_AGENT",
+            "crawl_delay": "DOWNLOAD_DELAY",
+            "crawl_concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
+            "crawl_timeout": "DOWNLOAD_TIMEOUT",
+        }
+        values = {scrapy: getattr(self, mine) for mine, scrapy in names.items()}
+        return {name: value for name, value in values.items() if value is not None}

@@ -7,6 +7,7 @@ is the same path over local copies of the news sites.
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -15,10 +16,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rasad.alerts import Webhook
+from rasad.config import Settings
 from rasad.crawler.demo_sites import DEMO_ARTICLES, StyledSite, local_copy, serve, write_sources
 from rasad.crawler.sources import builtin_sources
 from rasad.index import Store
@@ -33,6 +36,17 @@ class CrawlRun:
     seconds: float
     summary: str  # the crawl's total line, or what went wrong
     notifications: int = 0
+    result: dict[str, Any] = field(default_factory=dict)  # `rasad crawl --json`'s summary
+
+
+def _crawl_result(done: subprocess.CompletedProcess[str]) -> dict[str, Any] | str:
+    """The child's JSON summary, or the reason there is none."""
+    if done.returncode == 0:
+        try:
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            return "the crawl printed no summary"
+    return (done.stderr.strip().splitlines() or ["no output"])[-1]
 
 
 def crawl_once(
@@ -43,7 +57,7 @@ def crawl_once(
     timeout: float = 3600,
 ) -> CrawlRun:
     """One crawl in a child process, then the alerts step; never raises for a failed crawl."""
-    command = [sys.executable, "-m", "rasad", "crawl", *extra]
+    command = [sys.executable, "-m", "rasad", "crawl", "--json", *extra]
     if sources_file:
         command += ["--sources-file", str(sources_file)]
     started = time.monotonic()
@@ -52,14 +66,13 @@ def crawl_once(
     except subprocess.TimeoutExpired:
         run = CrawlRun(False, time.monotonic() - started, f"crawl timed out after {timeout:.0f} s")
     else:
-        lines = done.stdout.strip().splitlines()
-        if done.returncode == 0 and lines:
-            run = CrawlRun(True, time.monotonic() - started, lines[-1])
-            for line in lines[:-1]:
+        result = _crawl_result(done)
+        if isinstance(result, dict):
+            run = CrawlRun(True, time.monotonic() - started, result["total"], result=result)
+            for line in result["lines"]:
                 log.info("source crawled", extra={"detail": line})
         else:
-            error = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            run = CrawlRun(False, time.monotonic() - started, f"crawl failed: {error}")
+            run = CrawlRun(False, time.monotonic() - started, f"crawl failed: {result}")
     try:
         notes = SavedSearches(store).check()
     except Exception as exc:  # the alerts step must not stop the schedule
@@ -132,16 +145,36 @@ def run_demo_crawl(store: Store, first_port: int = DEMO_PORT) -> CrawlRun:
         return crawl_once(store, sources, extra=DEMO_CRAWL)
 
 
-def serve_app(store: Store, host: str, port: int, scheduler: Scheduler | None = None) -> None:
-    """Serve the API and page until interrupted; the scheduler runs beside it."""
+def serve_app(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    log_level: str = "warning",
+    store: Store | None = None,
+    scheduler: Scheduler | None = None,
+) -> None:
+    """Serve the API and page until interrupted (the one place uvicorn is started).
+
+    One process serves an open store (the demo's, the scheduler's); several workers each
+    open the configured store themselves.  The scheduler runs beside the server.
+    """
     import uvicorn
 
     from rasad.api import create_app
 
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
     if scheduler:
         scheduler.start()
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        if workers > 1 and store is None:
+            uvicorn.run("rasad.api.app:create_app", factory=True, workers=workers, **options)
+        elif store is None:
+            with settings.open_store() as own:
+                uvicorn.run(create_app(own, settings), **options)
+        else:
+            uvicorn.run(create_app(store, settings), **options)
     finally:
         if scheduler:
             scheduler.stop()

@@ -10,10 +10,12 @@ import re
 import sys
 from pathlib import Path
 
+from rasad.errors import InvalidInput
+
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 
 
-class InputError(Exception):
+class InputError(InvalidInput):
     """The input cannot be read as text at all (missing file, binary data)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from rasad.index.models import Article
+from rasad.ingest import with_figures
 from rasad.nlp.extract import Extractor
 
 _EX = Extractor()
@@ -19,8 +20,7 @@ def make(
     city: str | None = "مشهد",
     story: str | None = None,
 ) -> Article:
-    figures = [f.to_dict() for f in _EX.extract(f"{title}\n{body}").figures]
-    return Article(
+    draft = Article(
         url=url,
         source=source,
         title=title,
@@ -28,8 +28,8 @@ def make(
         city=city,
         story_id=story,
         published=datetime(2024, 1, day, 8, tzinfo=UTC),
-        figures=figures,
     )
+    return with_figures(draft, _EX)
 
 
 CORPUS = [

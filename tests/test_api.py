@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rasad.api import create_app
-from rasad.index.base import Store
+from rasad.index import Store
 from rasad.index.saved import SavedSearches
 from tests.corpus import CORPUS, make
 

@@ -42,13 +42,15 @@ def test_selectors_and_canonical_url() -> None:
         "<p>بند اول خبر است.</p><p>بند دوم: ۱۲ بوستان ساخته شده‌اند.</p>"
         "<p>منبع: روابط عمومی شهرداری</p></div></body></html>"
     )
-    page = parse_article(html, "https://site/fa/news/7/x?utm=1", SOURCE)
+    parsed = parse_article(html, "https://site/fa/news/7/x?utm=1", SOURCE)
+    assert parsed is not None
+    page = parsed.article
     assert page is not None
     assert page.url == "https://site/fa/news/7/x"
     assert page.title == "عنوان خبر"
     assert page.body.splitlines()[1] == "بند دوم: ۱۲ بوستان ساخته شده‌اند."
     assert page.credited_source == "روابط عمومی شهرداری"
-    assert not page.used_fallback
+    assert not parsed.used_fallback
 
 
 def test_main_text_fallback_keeps_zwnj() -> None:
@@ -58,8 +60,9 @@ def test_main_text_fallback_keeps_zwnj() -> None:
         f"<h2>خبر بوستان‌ها</h2><p>{sentence}</p><p>{sentence}</p><p>{sentence}</p>"
         "</main></body></html>"
     )
-    page = parse_article(html, "https://site/a", SOURCE)  # no h1, no .text: selectors miss
-    assert page is not None and page.used_fallback
+    parsed = parse_article(html, "https://site/a", SOURCE)  # no h1, no .text: selectors miss
+    assert parsed is not None and parsed.used_fallback
+    page = parsed.article
     assert "محله‌ای" in page.body and "شده‌اند" in page.body
 
 

@@ -87,7 +87,7 @@ def test_crawl_fixture_site_into_the_store(tmp_path: Path) -> None:
         parks = next(store.get(h.id) for h in hits if h.title.startswith("شهردار مشهد: ۱۵"))
         assert parks.published == datetime(2023, 12, 31, 7, 0, tzinfo=UTC)  # 10:30 Tehran
         assert parks.credited_source == "پایگاه اطلاع رسانی شهرداری مشهد"
-        assert parks.figures[0]["speaker"] == "علیرضا کریمی"
+        assert parks.figures[0].speaker == "علیرضا کریمی"
         undated = store.search(SearchRequest(q="داوطلبان")).hits[0]
         assert undated.published is None
         assert store.known([f"{base}/fa/news/1006/%D9%86%D9%88"])  # stored under the redirect

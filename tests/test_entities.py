@@ -171,3 +171,25 @@ def test_extractor_with_transformer_model(tiny_model: Path) -> None:
     assert [(f.value, f.unit, f.speaker, f.location) for f in figs] == [
         (12, "بوستان", "زهرا کاظمی", "تبریز")
     ]
+
+
+def test_crawl_uses_the_configured_model(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RASAD_NER_MODEL reaches the crawler's extractor: a model that is not there stops the
+    crawl with a message naming it, and the tiny model crawls the site."""
+    from rasad.index.models import FigureQuery
+    from rasad.index.sqlite_store import SQLiteStore
+    from tests.fixture_site import Site, serve
+    from tests.test_crawl import crawl, sources_file
+
+    with serve(Site()) as base:
+        config = sources_file(tmp_path, base)
+        monkeypatch.setenv("RASAD_NER_MODEL", str(tmp_path / "no-such-model"))
+        missing = crawl(tmp_path, config, "--no-politeness")
+        assert missing.returncode != 0 and "no-such-model" in missing.stderr
+        monkeypatch.setenv("RASAD_NER_MODEL", str(tiny_model))
+        done = crawl(tmp_path, config, "--no-politeness")
+    assert done.returncode == 0, done.stderr[-2000:]
+    with SQLiteStore(tmp_path / "store.db") as store:
+        assert store.figures(FigureQuery()).total > 0

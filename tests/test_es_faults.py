@@ -14,12 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rasad.api import create_app
-from rasad.index import open_store
-from rasad.index.base import StoreUnavailable
+from rasad.index import StoreUnavailable, open_store
 from rasad.index.es_node import CACHE, LocalNode, free_port
 from rasad.index.es_store import ElasticsearchStore
 from rasad.index.models import Article, FigureQuery, SearchRequest
 from rasad.index.sqlite_store import SQLiteStore
+from rasad.nlp.figure import Figure
 
 
 def articles(start: int, count: int) -> list[Article]:
@@ -32,14 +32,24 @@ def articles(start: int, count: int) -> list[Article]:
             body=f"شهردار گفت {i} بوستان ساخته شد.",
             published=base + timedelta(hours=i),
             figures=[
-                {
-                    "value": i,
-                    "unit": "بوستان",
-                    "kind": "count",
-                    "metric": f"m{i % 3}",
-                    "subject": "بوستان",
-                    "sentence": f"{i} بوستان",
-                }
+                Figure(
+                    value=i,
+                    unit="بوستان",
+                    kind="count",
+                    surface=f"{i} بوستان",
+                    start=0,
+                    end=len(f"{i} بوستان"),
+                    subject="بوستان",
+                    qualifier="exact",
+                    scope=None,
+                    location=None,
+                    speaker=None,
+                    speaker_role=None,
+                    sentence=f"{i} بوستان",
+                    sentence_start=0,
+                    sentence_end=len(f"{i} بوستان"),
+                    metric=f"m{i % 3}",
+                )
             ],
         )
         for i in range(start, start + count)

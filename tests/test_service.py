@@ -22,7 +22,7 @@ from rasad.alerts import Webhook
 from rasad.api import create_app
 from rasad.crawler.demo_sites import DEMO_ARTICLES, StyledSite, local_copy, serve, write_sources
 from rasad.crawler.sources import builtin_sources
-from rasad.index.base import Store
+from rasad.index import Store
 from rasad.index.es_store import ElasticsearchStore
 from rasad.index.models import SearchRequest
 from rasad.index.saved import SavedSearches

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rasad.index.base import Store
+from rasad.index import Store
 from rasad.index.models import FigureQuery, SearchRequest
 from rasad.index.query import QueryError
 from tests.corpus import CORPUS, make
@@ -60,6 +60,25 @@ def test_find_story(loaded: Store) -> None:
     assert loaded.find_story(CORPUS[0].fingerprints, CORPUS[0].id) is None  # not itself
     assert loaded.find_story(CORPUS[3].fingerprints, CORPUS[3].id) is None
     assert loaded.find_story([], "") is None
+
+
+def test_find_story_prefers_most_shared_then_earliest(store: Store) -> None:
+    """Both backends choose the same stored copy: most fingerprints shared, then the
+    earliest published, then the smallest id."""
+    sentences = [
+        f"جمله شماره {n} این خبر درباره بازآفرینی بافت فرسوده محله و کار شهرداری است."
+        for n in range(5)
+    ]
+    late_full = make("https://s/late", "کامل", " ".join(sentences), 9)
+    early_part = make("https://s/early", "بخشی", " ".join(sentences[:3]), 2)
+    earlier_part = make("https://s/earlier", "بخشی دیگر", " ".join(sentences[1:4]), 1)
+    for article, story in ((late_full, "A"), (early_part, "B"), (earlier_part, "C")):
+        article.story_id = story
+    store.upsert([late_full, early_part, earlier_part])
+    new = make("https://s/new", "تازه", " ".join(sentences), 12)
+    assert store.find_story(new.fingerprints, new.id) == "A"  # shares all five prints
+    trimmed = make("https://s/trim", "کوتاه", " ".join(sentences[1:3]), 12)
+    assert store.find_story(trimmed.fingerprints, trimmed.id) == "C"  # ties: earliest wins
 
 
 def test_get(loaded: Store) -> None:

@@ -79,12 +79,12 @@ class NewsSpider(scrapy.Spider):
         if not hasattr(response, "text"):
             self.crawler.stats.inc_value("rasad/errors/not_html")
             return
-        page = parse_article(response.text, response.url, self.source)
-        if page is None:
+        parsed = parse_article(response.text, response.url, self.source)
+        if parsed is None:
             self.crawler.stats.inc_value("rasad/errors/no_article_text")
             return
-        if page.used_fallback:
+        if parsed.used_fallback:
             self.crawler.stats.inc_value("rasad/fallback_extractor")
-        if page.published is None:
+        if parsed.article.published is None:
             self.crawler.stats.inc_value("rasad/missing_date")
-        yield {"page": page}
+        yield {"article": parsed.article}

@@ -1,0 +1,330 @@
+"""The store contract: the flow every backend shares, and the primitives each implements.
+
+`Store` owns what does not depend on the engine: validating queries, paging with cursors,
+building hits with highlights, turning parameters into filters, counting what an upsert
+did, choosing a story among candidates.  A backend implements the primitives below (the
+methods whose names start with `_`, plus the small reads at the end); `tests/
+test_store_contract.py` defines the semantics once and runs against every backend.
+
+To add a backend, implement:
+
+- writes: `_stored`, `_write` (and `_writing` when the engine has transactions);
+- reads: `_search`, `_figure_rows`, `_count_figures`, `_metric_counts`,
+  `_story_candidates`, `get`, `source_counts`, `story_outlets`, `iter_articles`;
+- state documents: `put_state`, `states`, `delete_state`; and `health`, `close`;
+
+each rendering `filters.Filter`s and `query.Node`s in its own query language.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from rasad.errors import RasadError
+
+from .filters import Filter, article_filters, between, figure_filters, words
+from .highlight import marked, snippet
+from .models import (
+    TOTAL_EXACT_UP_TO,
+    Article,
+    FigurePage,
+    FigureQuery,
+    Hit,
+    Interval,
+    SearchPage,
+    SearchRequest,
+    SearchText,
+    Series,
+    UpsertReport,
+    article_id,
+)
+from .query import Node, QueryError, parse_query
+from .series import bucket_series
+from .stories import fingerprints, shares_story
+
+STORY_CANDIDATES = 20  # stored articles considered when looking for an article's story
+MAX_POINTS = 10_000  # figures read for one series
+
+
+class StoreError(RasadError, RuntimeError):
+    """The store cannot do what was asked (backend unreachable, bad state)."""
+
+
+class StoreUnavailable(StoreError):
+    """The backend cannot be reached; the message names it."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a backend knows of an article it holds, before rewriting it."""
+
+    content_hash: str
+    figure_count: int = 0
+    ref: Any = None  # the backend's own handle (SQLite's rowid)
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    id: str
+    story_id: str | None
+    prints: int  # how many fingerprints the stored article has
+    shared: int  # how many of them the new article shares
+
+
+@dataclass
+class RawHit:
+    article: Article
+    matched: set[str]  # the normalized tokens the backend's highlighter marked
+    score: float
+    sort: list[Any]  # the sort values a cursor resumes after
+
+
+@dataclass
+class RawPage:
+    rows: list[RawHit]  # at most the page size
+    more: bool  # another page follows
+    total: int  # counted up to TOTAL_EXACT_UP_TO + 1
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+Write = tuple[Article, Stored | None]  # an article to write, and what it replaces
+
+
+def prepare(article: Article) -> None:
+    """Derive what the indexes need (normalized text, fingerprints) once per article:
+    hazm is the costly part of writing, so only articles that changed pay for it."""
+    SearchText.of(article)
+    if not article.fingerprints:
+        article.fingerprints = fingerprints(article.body)
+
+
+class Store(ABC):
+    """Articles and their figures: write, read, search, aggregate."""
+
+    # SQLite reads what is stored again inside its write transaction; a backend without
+    # transactions trusts the read made before it
+    recheck_in_write = False
+
+    # ---- the shared flow -----------------------------------------------------------------
+
+    def upsert(self, articles: Iterable[Article]) -> UpsertReport:
+        """Write articles with their figures; an article's figures are replaced together.
+        Unchanged articles (same content hash) are counted and left alone."""
+        batch = list(articles)
+        report = self._before_upsert()
+        if batch:
+            report.add(self._upsert_batch(batch))
+        return report
+
+    def _before_upsert(self) -> UpsertReport:
+        return UpsertReport()
+
+    def _upsert_batch(self, batch: list[Article]) -> UpsertReport:
+        ids = [a.id for a in batch]
+        stored = self._stored(ids)
+        for article in batch:
+            old = stored.get(article.id)
+            if old is None or old.content_hash != article.content_hash:
+                prepare(article)  # outside the write: it is the slow part
+        with self._writing():
+            if self.recheck_in_write:
+                stored = self._stored(ids)
+            now = datetime.now(UTC)
+            writes: dict[str, Write] = {}
+            for article in batch:
+                old = stored.get(article.id)
+                if old is not None and old.content_hash == article.content_hash:
+                    continue
+                prepare(article)
+                article.indexed_at = article.indexed_at or now  # copies keep theirs
+                writes[article.id] = (article, writes.get(article.id, (None, old))[1])
+            refused = self._write(list(writes.values())) if writes else {}
+        report = UpsertReport(unchanged=len(batch) - len(writes), errors=list(refused.values()))
+        for aid, (_, old) in writes.items():
+            if aid not in refused:  # an article the backend refused is not counted
+                report.new += old is None
+                report.updated += old is not None
+        return report
+
+    def known(self, urls: Sequence[str]) -> dict[str, str]:
+        """Which of these article URLs are stored already, with their content hashes."""
+        by_id = {article_id(u): u for u in urls}
+        return {by_id[aid]: s.content_hash for aid, s in self._stored(list(by_id)).items()}
+
+    def find_story(self, prints: Sequence[str], exclude_id: str = "") -> str | None:
+        """The story id of a stored article that carries the same story (see stories.py):
+        among the candidates sharing most fingerprints, the earliest published."""
+        if not prints:
+            return None
+        for c in self._story_candidates(prints, exclude_id, STORY_CANDIDATES):
+            if shares_story(len(prints), c.prints, c.shared):
+                return c.story_id or c.id
+        return None
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        node = parse_query(request.q)
+        after = decode_cursor(request.cursor, 2)
+        raw = self._search(request, node, article_filters(request), after)
+        hits = [make_hit(r) for r in raw.rows]
+        next_cursor = encode_cursor(raw.rows[-1].sort) if raw.more and raw.rows else None
+        exact = raw.total <= TOTAL_EXACT_UP_TO
+        return SearchPage(hits, min(raw.total, TOTAL_EXACT_UP_TO), raw.facets, next_cursor, exact)
+
+    def figures(self, query: FigureQuery) -> FigurePage:
+        filters = figure_filters(query)
+        after = decode_cursor(query.cursor, 2)
+        rows = self._figure_rows(filters, after, query.size + 1, newest_first=True)
+        next_cursor = encode_cursor(rows[query.size - 1][1]) if len(rows) > query.size else None
+        total = self._count_figures(filters)
+        return FigurePage([row for row, _ in rows[: query.size]], total, next_cursor)
+
+    def metric_points(
+        self, metric: str, date_from: datetime | None = None, date_to: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """The figure rows of one metric, oldest first (the raw material of a series)."""
+        filters = [Filter("metric", "eq", metric), *between("published", date_from, date_to)]
+        rows = self._figure_rows(filters, None, MAX_POINTS, newest_first=False)
+        return [row for row, _ in rows]
+
+    def metrics(self, text: str = "", size: int = 50) -> list[tuple[str, int]]:
+        """Metric keys with their figure counts, most reported first; `text` filters them."""
+        return self._metric_counts(words("search", text), size)
+
+    def series(
+        self,
+        metric: str,
+        interval: Interval = "month",
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+    ) -> Series:
+        """One metric over time, bucketed; conflicting reports in a bucket are flagged."""
+        return bucket_series(metric, interval, self.metric_points(metric, date_from, date_to))
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- write primitives ----------------------------------------------------------------
+
+    @abstractmethod
+    def _stored(self, ids: list[str]) -> dict[str, Stored]:
+        """What the backend holds of these article ids (absent ids are left out)."""
+
+    @abstractmethod
+    def _write(self, writes: list[Write]) -> dict[str, str]:
+        """Write each article with its figures, replacing what it had; return article id
+        → message for each write the backend refused (the rest land)."""
+
+    def _writing(self) -> AbstractContextManager[object]:
+        """The transaction the reads and writes of one batch happen in."""
+        return nullcontext()
+
+    # ---- read primitives -----------------------------------------------------------------
+
+    @abstractmethod
+    def _search(
+        self, request: SearchRequest, node: Node | None, filters: list[Filter], after: Any
+    ) -> RawPage:
+        """A page of `request.size` matching articles after the cursor's sort values, by
+        relevance (title weighs twice the body) or newest first, ties by id."""
+
+    @abstractmethod
+    def _figure_rows(
+        self, filters: list[Filter], after: Any, size: int, newest_first: bool
+    ) -> list[tuple[dict[str, Any], list[Any]]]:
+        """Up to `size` figure rows with their sort values, by publication time (undated
+        last when newest first), ties by id."""
+
+    @abstractmethod
+    def _count_figures(self, filters: list[Filter]) -> int: ...
+
+    @abstractmethod
+    def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:
+        """Metric keys of the matching figures, most figures first, ties by key."""
+
+    @abstractmethod
+    def _story_candidates(
+        self, prints: Sequence[str], exclude_id: str, limit: int
+    ) -> list[StoryCandidate]:
+        """Stored articles sharing any of these fingerprints, the article `exclude_id`
+        left out: most shared first, then earliest published (undated last), then id."""
+
+    @abstractmethod
+    def get(self, article_id: str) -> Article | None: ...
+
+    @abstractmethod
+    def source_counts(self) -> dict[str, int]: ...
+
+    @abstractmethod
+    def story_outlets(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """How many distinct sources carried each story (coverage counting)."""
+
+    @abstractmethod
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every stored article, in no particular order (copying a store, exports)."""
+
+    # Small documents of the service's own (saved searches, notifications), kept beside the
+    # articles so that one setting moves everything.  `kind` names a collection.
+
+    @abstractmethod
+    def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def states(self, kind: str) -> list[dict[str, Any]]:
+        """Every document of a collection, oldest written first."""
+
+    @abstractmethod
+    def delete_state(self, kind: str, key: str) -> bool:
+        """Remove a document; False when there was none."""
+
+    @abstractmethod
+    def health(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+def make_hit(raw: RawHit) -> Hit:
+    """A search hit: the article's title and a snippet of lead and body, matches marked."""
+    article = raw.article
+    text = f"{article.lead}\n{article.body}".strip()
+    return Hit(
+        article.id,
+        article.url,
+        article.source,
+        article.title,
+        article.published,
+        article.city,
+        article.story_id,
+        raw.score,
+        marked(article.title, raw.matched),
+        snippet(text, raw.matched),
+    )
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str | None, length: int) -> list[Any] | None:
+    """The sort values a cursor carries; a tampered or foreign cursor is a QueryError."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise QueryError("the page cursor is not valid: start again from the first page") from None
+    if not isinstance(values, list) or len(values) != length:
+        raise QueryError("the page cursor does not belong to this kind of query")
+    return values

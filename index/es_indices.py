@@ -1,0 +1,107 @@
+"""The Elasticsearch index layout: mappings, templates, versioned indices behind aliases.
+
+Indices are versioned (`rasad-articles-v1`) and read and written through aliases
+(`rasad-articles`), so `reindex()` builds the next version and swaps the alias in one
+atomic step.  Text fields use the core `whitespace` analyzer over text normalized in
+Python, so the same mapping works on every Elasticsearch (the test node has only core
+modules).  The figures' fields come from the one field specification, `schema.FILTERED`.
+"""
+
+from __future__ import annotations
+
+from elasticsearch import Elasticsearch, helpers
+
+from .schema import ES_TYPES, FILTERED
+
+SCHEMA_VERSION = 1
+TEXT = {"type": "text", "analyzer": "whitespace"}
+KEYWORD = {"type": "keyword"}
+STORED = {"type": "object", "enabled": False}
+ARTICLE_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {
+        **{f: KEYWORD for f in ("id", "url", "source", "city", "story_id", "content_hash")},
+        "kinds": KEYWORD,
+        "published": {"type": "date"},
+        "indexed_at": {"type": "date_nanos"},  # "new since" compares exact write times
+        "figure_count": {"type": "integer"},
+        "prints": KEYWORD,
+        "title_norm": TEXT,
+        "body_norm": TEXT,
+        "data": STORED,
+    },
+}
+FIGURE_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {name: ES_TYPES[kind] for name, kind in FILTERED.items()}
+    | {"search": TEXT, "row": STORED},
+}
+STATE_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {"kind": KEYWORD, "key": KEYWORD, "written": {"type": "long"}, "data": STORED},
+}
+
+
+def install(es: Elasticsearch, articles: str, figures: str, state: str) -> None:
+    """Templates, then the first versioned indices behind their aliases (idempotent)."""
+    for alias, mappings in ((articles, ARTICLE_MAPPINGS), (figures, FIGURE_MAPPINGS)):
+        es.indices.put_index_template(
+            name=alias,
+            index_patterns=[f"{alias}-v*"],
+            priority=100,
+            template={
+                "settings": {
+                    "number_of_shards": 1,
+                    "number_of_replicas": 0,
+                    "refresh_interval": "5s",
+                },
+                "mappings": mappings,
+            },
+        )
+        if not es.indices.exists_alias(name=alias):
+            es.indices.create(index=f"{alias}-v{SCHEMA_VERSION}", aliases={alias: {}})
+        else:  # fields added since an index was made (adding fields is always allowed)
+            es.indices.put_mapping(index=alias, properties=mappings["properties"])
+    if not es.indices.exists(index=state):
+        es.options(ignore_status=400).indices.create(
+            index=state,
+            settings={"number_of_shards": 1, "number_of_replicas": 0},
+            mappings=STATE_MAPPINGS,
+        )
+
+
+def reindex(es: Elasticsearch, aliases: list[str]) -> dict[str, str]:
+    """Copy each alias' index into the next version and swap the alias with no downtime.
+
+    The copy is made client-side (scroll + bulk): the `_reindex` API lives in a module that
+    minimal distributions such as the test node do not ship.
+    """
+    swapped = {}
+    for alias in aliases:
+        current = next(iter(es.indices.get_alias(name=alias)))
+        target = f"{alias}-v{int(current.rsplit('-v', 1)[1]) + 1}"
+        es.indices.create(index=target)
+        docs = helpers.scan(es, index=current, query={"query": {"match_all": {}}})
+        helpers.bulk(
+            es,
+            ({"_index": target, "_id": d["_id"], "_source": d["_source"]} for d in docs),
+            chunk_size=1000,
+        )
+        es.indices.refresh(index=target)
+        es.indices.update_aliases(
+            actions=[
+                {"remove": {"index": current, "alias": alias}},
+                {"add": {"index": target, "alias": alias}},
+            ]
+        )
+        es.indices.delete(index=current)
+        swapped[alias] = target
+    return swapped
+
+
+def drop(es: Elasticsearch, prefix: str, aliases: list[str], state: str) -> None:
+    """Delete a store's indices and templates."""
+    es.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
+    for alias in aliases:
+        es.options(ignore_status=404).indices.delete_index_template(name=alias)
+    es.indices.delete(index=state, ignore_unavailable=True)

@@ -1,0 +1,121 @@
+"""Highlighting: which words of the *original* text a search matched, and snippets.
+
+Backends search normalized text, and their highlighters say which normalized tokens
+matched; this module finds those tokens again in the text as the site wrote it.  The
+result is plain text with spans (`Marked`): the API renders it as escaped HTML with
+`<mark>`, the command line with «guillemets», so no caller has to undo another's markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasad.nlp.normalize import fold_word
+
+_WORD = re.compile(r"\w+(?:[\u200c.٫/]\w+)*")
+_AFFIX = {"ها", "های", "هایی", "اند", "ای", "ام", "ایم", "اید", "تر", "ترین", "ی"}
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+# What backend highlighters wrap matches in: characters normalization never leaves in text.
+HIT_OPEN, HIT_CLOSE = "⟦", "⟧"
+SNIPPET_WIDTH = 220
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A piece of original text and the spans in it that matched a search."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+    cut_before: bool = False  # the text is a window: more came before it
+    cut_after: bool = False
+
+    def html(self) -> str:
+        """Escaped HTML, the matched spans in <mark>: crawled text never becomes markup."""
+        return self.render(html.escape, MARK_OPEN, MARK_CLOSE)
+
+    def plain(self, open_mark: str = "«", close_mark: str = "»") -> str:
+        return self.render(lambda s: s, open_mark, close_mark)
+
+    def render(self, esc: Callable[[str], str], open_mark: str, close_mark: str) -> str:
+        out, pos = [], 0
+        for s, e in self.spans:
+            out.append(esc(self.text[pos:s]))
+            out.append(open_mark + esc(self.text[s:e]) + close_mark)
+            pos = e
+        out.append(esc(self.text[pos:]))
+        return ("…" if self.cut_before else "") + "".join(out) + ("…" if self.cut_after else "")
+
+
+@lru_cache(maxsize=65536)
+def _folded(word: str) -> str:
+    return fold_word(word)
+
+
+def iter_marked(text: str, matched: set[str]) -> Iterator[Span]:
+    """Spans of the original text whose normalized form is one of the matched tokens, lazily.
+
+    A word and a detached affix (شده اند، می شود) are tried together too, since the
+    index saw them as one token.
+    """
+    words = ((m.start(), m.end(), _folded(m.group())) for m in _WORD.finditer(text))
+    current = next(words, None)
+    while current is not None:
+        start, end, norm = current
+        nxt = next(words, None)
+        if (
+            nxt is not None
+            and (nxt[2] in _AFFIX or norm in {"می", "نمی"})
+            and (norm + nxt[2]) in matched
+        ):
+            yield start, nxt[1]
+            current = next(words, None)
+            continue
+        if norm in matched or any(part in matched for part in norm.split()):
+            yield start, end
+        current = nxt
+
+
+def marked(text: str, matched: set[str]) -> Marked:
+    """The whole text with every matched word marked (titles)."""
+    return Marked(text, tuple(iter_marked(text, matched)) if matched else ())
+
+
+def snippet(text: str, matched: set[str], width: int = SNIPPET_WIDTH) -> Marked:
+    """A window of the text around the first matched word.
+
+    Only the words up to the end of the window are normalized: hits show fast even for
+    long articles.
+    """
+    spans: list[Span] = []
+    for span in iter_marked(text, matched) if matched else ():
+        if spans and span[0] >= spans[0][0] + width:
+            break
+        spans.append(span)
+    if not spans:
+        return Marked(text[:width], (), False, len(text) > width)
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + width)
+    inside = tuple(
+        (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
+    )
+    return Marked(text[start:end], inside, start > 0, end < len(text))
+
+
+def marked_tokens(highlighted: Iterable[str], open_mark: str, close_mark: str) -> set[str]:
+    """The normalized tokens a backend highlighter marked in normalized text."""
+    pattern = re.compile(re.escape(open_mark) + r"(.*?)" + re.escape(close_mark), re.S)
+    tokens: set[str] = set()
+    for fragment in highlighted:
+        for m in pattern.finditer(fragment):
+            tokens.update(m.group(1).split())
+    return tokens

@@ -1,0 +1,81 @@
+"""What the store keeps of a figure: one field specification, from which each backend
+derives its columns or mapping.
+
+A figure row is the `Figure` record (`rasad.nlp.figure`) plus the article fields a figure
+query filters on and shows.  `FILTERED` names the row fields a backend indexes for
+filters and sorting, with their types; the rest travel as stored data only.  Backends map
+the types to their own (`SQLITE_TYPES`, `ES_TYPES`), so adding a filterable field is one
+line here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rasad.nlp.figure import FIELD_NAMES
+from rasad.nlp.normalize import fold_word
+
+from .models import Article
+
+# the article's fields every figure row carries, beside the figure's own
+ARTICLE_FIELDS: tuple[str, ...] = (
+    "id",
+    "article_id",
+    "seq",
+    "url",
+    "source",
+    "title",
+    "story_id",
+    "published",
+)
+ROW_FIELDS: tuple[str, ...] = FIELD_NAMES + ARTICLE_FIELDS
+
+# row field → type, for the fields figure queries filter and sort on
+FILTERED: dict[str, type] = {
+    "id": str,
+    "article_id": str,
+    "seq": int,
+    "value": float,
+    "unit": str,
+    "kind": str,
+    "location": str,
+    "speaker": str,
+    "source": str,
+    "metric": str,
+    "published": datetime,
+}
+# the words a figure's free-text filter searches
+SEARCHED: tuple[str, ...] = ("subject", "metric", "sentence", "speaker", "location")
+
+SQLITE_TYPES: dict[type, str] = {str: "TEXT", int: "INTEGER", float: "REAL", datetime: "TEXT"}
+ES_TYPES: dict[type, dict[str, str]] = {
+    str: {"type": "keyword"},
+    int: {"type": "integer"},
+    float: {"type": "double"},
+    datetime: {"type": "date"},
+}
+
+
+def figure_rows(article: Article) -> list[dict[str, Any]]:
+    """One flat row per figure of the article: the record plus its article's fields."""
+    published = article.published.isoformat() if article.published else None
+    return [
+        fig.to_dict()
+        | {
+            "id": f"{article.id}-{seq}",
+            "article_id": article.id,
+            "seq": seq,
+            "url": article.url,
+            "source": article.source,
+            "title": article.title,
+            "story_id": article.story_id,
+            "published": published,
+        }
+        for seq, fig in enumerate(article.figures)
+    ]
+
+
+def search_text(row: dict[str, Any]) -> str:
+    """What a figure's free-text filter searches, folded as queries are."""
+    return fold_word(" ".join(str(row.get(k) or "") for k in SEARCHED))

@@ -1,0 +1,118 @@
+"""The SQL the embedded store speaks: its schema, filters as WHERE clauses, queries as
+FTS5 MATCH expressions.
+
+The figures table's columns come from the one field specification (`schema.FILTERED`).
+Every value reaches SQLite as a bound parameter, and every query word as a quoted FTS5
+string, so no user text is ever read as SQL or as FTS5 syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .filters import Filter
+from .query import And, Node, Not, Or, Phrase, Term
+from .schema import FILTERED, SQLITE_TYPES
+
+FIGURE_COLUMNS = [name for name in FILTERED if name != "id"]
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    published TEXT,
+    city TEXT,
+    story_id TEXT,
+    kinds TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
+-- the whole article as JSON, apart so that scans over the columns above stay small
+CREATE TABLE IF NOT EXISTS article_data (
+    rowid INTEGER PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_prints (
+    print TEXT NOT NULL,
+    rowid_ref INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS article_prints_print ON article_prints (print);
+CREATE INDEX IF NOT EXISTS article_prints_ref ON article_prints (rowid_ref);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS figures (
+    id TEXT PRIMARY KEY,
+    {", ".join(f"{c} {SQLITE_TYPES[FILTERED[c]]}" for c in FIGURE_COLUMNS)},
+    search TEXT,
+    row TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_article ON figures (article_id);
+CREATE INDEX IF NOT EXISTS figures_metric ON figures (metric, published);
+CREATE INDEX IF NOT EXISTS figures_kind ON figures (kind, published);
+CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
+CREATE TABLE IF NOT EXISTS state (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+"""
+# Columns added after the first release: (table, column, type); added to older files on open.
+MIGRATIONS = (("articles", "indexed_at", "TEXT"),)
+ARTICLE_COLUMNS = ("url", "source", "published", "city", "story_id", "kinds", "content_hash")
+INSERT_FIGURE = (
+    f"INSERT INTO figures (id, {', '.join(FIGURE_COLUMNS)}, search, row) "
+    f"VALUES ({', '.join('?' * (len(FIGURE_COLUMNS) + 3))})"
+)
+_RANGE = {"gte": ">=", "lte": "<=", "gt": ">"}
+
+
+def marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def where_clause(filters: list[Filter], prefix: str = "") -> tuple[list[str], list[Any]]:
+    """SQL conditions for filters; `kinds` is a space-separated list of words."""
+    where: list[str] = []
+    params: list[Any] = []
+    for f in filters:
+        column = prefix + f.field
+        if f.op == "eq":
+            where.append(f"{column} = ?")
+            params.append(f.value)
+        elif f.op == "in" and f.field == "kinds":
+            where.append(
+                "(" + " OR ".join(f"instr(' ' || {column} || ' ', ?) > 0" for _ in f.value) + ")"
+            )
+            params.extend(f" {v} " for v in f.value)
+        elif f.op == "in":
+            where.append(f"{column} IN ({marks(f.value)})")
+            params.extend(f.value)
+        elif f.op == "words":
+            where.extend(f"instr({column}, ?) > 0" for _ in f.value)
+            params.extend(f.value)
+        else:
+            where.append(f"{column} {_RANGE[f.op]} ?")
+            params.append(f.value)
+    return where, params
+
+
+def to_fts5(node: Node) -> str:
+    """The FTS5 MATCH expression for a parsed query (every word quoted: no FTS5 syntax leaks)."""
+    if isinstance(node, Term):
+        return f'"{node.text}"' + ("*" if node.prefix else "")
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, Or):
+        return "(" + " OR ".join(to_fts5(c) for c in node.children) + ")"
+    assert isinstance(node, And)  # parse_query leaves no bare Not
+    expr = "(" + " AND ".join(to_fts5(c) for c in node.children if not isinstance(c, Not)) + ")"
+    for neg in node.children:
+        if isinstance(neg, Not):
+            expr = f"({expr} NOT {to_fts5(neg.child)})"
+    return expr

@@ -1,0 +1,32 @@
+"""The figure record is written down once: everything that carries it agrees with it."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from rasad.api.schemas import FigureOut
+from rasad.index.es_indices import FIGURE_MAPPINGS
+from rasad.index.schema import FILTERED, ROW_FIELDS, figure_rows
+from rasad.index.sqlite_store import SQLiteStore
+from rasad.nlp.figure import Figure
+from tests.corpus import CORPUS
+
+
+def test_rows_carry_the_record_and_its_article() -> None:
+    rows = figure_rows(CORPUS[0])
+    assert rows and all(tuple(row) == ROW_FIELDS for row in rows)
+    assert {f.name for f in fields(Figure)} <= set(ROW_FIELDS)
+    assert Figure.from_dict(rows[0]) == CORPUS[0].figures[0]
+
+
+def test_api_schema_matches_the_row() -> None:
+    assert set(FigureOut.model_fields) == set(ROW_FIELDS) | {"published_jalali"}
+    FigureOut.model_validate(figure_rows(CORPUS[0])[0])
+
+
+def test_backends_index_every_filtered_field() -> None:
+    assert set(FILTERED) <= set(FIGURE_MAPPINGS["properties"])
+    store = SQLiteStore(":memory:")
+    columns = {row[1] for row in store.db.execute("PRAGMA table_info(figures)")}
+    store.close()
+    assert set(FILTERED) <= columns
