@@ -64,16 +64,23 @@ def _jalali(moment: datetime | None) -> str | None:
     return jalali(moment) if moment else None
 
 
+def _about(h: Hit) -> dict[str, Any]:
+    """What every listing of an article shows of it."""
+    return {
+        "id": h.id,
+        "url": h.url,
+        "source": h.source,
+        "title": h.title,
+        "published": h.published,
+        "published_jalali": _jalali(h.published),
+    }
+
+
 def hits_out(store: Store, hits: list[Hit]) -> list[HitOut]:
     outlets = store.story_outlets([h.story_id for h in hits if h.story_id])
     return [
         HitOut(
-            id=h.id,
-            url=h.url,
-            source=h.source,
-            title=h.title,
-            published=h.published,
-            published_jalali=_jalali(h.published),
+            **_about(h),
             city=h.city,
             story_id=h.story_id,
             outlets=outlets.get(h.story_id or "", 1),
@@ -149,17 +156,7 @@ def article(store: StoreDep, article_id: str) -> ArticleOut:
         copies = store.search(
             SearchRequest(story_id=found.story_id, sort="date", size=MAX_COVERAGE)
         )
-        coverage = [
-            CoverageOut(
-                id=h.id,
-                url=h.url,
-                source=h.source,
-                title=h.title,
-                published=h.published,
-                published_jalali=_jalali(h.published),
-            )
-            for h in copies.hits
-        ]
+        coverage = [CoverageOut(**_about(h)) for h in copies.hits]
     return ArticleOut(
         id=found.id,
         url=found.url,

@@ -7,9 +7,12 @@ adds itself are markup; every other text field is plain text, to be escaped by t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
+
+from rasad.index.schema import ARTICLE_FIELDS
+from rasad.nlp.figure import Figure
 
 
 class ErrorOut(BaseModel):
@@ -41,38 +44,41 @@ class SearchOut(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
 
-class FigureOut(BaseModel):
-    """One reported figure with the article it came from (`rasad.nlp.figure.Figure` plus
-    the article fields of `rasad.index.schema.ARTICLE_FIELDS`; a test keeps them equal)."""
+# what the API says of a figure's fields, beyond their names and types
+FIGURE_DESCRIPTIONS = {
+    "seq": "The figure's place among its article's figures.",
+    "surface": "The figure exactly as written in the article.",
+    "start": "Offset of `surface` in the article's `text`.",
+    "sentence_start": "Offset of `sentence` in the article's `text`.",
+    "figure_id": "Mentions of one fact in an article share this number.",
+    "metric": "subject | unit | place: the key of a series.",
+    "unit_source": "written, or how an unwritten unit was inferred.",
+    "value_rial": "Money in rial (toman × 10); null for other kinds.",
+    "published_jalali": "Publication time, Jalali, Tehran time.",
+}
 
-    id: str
-    article_id: str
-    seq: int = Field(description="The figure's place among its article's figures.")
-    value: float
-    unit: str
-    kind: str
-    surface: str = Field(description="The figure exactly as written in the article.")
-    start: int = Field(description="Offset of `surface` in the article's `text`.")
-    end: int
-    subject: str
-    qualifier: str
-    scope: str | None
-    location: str | None
-    speaker: str | None
-    speaker_role: str | None
-    sentence: str
-    sentence_start: int = Field(description="Offset of `sentence` in the article's `text`.")
-    sentence_end: int
-    figure_id: int = Field(description="Mentions of one fact in an article share this number.")
-    metric: str
-    unit_source: str = Field(description="written, or how an unwritten unit was inferred.")
-    value_rial: float | None
-    url: str
-    source: str
-    title: str
-    story_id: str | None
-    published: datetime | None
-    published_jalali: str | None = None
+
+def _figure_fields() -> dict[str, Any]:
+    """The row's fields (`rasad.nlp.figure.Figure` and `rasad.index.schema.ARTICLE_FIELDS`)
+    as pydantic fields: the record is written down once, in the dataclass."""
+    types = get_type_hints(Figure) | ARTICLE_FIELDS | {"published_jalali": str | None}
+    return {
+        name: (
+            kind,
+            Field(
+                None if name == "published_jalali" else ...,
+                description=FIGURE_DESCRIPTIONS.get(name),
+            ),
+        )
+        for name, kind in types.items()
+    }
+
+
+FigureOut = create_model(
+    "FigureOut",
+    __doc__="One reported figure with the article it came from.",
+    **_figure_fields(),
+)
 
 
 class FiguresOut(BaseModel):

@@ -41,7 +41,8 @@ def per_kind(result: Score) -> None:
     print("per kind (value, unit), pooled:")
     for kind, c in sorted(result.per_kind.items()):
         kp, kr, kf = prf(c["tp"], c["pred"], c["gold"])
-        print(f"   {kind:9s} gold {c['gold']:3d} pred {c['pred']:3d}  P {kp:.3f} R {kr:.3f} F1 {kf:.3f}")
+        counts = f"gold {c['gold']:3d} pred {c['pred']:3d}"
+        print(f"   {kind:9s} {counts}  P {kp:.3f} R {kr:.3f} F1 {kf:.3f}")
 
 
 def rate(work: Callable[[str], object], texts: list[str], seconds: float) -> float:

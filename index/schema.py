@@ -18,18 +18,19 @@ from rasad.nlp.normalize import fold_word
 
 from .models import Article
 
-# the article's fields every figure row carries, beside the figure's own
-ARTICLE_FIELDS: tuple[str, ...] = (
-    "id",
-    "article_id",
-    "seq",
-    "url",
-    "source",
-    "title",
-    "story_id",
-    "published",
-)
-ROW_FIELDS: tuple[str, ...] = FIELD_NAMES + ARTICLE_FIELDS
+# the article's fields every figure row carries beside the figure's own, with their types
+# (a row holds `published` as an ISO string in UTC)
+ARTICLE_FIELDS: dict[str, Any] = {
+    "id": str,
+    "article_id": str,
+    "seq": int,
+    "url": str,
+    "source": str,
+    "title": str,
+    "story_id": str | None,
+    "published": datetime | None,
+}
+ROW_FIELDS: tuple[str, ...] = FIELD_NAMES + tuple(ARTICLE_FIELDS)
 
 # row field → type, for the fields figure queries filter and sort on
 FILTERED: dict[str, type] = {
