@@ -20,14 +20,16 @@ from decimal import Decimal
 
 from . import lexicon as lx
 from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
+from .candidate import Candidate
 from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer
 from .figure import Figure
-from .figures import Candidate, find_candidates, find_phone_numbers, qualifier_before
+from .figures import find_candidates, find_phone_numbers
 from .numbers import split_glued_number_words, to_python_number
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
 from .tokens import Token, tokenize
+from .units import qualifier_before
 
 MAX_CHARS = 8_000_000  # longer input is cut (and reported) rather than processed for minutes
 _UNIT_WORDS = frozenset(lx.UNIT_KINDS) | lx.CLASSIFIERS | frozenset(lx.UNIT_ALIASES)

@@ -14,10 +14,11 @@ from functools import cache, lru_cache
 from hazm import Normalizer
 
 from . import lexicon as lx
-from .figures import Candidate, qualifier_before
+from .candidate import Candidate
 from .numbers import word_atoms
 from .text import ZWNJ, FoldedText
 from .tokens import Token
+from .units import qualifier_before
 
 MAX_WORDS = 7
 _STOP = lx.NOT_A_HEAD - {"و"}

@@ -1,0 +1,120 @@
+"""Units after a number: the lexicon's units (longest first, rates included), a counted
+noun the lexicon does not know, and the qualifier before the number (حدود، بیش از).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from . import lexicon as lx
+from .numbers import word_atoms
+from .tokens import Token
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")  # counted nouns are Persian words
+
+
+def word(tokens: list[Token], i: int) -> str:
+    return tokens[i].text if 0 <= i < len(tokens) else ""
+
+
+def _unit_variants(token_text: str) -> list[str]:
+    """A unit token as written and with an adjectival or ezafe ending removed."""
+    out = [token_text]
+    for suffix in lx.UNIT_SUFFIXES:
+        if token_text.endswith(suffix) and len(token_text) > len(suffix) + 1:
+            out.append(token_text[: -len(suffix)])
+    return out
+
+
+def _lookup_unit(text: str) -> str | None:
+    text = lx.UNIT_ALIASES.get(text, text)
+    if text in lx.UNIT_KINDS or text in lx.CLASSIFIERS:
+        return text
+    return None
+
+
+def match_unit(tokens: list[Token], j: int) -> tuple[str, int] | None:
+    """The lexicon unit starting at tokens[j] (longest first): (canonical unit, last index)."""
+    if j >= len(tokens):
+        return None
+    if tokens[j].text == "%":
+        return "درصد", j
+    for n in (3, 2, 1):
+        span = tokens[j : j + n]
+        if len(span) < n or not all(t.is_word for t in span):
+            continue
+        if any(b.start - a.end > 2 for a, b in itertools.pairwise(span)):
+            continue
+        head = " ".join(t.text for t in span[:-1])
+        for variant in _unit_variants(span[-1].text):
+            for written in (f"{head} {variant}".strip(), f"{head}{variant}"):
+                unit = _lookup_unit(written)
+                if unit:
+                    return _with_rate(tokens, unit, j + n - 1)
+    return None
+
+
+def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
+    """Extend a unit into a rate: ۳۸۰۰ لیتر در ثانیه, ۸۰ نفر در هکتار."""
+    k = last + 1
+    if word(tokens, k) not in {"در", "بر"}:
+        return unit, last
+    k += 1
+    if word(tokens, k) == "هر":
+        k += 1
+    per = match_unit_simple(tokens, k)
+    if per and word(tokens, per[1] + 1) in lx.WINDOW_AFTER:
+        return unit, last  # ۲۰۰۰ متر مربع در هفته جاری: "this week", not a rate
+    if (
+        per
+        and per[0] != unit
+        and lx.unit_kind(per[0]) in {"duration", "area", "length", "volume", "weight"}
+    ):
+        return f"{unit} در {per[0]}", per[1]
+    return unit, last
+
+
+def match_unit_simple(tokens: list[Token], j: int) -> tuple[str, int] | None:
+    if j < len(tokens) and tokens[j].is_word:
+        for variant in _unit_variants(tokens[j].text):
+            unit = _lookup_unit(variant)
+            if unit:
+                return unit, j
+    return None
+
+
+def counted_noun(tokens: list[Token], j: int) -> str | None:
+    """The counted noun right after a number (۲۸ دفتر، ۱۲ روستای → روستا), if any."""
+    if j >= len(tokens) or not tokens[j].is_word or tokens[j].start - tokens[j - 1].end > 2:
+        return None
+    if tokens[j].line_break_before:
+        return None
+    text = tokens[j].text
+    if (
+        len(text) < 2
+        or not _ARABIC_LETTER.match(text)
+        or text in lx.NOT_A_HEAD
+        or text in lx.VAGUE
+        or text in lx.MONTHS
+        or text in lx.GREGORIAN_MONTHS
+        or text in lx.WEEKDAY_HEADS
+        or text in lx.DAYPARTS
+        or word_atoms(text) is not None
+        or text.endswith(("گانه", "مین"))
+        or (text.startswith(("می", "نمی")) and text.endswith(("د", "ند", "یم")))
+    ):
+        return None
+    if text.endswith(("ای", "وی")) and len(text) > 3:
+        return text[:-1]  # ezafe: روستای → روستا
+    return text
+
+
+def qualifier_before(tokens: list[Token], first: int) -> tuple[str, int]:
+    """The qualifier written just before tokens[first] (حدود، بیش از …) and where it starts:
+    ("exact", first) when there is none."""
+    words = tuple(t.text for t in tokens[max(0, first - 3) : first])
+    for phrase, qualifier in lx.QUALIFIER_PHRASES:
+        if words[-len(phrase) :] == phrase:
+            return qualifier, first - len(phrase)
+    return "exact", first
