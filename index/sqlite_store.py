@@ -291,16 +291,16 @@ class SQLiteStore(Store):
         self, filters: list[Filter], after: Any, size: int, newest_first: bool
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         where, params = where_clause(filters)
+        # oldest first is plain column order (undated first), which the (metric, published)
+        # index serves; newest first puts undated last
+        key = "coalesce(published, '')" if newest_first else "published"
         direction, cmp = ("DESC", "<") if newest_first else ("ASC", ">")
         if after is not None:
-            where.append(
-                f"(coalesce(published, '') {cmp} ? OR (coalesce(published, '') = ? AND id > ?))"
-            )
+            where.append(f"({key} {cmp} ? OR ({key} = ? AND id > ?))")
             params += [after[0], after[0], after[1]]
         rows = self._rows(
-            f"SELECT id, coalesce(published, ''), row FROM figures WHERE "
-            f"{' AND '.join(where) or '1'} ORDER BY coalesce(published, '') {direction}, id ASC "
-            "LIMIT ?",
+            f"SELECT id, {key}, row FROM figures WHERE {' AND '.join(where) or '1'} "
+            f"ORDER BY {key} {direction}, id ASC LIMIT ?",
             [*params, size],
         )
         return [(json.loads(row), [published, fid]) for fid, published, row in rows]

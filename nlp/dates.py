@@ -17,7 +17,13 @@ import jdatetime
 
 from rasad.errors import InvalidInput
 
-from .lexicon import GREGORIAN_MONTHS, LUNAR_MONTHS, MONTHS
+from .lexicon import (
+    AFGHAN_MONTHS,
+    AMBIGUOUS_AFGHAN_MONTHS,
+    GREGORIAN_MONTHS,
+    LUNAR_MONTHS,
+    MONTHS,
+)
 from .numbers import DENOMINATORS, parse_number
 from .text import fold, fold_string
 
@@ -25,6 +31,7 @@ TEHRAN = ZoneInfo("Asia/Tehran")  # where the news happens: days and times are r
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _GMONTH = "|".join(sorted(GREGORIAN_MONTHS, key=len, reverse=True))
 _LUNAR = "|".join(sorted(LUNAR_MONTHS, key=len, reverse=True))
+_AFGHAN = "|".join(sorted(AFGHAN_MONTHS, key=len, reverse=True))
 _ORDINAL_DAYS = {
     "اول": 1,
     "یکم": 1,
@@ -59,7 +66,8 @@ for _n, _w in (
 _ORD = "|".join(sorted(_ORDINAL_DAYS, key=len, reverse=True))
 _WORD_DAY = r"(?:[^\W\d_]+(?: و [^\W\d_]+)?)"
 _SP = r"[ \u00a0]*"
-_YEAR = r"(?P<year>\d{4}|\d{2})(?!\d)(?: ?(?:ه\.?ش|ش|هجری شمسی|خورشیدی))?"
+# two-digit years after a month name: 1350–1409 (۱۰ دی ۹۹), not ۲۴ استان after مردادماه
+_YEAR = r"(?P<year>\d{4}|[5-9]\d|0\d)(?!\d)(?: ?(?:ه\.?ش|ش|هجری شمسی|خورشیدی))?"
 _MAH = r"(?: ?ماه)?"
 
 DATE_PATTERNS = [
@@ -84,14 +92,22 @@ DATE_PATTERNS = [
         "dMy",
         re.compile(
             rf"(?<![^\W_])(?P<day>\d{{1,2}}|{_ORD}|{_WORD_DAY}){_SP}(?P<mname>{_MONTH})"
-            rf"(?![^\W\d_]){_MAH}(?:{_SP},?{_SP}(?:سال{_SP})?{_YEAR})?"
+            rf"(?:ماه)?(?![^\W\d_]){_MAH}(?:{_SP},?{_SP}(?:سال{_SP})?{_YEAR})?"
+        ),
+    ),
+    # ۱۵ حمل ۱۴۰۲ (Afghan month names)
+    (
+        "afghan",
+        re.compile(
+            rf"(?<![^\W_])(?P<day>\d{{1,2}}|{_ORD}|{_WORD_DAY}){_SP}(?P<amonth>{_AFGHAN})"
+            rf"(?:ماه)?(?![^\W\d_]){_MAH}(?:{_SP},?{_SP}(?:سال{_SP})?{_YEAR})?"
         ),
     ),
     # دی ۱۴۰۲، اسفند ماه ۱۳۹۸
     (
         "My",
         re.compile(
-            rf"(?<![^\W\d_])(?P<mname>{_MONTH}){_MAH}{_SP}(?:سال{_SP})?"
+            rf"(?<![^\W\d_])(?P<mname>{_MONTH})(?:ماه)?{_MAH}{_SP}(?:سال{_SP})?"
             rf"(?P<year>\d{{4}})(?!\d)"
         ),
     ),
@@ -114,6 +130,18 @@ DATE_PATTERNS = [
         ),
     ),
 ]
+# Month names a pattern is built around: it is tried only in a window around each.
+_CUES = {
+    kind: re.compile(rf"(?i){before}(?:{names})(?:ماه)?(?![^\W\d_])")
+    for kind, before, names in (
+        ("dMy", r"(?<![^\W\d_])", _MONTH),
+        ("afghan", r"(?<![^\W\d_])", _AFGHAN),
+        ("lunar", r"(?<![^\W\d_])", _LUNAR),
+        ("greg", r"\d[ \u00a0]*", _GMONTH),  # مه and می are words too: only after a day
+    )
+}
+_BEFORE_MONTH = 40  # characters: the longest day in words (بیست و یکم) and its spaces
+_AFTER_MONTH = 40  # the month's ماه, a comma, سال and a year with its era
 # Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه، ساعت ۸ صبح تا ۱۶
 _CLOCK = (
     r"(?:\d{1,2}(?::\d{2})?|[^\W\d_]+(?: و [^\W\d_]+)?)(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
@@ -185,7 +213,12 @@ def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
             return None
     if kind == "My":
         return "date", None
-    month = MONTHS[groups["mname"]] if groups.get("mname") else int(groups["month"])
+    if kind == "afghan" and year is None and groups["amonth"] in AMBIGUOUS_AFGHAN_MONTHS:
+        return None  # ۳ میزان: an amount, unless a year makes it a date
+    if groups.get("amonth"):
+        month = AFGHAN_MONTHS[groups["amonth"]]
+    else:
+        month = MONTHS[groups["mname"]] if groups.get("mname") else int(groups["month"])
     day = _day_value(groups["day"])
     if day is None or not 1 <= month <= 12:
         return None
@@ -207,11 +240,27 @@ def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
         return None
 
 
+def _matches(kind: str, pattern: re.Pattern[str], folded: str) -> Iterable[re.Match[str]]:
+    """The pattern's matches; those built around a month name are only tried near one
+    (trying them at every word of an article is most of the cost of finding dates)."""
+    cue = _CUES.get(kind)
+    if cue is None:
+        yield from pattern.finditer(folded)
+        return
+    seen: set[tuple[int, int]] = set()
+    for month in cue.finditer(folded):
+        window = max(0, month.start() - _BEFORE_MONTH)
+        for m in pattern.finditer(folded, window, month.end() + _AFTER_MONTH):
+            if m.span() not in seen and m.start() <= month.start():
+                seen.add(m.span())
+                yield m
+
+
 def find_dates(folded: str) -> list[DateMatch]:
     """Every date, year and clock time in folded text, without overlaps, in text order."""
     found: list[DateMatch] = []
     for kind, pattern in DATE_PATTERNS:
-        for m in pattern.finditer(folded):
+        for m in _matches(kind, pattern, folded):
             resolved = _resolve(kind, m)
             if resolved:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))

@@ -21,10 +21,11 @@ from decimal import Decimal
 from . import lexicon as lx
 from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
 from .candidate import Candidate
+from .chrome import find_chrome
 from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer
 from .figure import Figure
-from .figures import find_candidates, find_phone_numbers
+from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
 from .numbers import split_glued_number_words, to_python_number
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
@@ -105,8 +106,10 @@ class _Article:
     def read(cls, ft: FoldedText, entities: list[Entity]) -> _Article:
         text = ft.folded
         dates = find_dates(text)
-        tokens = split_glued_number_words(tokenize(text), _UNIT_WORDS)
-        blocked = _merge([(d.start, d.end) for d in dates] + find_phone_numbers(text))
+        tokens = join_spaced_decimals(split_glued_number_words(tokenize(text), _UNIT_WORDS))
+        blocked = _merge(
+            [(d.start, d.end) for d in dates] + find_phone_numbers(text) + find_chrome(text)
+        )
         candidates = [c for c in find_candidates(tokens, blocked) if not _is_list_marker(tokens, c)]
         sentences = split_sentences(text) or [(0, len(text))]
         who = attribute(text, sentences, entities)
@@ -132,7 +135,7 @@ class _Article:
         location = place_for(f_start, sentence, self.entities, speaker, self.who.main_place)
         return Figure(
             value=to_python_number(cand.value),
-            unit=cand.unit,
+            unit=_as_written(ft, tokens, cand),
             kind=cand.kind,
             surface=ft.original[start:end],
             start=start,
@@ -150,6 +153,30 @@ class _Article:
             unit_source=cand.unit_source,
             value_rial=_to_rial(cand.value, cand.unit),
         )
+
+
+# Letters folding merges that standard spelling keeps apart (زائر is not زایر).
+_KEPT_LETTERS = {"ئ": "ی", "أ": "ا", "ؤ": "و"}
+
+
+def _as_written(ft: FoldedText, tokens: list[Token], cand: Candidate) -> str:
+    """A counted noun in the spelling the article used (hamza kept), else the unit as is."""
+    unit = cand.unit or ""
+    if (
+        cand.unit_first is None
+        or unit in _UNIT_WORDS
+        or not any(ch in ft.original for ch in _KEPT_LETTERS)
+    ):
+        return unit
+    start, end = ft.span(tokens[cand.unit_first].start, tokens[cand.unit_first].end)
+    written = ft.original[start:end]
+    if len(written) < len(unit):
+        return unit
+    restored = [
+        w if w in _KEPT_LETTERS and _KEPT_LETTERS[w] == u else u
+        for w, u in zip(written, unit, strict=False)
+    ]
+    return "".join(restored)
 
 
 def _in_original_spelling(ft: FoldedText, ent: Entity) -> Entity:

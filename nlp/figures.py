@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
+from decimal import Decimal
 
 from . import lexicon as lx
 from .candidate import Candidate, is_year_like
 from .implied import resolve_bare
-from .numbers import SMALL_WORDS, NumberMatch, match_number, word_atoms
+from .numbers import NEGATIVE, SMALL_WORDS, NumberMatch, match_number, word_atoms
 from .tokens import Token
-from .units import counted_noun, match_unit, word
+from .units import counted_noun, match_unit, qualifier_before, word
 
 _ORDINAL_ENDINGS = ("مین", "م")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")  # counted nouns are Persian words
@@ -74,6 +76,8 @@ def _is_identifier(tokens: list[Token], number: NumberMatch) -> bool:
     prev = word(tokens, k)
     if prev in lx.IDENTIFIER_HEADS or (prev == "خبر" and k < number.first - 1):
         return True
+    if prev[:2] == "در" and prev[2:] in lx.IDENTIFIER_HEADS:
+        return True  # a preposition glued to the head: درمنطقه چهار
     if prev in {"و", "،", ","} and k >= 2 and tokens[k - 1].is_num:
         return word(tokens, k - 2) in lx.IDENTIFIER_HEADS
     # Glued heads: درسال۱۳۹۰، منطقه۷
@@ -97,36 +101,169 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     ):
         # ٪۳۰ typed sign-first: the sign is the unit, whatever follows
         return Candidate(number, number.value, "درصد", "percent", sign_first=before)
+    population = _adjectival_scale(tokens, number)
+    if population:
+        return population
     unit_match = match_unit(tokens, number.last + 1)
     unit: str | None
     if unit_match:
         unit, unit_last = unit_match
         kind = lx.unit_kind(unit)
+        if unit in lx.SCALED_UNITS:  # ۲ همت: two thousand billion toman
+            unit, factor = lx.SCALED_UNITS[unit]
+            number = replace(number, value=number.value * factor, has_scale=True)
         if unit == "تن" and word(tokens, unit_last + 1) == "از":
             kind = "count"  # ۱۰ تن از کارکنان: people
     else:
         head = counted_noun(tokens, number.last + 1)
-        unit, unit_last, kind = (head, number.last + 1, "count") if head else (None, None, None)
+        unit, unit_last, kind = (*head, "count") if head else (None, None, None)
     measure = kind in lx.MEASURE_KINDS
-    if _is_identifier(tokens, number) and not measure:
+    # بیمارستان ۲۵۰ تختخوابی: a number with an adjectival noun describes the head it follows
+    written = tokens[unit_last].text if unit_last is not None else ""
+    described = kind == "count" and written != unit and written.endswith("ی")
+    if (_is_identifier(tokens, number) and not described) or _glued_id(tokens, number):
+        if not measure:
+            return None
+    if _is_vague(tokens, number):
         return None
+    year = is_year_like(number, tokens) and not _counts_despite_year_form(tokens, number, unit)
     if unit is None:
-        return None if is_year_like(number, tokens) else Candidate(number, number.value, None, None)
-    if is_year_like(number, tokens) and not measure:
+        return None if year else Candidate(number, number.value, None, None)
+    if year and not measure:
         return None
+    if unit == "متر" and _names_a_street(tokens, number, unit_last):
+        return None
+    if kind == "count" and unit not in lx.UNIT_KINDS:
+        number = _grouped_count(tokens, number)
     if kind == "duration":
         assert unit_last is not None
         if _duration_is_window(tokens, number, unit_last, tokens[unit_last].text):
             return None
         if word(tokens, number.first - 1) == "ساعت":
             return None
-    if _is_strict_word(number, tokens) and not (measure or kind == "duration"):
+        if number.value == 24 and tokens[unit_last].text == "ساعته":
+            return None  # ۲۴ ساعته: round-the-clock, a descriptor rather than a duration
+    if (
+        _is_strict_word(number, tokens)
+        and not (measure or kind == "duration")
+        and not _in_a_list_of_counts(tokens, number)
+    ):
         return None
     if unit in lx.WEEKDAY_HEADS:
         return None
     return Candidate(number, number.value, unit, kind, number.last + 1, unit_last)
 
 
+def join_spaced_decimals(tokens: list[Token]) -> list[Token]:
+    """۴. ۲ ریشتر: a decimal point typed with a stray space, recognisable because a unit of
+    measure follows the digits after it; joined into one number token."""
+    if not any(t.text == "." for t in tokens):
+        return tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if _spaced_decimal(tokens, i):
+            first, last = tokens[i], tokens[i + 2]
+            out.append(
+                Token(
+                    f"{first.text}.{last.text}",
+                    first.start,
+                    last.end,
+                    "num",
+                    first.line_break_before,
+                )
+            )
+            i += 3
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _spaced_decimal(tokens: list[Token], i: int) -> bool:
+    if i + 3 >= len(tokens):
+        return False
+    whole, point, part = tokens[i : i + 3]
+    if point.text != "." or not whole.is_num:
+        return False
+    unit = match_unit(tokens, i + 3)
+    return (
+        whole.is_num
+        and whole.text.isdigit()
+        and len(whole.text) <= 3
+        and point.text == "."
+        and point.start == whole.end
+        and part.is_num
+        and part.text.isdigit()
+        and len(part.text) <= 2
+        and part.start == point.end + 1
+        and unit is not None
+        and lx.unit_kind(unit[0]) in lx.MEASURE_KINDS
+    )
+
+
+def _adjectival_scale(tokens: list[Token], number: NumberMatch) -> Candidate | None:
+    """شهر ۲ میلیونی, کلانشهر ۳ میلیونی: a place's population, the people unsaid."""
+    k = number.last + 1
+    scale = lx.ADJECTIVAL_SCALES.get(word(tokens, k))
+    if (
+        scale is None
+        or number.has_scale
+        or word(tokens, number.first - 1) not in lx.POPULATED_PLACES
+    ):
+        return None
+    grown = replace(number, value=number.value * scale, last=k, has_scale=True)
+    return Candidate(grown, grown.value, "نفر", "count", None, None, "population")
+
+
+def _glued_id(tokens: list[Token], number: NumberMatch) -> bool:
+    """خبر۸۵۱۵۳۸ or نیوز۲۳۴۵۶: a long run of digits glued to a word is an identifier."""
+    token, k = tokens[number.first], number.first - 1
+    glued = k >= 0 and tokens[k].is_word and tokens[k].end == token.start
+    return glued and token.text.isdigit() and len(token.text) >= 5  # ids have no separators
+
+
+def _is_vague(tokens: list[Token], number: NumberMatch) -> bool:
+    """چند ده میلیارد، چندصد نفر: a number after چند is an order of magnitude, not a figure."""
+    return word(tokens, number.first - 1) in lx.VAGUE_BEFORE
+
+
+def _counts_despite_year_form(tokens: list[Token], number: NumberMatch, unit: str | None) -> bool:
+    """A four-digit number that is a count for all its year-like form: it has a
+    qualifier (بیش از ۱۴۲۰ اثر), or a classifier or a unit of measure follows (۱۳۵۰ واحد
+    مسکونی), and no year cue (سال، بودجه) stands before it."""
+    if unit is not None and qualifier_before(tokens, number.first)[0] != "exact":
+        return True
+    if word(tokens, number.first - 1) in lx.YEAR_CUES:
+        return False
+    return unit is not None and (unit in lx.CLASSIFIERS or lx.unit_kind(unit) in lx.MEASURE_KINDS)
+
+
+def _names_a_street(tokens: list[Token], number: NumberMatch, unit_last: int | None) -> bool:
+    """۴۵ متری بلوار / بلوار ۴۵ متری: Iranian streets are named by their width."""
+    adjectival = unit_last is not None and tokens[unit_last].text.endswith("ی")
+    beside = {word(tokens, number.first - 1), word(tokens, (unit_last or number.last) + 1)}
+    return adjectival and bool(beside & lx.STREET_HEADS)
+
+
+def _grouped_count(tokens: list[Token], number: NumberMatch) -> NumberMatch:
+    """839.453 نفر: things counted one by one have no fraction of a thousandth, so a single
+    mark before three digits groups thousands (GUIDELINES §5: an implausible decimal)."""
+    token = tokens[number.first]
+    if number.first != number.last or not _ONE_GROUP.fullmatch(token.text):
+        return number
+    return replace(number, value=Decimal(re.sub(r"[./]", "", token.text)))
+
+
+def _in_a_list_of_counts(tokens: list[Token], number: NumberMatch) -> bool:
+    """۳ زمین ورزشی و یک فرهنگسرا: یک joined by و to a count is a count too."""
+    if word(tokens, number.first - 1) != "و":
+        return False
+    window = tokens[max(0, number.first - 5) : number.first - 1]
+    return any(t.is_num or (t.is_word and t.text in SMALL_WORDS and t.text != "یک") for t in window)
+
+
+_ONE_GROUP = re.compile(r"\d{1,3}[./]\d{3}")
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+98|0098|0)\d{2,4}[-\s]?\d{4,8}(?![\d.,/])")
 
 
@@ -148,6 +285,17 @@ class _Blocked:
         return i >= 0 and self.ends[i] > start
 
 
+def _number_starts(tokens: list[Token]) -> list[int]:
+    """Indices of the tokens a number expression can start at: digits, number words, منفی.
+    Most words are not, and asking only of these keeps the scan short."""
+    return [
+        i
+        for i, tok in enumerate(tokens)
+        if tok.kind == "num"
+        or (tok.kind == "word" and (tok.text == NEGATIVE or word_atoms(tok.text) is not None))
+    ]
+
+
 def find_candidates(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[Candidate]:
     """Every number expression outside dates and times, read as a figure or a bare number.
 
@@ -156,10 +304,11 @@ def find_candidates(tokens: list[Token], blocked: list[tuple[int, int]]) -> list
     out: list[Candidate] = []
     taken = _Blocked(blocked)
     i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        is_number = tok.is_num or (tok.is_word and word_atoms(tok.text) is not None)
-        if not is_number or taken.overlaps(tok.start, tok.end):
+    for start in _number_starts(tokens):
+        if start < i:
+            continue  # inside the previous expression
+        i, tok = start, tokens[start]
+        if taken.overlaps(tok.start, tok.end):
             i += 1
             continue
         number = match_number(tokens, i)

@@ -57,7 +57,32 @@ _add(
     "نفر ماه",
     "کیلومتر بر ساعت",
     "تخت",
+    # electrical, seismic, data and other technical units
+    "وات",
+    "ولت",
+    "کیلوولت",
+    "آمپر",
+    "کیلوولت آمپر",
+    "مگاولت آمپر",
+    "اسب بخار",
+    "ریشتر",
+    "هرتز",
+    "مگاهرتز",
+    "دسیبل",
+    "کیلوکالری",
+    "مگابایت",
+    "گیگابایت",
+    "ترابایت",
+    "مگابیت",
+    "درجه سانتیگراد",
 )
+_add("money", "همت")
+# Units that carry a scale: همت (هزار میلیارد تومان) is said and written as one word.
+SCALED_UNITS: dict[str, tuple[str, int]] = {"همت": ("تومان", 10**12)}
+# Scale words used as adjectives (شهر ۲ میلیونی): the number times the scale.
+ADJECTIVAL_SCALES = {"هزاری": 10**3, "میلیونی": 10**6, "میلیاردی": 10**9}
+# Nouns a population adjective describes: شهر ۲ میلیونی is a city of 2,000,000 people.
+POPULATED_PLACES = _words("شهر کلانشهر استان کشور شهرستان روستا منطقه جمعیت جمعیتی")
 # Classifiers: the counted thing follows them (۱۸۵ دستگاه اتوبوس); the classifier is the unit.
 CLASSIFIERS = _words(
     """
@@ -82,9 +107,17 @@ UNIT_ALIASES: dict[str, str] = {
     "ملیون لیتر": "میلیون لیتر",
     "شبانهروز": "شبانه روز",
     "مگا وات": "مگاوات",
+    "کیلو ولت": "کیلوولت",
+    "مگا ولت آمپر": "مگاولت آمپر",
+    "دسی بل": "دسیبل",
+    "سانتی گراد": "سانتیگراد",
     "کیلو وات": "کیلووات",
     "تُن": "تن",
 }
+
+# Present stems that close a compound noun naming a device or an agent (آب شیرین کن,
+# آتش نشان): the compound, not its first word, is what is counted.
+AGENT_STEMS = _words("کن ساز گیر نشان رسان فروش پز شوی کش")
 
 # Adjectival or ezafe endings that may sit on a unit token: هکتاری، تومانی، ساله، ماهه، روستای
 UNIT_SUFFIXES = ("ی", "ای", "ه", "یی")
@@ -107,6 +140,24 @@ MONTHS = {
     "بهمن": 11,
     "اسفند": 12,
 }
+# The solar months by their zodiac names, as Afghan (Dari) news writes them: ۱۵ حمل ۱۴۰۲.
+AFGHAN_MONTHS = {
+    "حمل": 1,
+    "ثور": 2,
+    "جوزا": 3,
+    "سرطان": 4,
+    "اسد": 5,
+    "سنبله": 6,
+    "میزان": 7,
+    "عقرب": 8,
+    "قوس": 9,
+    "جدی": 10,
+    "دلو": 11,
+    "حوت": 12,
+}
+# Those that are also common words (cancer, a name, amount, arc, serious): dates only
+# with a year.
+AMBIGUOUS_AFGHAN_MONTHS = frozenset({"سرطان", "اسد", "میزان", "قوس", "جدی"})
 GREGORIAN_MONTHS = {
     "ژانویه": 1,
     "فوریه": 2,
@@ -254,6 +305,13 @@ SCOPES = (
     ("last_month", ("ماه گذشته",)),
     ("planned", ("خواهد", "خواهند", "برنامه ریزی", "پیش بینی", "هدفگذاری", "قرار است")),
 )
+
+# Before a number, these make it an order of magnitude: چند ده میلیارد، چندین هزار.
+VAGUE_BEFORE = frozenset({"چند", "چندین"})
+# Words before a four-digit number that make it a year: سال ۱۳۵۰، بودجه ۱۴۰۳.
+YEAR_CUES = _words("سال سالهای سالها بودجه برنامه سند طرح قانون افق دهه از تا در")
+# Street types: a width in متری beside them names the street (بلوار ۴۵ متری).
+STREET_HEADS = _words("بلوار خیابان بزرگراه جاده کوچه اتوبان آزادراه میدان")
 
 # Vague words that look like quantities but are not (guidelines, section 3).
 VAGUE = _words(

@@ -10,8 +10,9 @@ through floating point.  The grammar is the one newspapers use: small groups
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from rasad.errors import InvalidInput
 
@@ -98,10 +99,15 @@ DENOMINATORS = {
     "صدم": 100,
     "هزارم": 1000,
 }
+# Decimal places in words: ۹۲ و ۶ دهم، سه و شصت و دو صدم، سیصد و دوازده ده هزارم.
+DECIMAL_DENOMINATORS = {"دهم": 10, "صدم": 100, "هزارم": 1000, "میلیونیم": 10**6}
 HALF = "نیم"
 AND = "و"
+POINT = "ممیز"  # دو ممیز چهار: the decimal point read aloud
+NEGATIVE = "منفی"
 
 SMALL_WORDS = ONES | TEENS | TENS | HUNDREDS
+_BY_LENGTH = sorted({**SMALL_WORDS, **SCALES}, key=len, reverse=True)  # longest match first
 _GLUED_NUMBER = re.compile(
     "^(?:" + "|".join(sorted(ONES | TENS | HUNDREDS, key=len, reverse=True)) + ")?"
     "(?:صد)?(?:" + "|".join(SCALES) + "|صد)+$"
@@ -133,46 +139,47 @@ class NumberMatch:
 
 def digits_value(text: str) -> Decimal:
     """Value of a folded digit token: `,`/`،` group thousands; `.`/`/` mark decimals
-    unless they separate two or more three-digit groups (1.200.000)."""
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", text):
-        return Decimal(text.replace(".", ""))
+    unless they separate two or more three-digit groups (1.200.000, ۳/۲۵۰/۰۰۰)."""
+    if re.fullmatch(r"\d{1,3}(?:([./])\d{3})(?:\1\d{3})+", text):
+        return Decimal(text.replace(".", "").replace("/", ""))  # ۳/۲۵۰/۰۰۰
     text = text.replace(",", "").replace("،", "").replace("/", ".")
     return Decimal(text)
 
 
-def word_atoms(word: str) -> list[Atom] | None:
-    """Atoms of one number word, including glued forms such as یکهزار or دوصد."""
+@lru_cache(maxsize=100_000)
+def word_atoms(word: str) -> tuple[Atom, ...] | None:
+    """Atoms of one number word, including glued forms such as یکهزار or دوصد (cached:
+    every word of every article is asked)."""
     if word in SMALL_WORDS:
         value = SMALL_WORDS[word]
         # teens take no "و" after them (یازده و پنج is not Persian), so they count as ones
         place = 100 if word in HUNDREDS else 10 if word in TENS else 1
-        return [Atom(Decimal(value), place, is_word=True)]
+        return (Atom(Decimal(value), place, is_word=True),)
     if word in SCALES:
-        return [Atom(Decimal(SCALES[word]), SCALES[word], is_scale=True, is_word=True)]
+        return (Atom(Decimal(SCALES[word]), SCALES[word], is_scale=True, is_word=True),)
     if word == HALF:
-        return [Atom(Decimal("0.5"), 1, is_word=True)]
+        return (Atom(Decimal("0.5"), 1, is_word=True),)
     if not _GLUED_NUMBER.match(word):
         return None
     atoms: list[Atom] = []
     rest = word
-    lexicon = sorted({**SMALL_WORDS, **SCALES}, key=len, reverse=True)
     while rest:
-        head = next((w for w in lexicon if rest.startswith(w)), None)
+        head = next((w for w in _BY_LENGTH if rest.startswith(w)), None)
         if head is None:
             return None
-        atoms.extend(word_atoms(head) or [])
+        atoms.extend(word_atoms(head) or ())
         rest = rest[len(head) :]
-    return atoms
+    return tuple(atoms)
 
 
 MAX_DIGITS = 18  # longer digit runs are identifiers or page noise, not quantities
 
 
-def _token_atoms(token: Token) -> list[Atom] | None:
+def _token_atoms(token: Token) -> tuple[Atom, ...] | None:
     if token.is_num:
         if sum(ch.isdigit() for ch in token.text) > MAX_DIGITS:
             return None
-        return [Atom(digits_value(token.text), 0)]
+        return (Atom(digits_value(token.text), 0),)
     if token.is_word:
         return word_atoms(token.text)
     return None
@@ -238,9 +245,80 @@ class _Accumulator:
 
 
 def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
-    """Parse the longest number expression starting at tokens[i], or return None."""
+    """Parse the longest number expression starting at tokens[i], or return None.
+
+    Beyond whole numbers: منفی before a number, a whole expression over a decimal
+    denominator (چهل و پنج صدم = 0.45, ۶ دهم = 0.6), a small fraction (سه چهارم), and a
+    whole part with a decimal part (۹۲ و ۶ دهم = 92.6, دو ممیز چهار دهم = 2.4,
+    سه و شصت و دو صدم = 3.62), each optionally followed by a scale word.
+    """
+    if tokens[i].text == NEGATIVE:
+        inner = match_number(tokens, i + 1) if _adjacent(tokens, i + 1) else None
+        return replace(inner, value=-inner.value, first=i) if inner else None
+    whole = _match_whole(tokens, i)
+    if whole is None:
+        return None
+    over = _denominator(tokens, whole.last + 1)
+    if over and not whole.has_scale and 0 <= whole.value < over[0]:
+        return replace(whole, value=whole.value / over[0], last=over[1], trailing_scale=None)
+    if whole.last == i and _is_word_fraction(tokens, i):
+        value = whole.value / DENOMINATORS[tokens[i + 1].text]
+        return replace(whole, value=value, last=i + 1, trailing_scale=None)
+    decimal = _decimal_part(tokens, whole)
+    return _scaled(tokens, decimal) if decimal else whole
+
+
+def _adjacent(tokens: list[Token], k: int) -> bool:
+    """tokens[k] exists and follows its predecessor on the same line, close by."""
+    return 0 < k < len(tokens) and tokens[k].start - tokens[k - 1].end <= 3
+
+
+def _denominator(tokens: list[Token], k: int) -> tuple[int, int] | None:
+    """A decimal denominator at tokens[k] (دهم، صدم، هزارم، ده هزارم …): (value, last)."""
+    if not _adjacent(tokens, k):
+        return None
+    text = tokens[k].text
+    if text in DECIMAL_DENOMINATORS:
+        return DECIMAL_DENOMINATORS[text], k
+    if text in {"ده", "صد"} and _adjacent(tokens, k + 1) and tokens[k + 1].text == "هزارم":
+        return SMALL_WORDS[text] * 1000, k + 1
+    return None
+
+
+def _decimal_part(tokens: list[Token], whole: NumberMatch) -> NumberMatch | None:
+    """The whole part followed by و or ممیز and a decimal part, or None."""
+    joint = whole.last + 1
+    if not _adjacent(tokens, joint + 1) or tokens[joint].text not in {AND, POINT}:
+        return None
+    part = _match_whole(tokens, joint + 1, scales=False)
+    if part is None:
+        return None
+    over = _denominator(tokens, part.last + 1)
+    if over and part.value < over[0]:
+        fraction, last = part.value / over[0], over[1]
+    elif tokens[joint].text == POINT and part.value == part.value.to_integral_value():
+        # دو ممیز پنج = 2.5: the decimal digits as read aloud
+        fraction, last = part.value / 10 ** len(str(int(part.value))), part.last
+    else:
+        return None
+    has_words = whole.has_words or part.has_words
+    return replace(whole, value=whole.value + fraction, last=last, has_words=has_words)
+
+
+def _scaled(tokens: list[Token], number: NumberMatch) -> NumberMatch:
+    """A decimal followed by a larger scale word: دو ممیز پنج میلیون."""
+    k = number.last + 1
+    scale = SCALES.get(tokens[k].text) if _adjacent(tokens, k) else None
+    if scale is None or number.has_scale:
+        return number
+    value = number.value * scale
+    return replace(number, value=value, last=k, has_scale=True, trailing_scale=scale)
+
+
+def _match_whole(tokens: list[Token], i: int, scales: bool = True) -> NumberMatch | None:
+    """The longest whole-number expression (with scales, unless told not, and و نیم)."""
     atoms = _token_atoms(tokens[i])
-    if not atoms:
+    if not atoms or (not scales and any(a.is_scale for a in atoms)):
         return None
     acc = _Accumulator()
     for atom in atoms:
@@ -257,27 +335,18 @@ def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
             acc.add_half()
             last, j = k, k + 1
             continue
-        if after_and and _is_word_fraction(tokens, k):
-            numerator = _token_atoms(tokens[k])
-            denominator = DENOMINATORS[tokens[k + 1].text]
-            acc.group += numerator[0].value / denominator if numerator else 0
-            last, j = k + 1, k + 2
-            break
         if nxt.start - tokens[k - 1].end > 3:  # a line break or wide gap ends the expression
             break
         atoms = _token_atoms(nxt)
         if not atoms or not acc.can_take(atoms[0], after_and):
+            break
+        if not scales and any(a.is_scale for a in atoms):
             break
         for atom in atoms:
             acc.add(atom)
         has_words |= nxt.is_word
         has_digits |= nxt.is_num
         last, j = k, k + 1
-    if last == i and _is_word_fraction(tokens, i):
-        numerator = acc.value
-        return NumberMatch(
-            numerator / DENOMINATORS[tokens[i + 1].text], i, i + 1, False, True, False, None
-        )
     end_atoms = _token_atoms(tokens[last]) or []
     trailing = int(end_atoms[-1].place) if end_atoms and end_atoms[-1].is_scale else None
     has_scale = acc.max_scale > 0  # every scale word sets it
@@ -285,7 +354,7 @@ def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
 
 
 def _is_word_fraction(tokens: list[Token], k: int) -> bool:
-    """True for "پنج دهم" / "سه چهارم": a small number word over a larger denominator."""
+    """True for "سه چهارم": a small number word over a larger ordinal denominator."""
     if k + 1 >= len(tokens) or tokens[k + 1].text not in DENOMINATORS:
         return False
     numerator = SMALL_WORDS.get(tokens[k].text)
@@ -293,30 +362,47 @@ def _is_word_fraction(tokens: list[Token], k: int) -> bool:
 
 
 def split_glued_number_words(tokens: list[Token], units: frozenset[str]) -> list[Token]:
-    """Split words where a number word is glued to a preposition or a unit.
+    """Split words where a number word is glued to a preposition, a و or a unit.
 
-    بپانصد → ب + پانصد, و۴۵ is already two tokens, هزاردستگاه → هزار + دستگاه.
+    بپانصد → ب + پانصد, هزارو → هزار + و, هزاردستگاه → هزار + دستگاه, دوماهه → دو + ماهه.
     Only splits that leave a known number word (and, after it, a known unit) are made,
     so ordinary words that merely start with سه or ده are left alone.
     """
     out: list[Token] = []
     for tok in tokens:
-        if not tok.is_word or word_atoms(tok.text) is not None:
+        cut = _glue_cut(tok.text, units) if tok.is_word else None
+        if cut is None:
             out.append(tok)
-            continue
-        # only longer number words: بهشت is not ب + هشت, but بپانصد is ب + پانصد
-        rest = tok.text[1:]
-        if tok.text[0] in "بو" and len(rest) >= 4 and word_atoms(rest) is not None:
-            out.extend(split_token(tok, 1))
-            continue
-        for cut in range(len(tok.text) - 2, 1, -1):
-            head, tail = tok.text[:cut], tok.text[cut:]
-            if tail in units and word_atoms(head) is not None:
-                out.extend(split_token(tok, cut))
-                break
         else:
-            out.append(tok)
+            out.extend(split_token(tok, cut))
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _glue_cut(text: str, units: frozenset[str]) -> int | None:
+    """Where to split a glued word, or None (cached: the same words recur)."""
+    if word_atoms(text) is not None:
+        return None
+    if text.endswith(AND) and word_atoms(text[:-1]) is not None:
+        return len(text) - 1  # دو هزارو ۴۰: و glued on
+    # only longer number words: بهشت is not ب + هشت, but بپانصد is ب + پانصد
+    rest = text[1:]
+    if text[0] in "بو" and len(rest) >= 4 and word_atoms(rest) is not None:
+        return 1
+    for cut in range(len(text) - 2, 1, -1):
+        head, tail = text[:cut], text[cut:]
+        if word_atoms(head) is not None and _is_unit_form(tail, units):
+            return cut
+    return None
+
+
+def _is_unit_form(tail: str, units: frozenset[str]) -> bool:
+    """A unit, or a unit with an adjectival or plural ending: ماهه، ماههای."""
+    if tail in units:
+        return True
+    return any(
+        tail.endswith(end) and tail[: -len(end)] in units for end in ("های", "ها", "ه", "ی", "ای")
+    )
 
 
 def parse_number(expression: str) -> Decimal:
@@ -326,7 +412,7 @@ def parse_number(expression: str) -> Decimal:
     if not tokens:
         raise InvalidInput("empty expression: nothing to parse")
     if tokens[0].text in {"-", "−"} and len(tokens) > 1:
-        return -parse_number(folded[tokens[1].start :])
+        return -parse_number(folded[tokens[1].start :])  # -۲۵ as typed
     match = match_number(tokens, 0)
     if match is None or match.last != len(tokens) - 1:
         raise InvalidInput(f"not a Persian number expression: {expression!r}")

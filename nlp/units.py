@@ -10,6 +10,7 @@ import re
 from . import lexicon as lx
 from .numbers import word_atoms
 from .tokens import Token
+from .vocabulary import noun_lemma, tags
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")  # counted nouns are Persian words
 
@@ -58,7 +59,8 @@ def match_unit(tokens: list[Token], j: int) -> tuple[str, int] | None:
 def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
     """Extend a unit into a rate: ۳۸۰۰ لیتر در ثانیه, ۸۰ نفر در هکتار."""
     k = last + 1
-    if word(tokens, k) not in {"در", "بر"}:
+    joiner = word(tokens, k)
+    if joiner not in {"در", "بر"}:
         return unit, last
     k += 1
     if word(tokens, k) == "هر":
@@ -71,7 +73,7 @@ def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
         and per[0] != unit
         and lx.unit_kind(per[0]) in {"duration", "area", "length", "volume", "weight"}
     ):
-        return f"{unit} در {per[0]}", per[1]
+        return f"{unit} {joiner} {per[0]}", per[1]  # the joiner as written: بر ثانیه
     return unit, last
 
 
@@ -84,8 +86,9 @@ def match_unit_simple(tokens: list[Token], j: int) -> tuple[str, int] | None:
     return None
 
 
-def counted_noun(tokens: list[Token], j: int) -> str | None:
-    """The counted noun right after a number (۲۸ دفتر، ۱۲ روستای → روستا), if any."""
+def counted_noun(tokens: list[Token], j: int) -> tuple[str, int] | None:
+    """The counted noun right after a number and its last token: ۲۸ دفتر، ۱۲ روستای →
+    روستا، ۸۸۳ تماسهای → تماس، ۷ آب شیرین کن (a compound ending in a present stem)."""
     if j >= len(tokens) or not tokens[j].is_word or tokens[j].start - tokens[j - 1].end > 2:
         return None
     if tokens[j].line_break_before:
@@ -101,13 +104,44 @@ def counted_noun(tokens: list[Token], j: int) -> str | None:
         or text in lx.WEEKDAY_HEADS
         or text in lx.DAYPARTS
         or word_atoms(text) is not None
-        or text.endswith(("گانه", "مین"))
+        or text.endswith("گانه")
+        or _is_ordinal(text)
         or (text.startswith(("می", "نمی")) and text.endswith(("د", "ند", "یم")))
     ):
         return None
-    if text.endswith(("ای", "وی")) and len(text) > 3:
-        return text[:-1]  # ezafe: روستای → روستا
-    return text
+    compound = _agent_compound(tokens, j)
+    if compound:
+        return compound
+    lemma = noun_lemma(text)
+    if lemma == text and text.endswith(("ای", "وی")) and len(text) > 3:
+        return text[:-1], j  # ezafe: روستای → روستا
+    return lemma, j
+
+
+def _is_ordinal(text: str) -> bool:
+    """سومین، پنجاهمین، صدمین: a number word and مین (زمین، تامین are not ordinals)."""
+    stem = text[: -len("مین")]
+    return text.endswith("مین") and (stem == "سو" or word_atoms(stem) is not None)
+
+
+def _agent_compound(tokens: list[Token], j: int) -> tuple[str, int] | None:
+    """A compound noun closed by a present stem, spaced or glued: آب شیرین کن (noun,
+    adjective, stem), آبشیرین کن، آب شیرینکن، آتش نشان."""
+    for n in (1, 2):
+        k = j + n
+        if k >= len(tokens) or not all(t.is_word for t in tokens[j : k + 1]):
+            return None
+        if any(b.start - a.end > 1 for a, b in itertools.pairwise(tokens[j : k + 1])):
+            return None
+        if n == 2 and "AJ" not in tags(tokens[j + 1].text):
+            return None  # ۵۰ سایت آبشیرین کن: a noun and then a compound, not one compound
+        last = tokens[k].text
+        glued = any(
+            last.endswith(stem) and "AJ" in tags(last[: -len(stem)]) for stem in lx.AGENT_STEMS
+        )
+        if last in lx.AGENT_STEMS or (n == 1 and glued):
+            return " ".join(t.text for t in tokens[j : k + 1]), k
+    return None
 
 
 def qualifier_before(tokens: list[Token], first: int) -> tuple[str, int]:

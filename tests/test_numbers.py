@@ -44,13 +44,32 @@ from rasad.nlp.numbers import format_decimal, parse_number, to_words
         ("هفده هزار", "17000"),
         ("هزار و ۸۰۰", "1800"),
         ("2 هزار و 200 میلیارد", "2200000000000"),
+        # decimals and fractions in words, negatives, a glued و
+        ("هفت و ۳ دهم", "7.3"),
+        ("۹۲ و ۶ دهم", "92.6"),
+        ("دو ممیز چهار دهم", "2.4"),
+        ("دو ممیز پنج", "2.5"),
+        ("دو ممیز پنج میلیون", "2500000"),
+        ("سه و شصت و دو صدم", "3.62"),
+        ("سیصد و دوازده ده هزارم", "0.0312"),
+        ("چهل و پنج صدم", "0.45"),
+        ("هشتصد و پنجاه و یک هزارم", "0.851"),
+        ("۶ دهم", "0.6"),
+        ("منفی دو هزار", "-2000"),
+        ("-۲۵", "-25"),
+        ("دو هزارو 40", "2040"),
+        ("یک هزارو ۵۰۰", "1500"),
+        ("۳/۲۵۰/۰۰۰", "3250000"),
     ],
 )
 def test_parse_number(expression: str, expected: str) -> None:
     assert format_decimal(parse_number(expression)) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "سلام", "سه و چهار", "۳ و ۱۴", "میلیون میلیون", "چندین"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "سلام", "سه و چهار", "۳ و ۱۴", "میلیون میلیون", "چندین", "منفی", "دو ممیز", "هزار و دهم"],
+)
 def test_not_a_number(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_number(bad)

@@ -1,0 +1,81 @@
+"""hazm's Persian word list (shipped inside its wheel), folded, for questions of form.
+
+The extractor asks it two things about a word after a number: is this a word at all
+(a token that is not, such as تماسهای or پروازداخلی, is an inflected or glued form),
+and what is its lemma as a counted noun (تماسهای → تماس، تختخوابی → تختخواب،
+مسافران → مسافر, پروازداخلی → پرواز).  Loaded once, on first use.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from .text import fold_string
+
+# Endings a counted noun may carry, longest first: plurals, then ezafe / adjectival ی
+# (tried only on forms that are not words themselves: شهرداری stays شهرداری).
+_PLURALS = ("هایی", "های", "ها", "یان", "ان", "ات", "ین")
+_EZAFE = ("ای", "ی")
+MIN_STEM = 3  # shorter stems match too many unrelated words
+
+
+@cache
+def _words() -> dict[str, tuple[str, ...]]:
+    """Folded word → its hazm part-of-speech tags."""
+    from hazm.utils import words_list
+
+    entries = words_list()
+    folded = fold_string("\n".join(word for word, _count, _tags in entries)).split("\n")
+    out: dict[str, tuple[str, ...]] = {}
+    for word, (_, _count, tags) in zip(folded, entries, strict=True):
+        out.setdefault(word, tags)
+    return out
+
+
+def is_word(text: str) -> bool:
+    return text in _words()
+
+
+def is_noun(text: str) -> bool:
+    return "N" in _words().get(text, ())
+
+
+@lru_cache(maxsize=65536)
+def noun_lemma(text: str) -> str:
+    """The counted noun a written form stands for; the form itself when it is a word or
+    no reading is certain."""
+    words = _words()
+    if "N" in words.get(text, ()):
+        return text
+    stem = _strip(text, _PLURALS, words)
+    if stem or text in words:
+        return stem or text
+    stem = _strip(text, _EZAFE, words)
+    if stem:
+        return stem
+    for cut in range(len(text) - MIN_STEM, MIN_STEM - 1, -1):  # glued: پروازداخلی
+        head, tail = text[:cut], text[cut:]
+        if "N" in words.get(head, ()) and _is_adjective(tail, words):
+            return head  # a noun and an adjective run together: پروازداخلی
+    return text
+
+
+def tags(text: str) -> tuple[str, ...]:
+    return _words().get(text, ())
+
+
+def _strip(text: str, endings: tuple[str, ...], words: dict[str, tuple[str, ...]]) -> str:
+    """The noun left when one of the endings comes off, or ''."""
+    for ending in endings:
+        stem = text[: -len(ending)]
+        if text.endswith(ending) and len(stem) >= MIN_STEM and "N" in words.get(stem, ()):
+            return stem
+    return ""
+
+
+def _is_adjective(text: str, words: dict[str, tuple[str, ...]]) -> bool:
+    """An adjective, or a relational adjective in ی that hazm lists untagged (داخلی)."""
+    found = words.get(text)
+    if found is None or "N" in found:
+        return False
+    return "AJ" in found or (found == ("0",) and text.endswith("ی") and len(text) > 3)
