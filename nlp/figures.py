@@ -121,9 +121,9 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
     # بیمارستان ۲۵۰ تختخوابی: a number with an adjectival noun describes the head it follows
     written = tokens[unit_last].text if unit_last is not None else ""
     described = kind == "count" and written != unit and written.endswith("ی")
-    if (_is_identifier(tokens, number) and not described) or _glued_id(tokens, number):
-        if not measure:
-            return None
+    named = (_is_identifier(tokens, number) and not described) or _glued_id(tokens, number)
+    if named and not measure:
+        return None
     if _is_vague(tokens, number):
         return None
     year = is_year_like(number, tokens) and not _counts_despite_year_form(tokens, number, unit)
