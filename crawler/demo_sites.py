@@ -216,6 +216,8 @@ def local_copy(source: Source, base: str) -> Source:
         listing=rebase(source.listing),
         rss=rebase(source.rss),
         sitemaps=rebase(source.sitemaps),
+        hosts=(),
+        allow_private=True,  # a site on this machine, ours
     )
 
 

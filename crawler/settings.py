@@ -35,6 +35,8 @@ BASE: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 15.0,
+    # every request, redirects included, passes the source's fetch policy (crawler/policy.py)
+    "DOWNLOADER_MIDDLEWARES": {"rasad.crawler.policy.FetchPolicyMiddleware": 50},
     "ITEM_PIPELINES": {
         "rasad.crawler.pipelines.ValidatePipeline": 100,
         "rasad.crawler.pipelines.ExtractPipeline": 200,

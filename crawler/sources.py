@@ -25,6 +25,10 @@ class Source:
     links: str = "a::attr(href)"
     next_page: str = "a[rel=next]::attr(href)"
     selectors: dict[str, str] = field(default_factory=dict)
+    # the fetch policy (crawler/policy.py): more hosts the source may lead to, and whether
+    # loopback or private addresses are allowed (only for a local fixture site)
+    hosts: tuple[str, ...] = ()
+    allow_private: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as a sources file writes it."""
@@ -50,6 +54,8 @@ class Source:
             links=data.get("links", cls.links),
             next_page=data.get("next_page", cls.next_page),
             selectors=dict(data.get("selectors", {})),
+            hosts=tuple(data.get("hosts", ())),
+            allow_private=bool(data.get("allow_private", False)),
         )
 
 

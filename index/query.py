@@ -22,6 +22,7 @@ from rasad.nlp.normalize import normalize_for_search
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 50
+MAX_DEPTH = 8  # nested parentheses and NOTs: more is never a real search
 
 
 class QueryError(RasadError, ValueError):
@@ -87,6 +88,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
@@ -135,21 +137,36 @@ class _Parser:
 
     def unary(self) -> Node | None:
         kind, text = self.take()
+        if kind in {"not", "open"}:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(
+                    f"the query nests parentheses or NOT too deeply (at most {MAX_DEPTH} levels)"
+                )
+            try:
+                return self._nested(kind)
+            finally:
+                self.depth -= 1
+        return self._leaf(kind, text)
+
+    def _nested(self, kind: str) -> Node | None:
         if kind == "not":
             if self.peek() in {None, "or", "close", "not"}:
                 raise QueryError("NOT (or -) must be followed by a word or a phrase")
             child = self.unary()
             return Not(child) if child is not None else None
-        if kind == "open":
-            node = self.or_expr()
-            if self.peek() != "close":
-                raise QueryError("unbalanced parenthesis: a '(' is never closed")
-            self.take()
-            return node
+        node = self.or_expr()
+        if self.peek() != "close":
+            raise QueryError("unbalanced parenthesis: a '(' is never closed")
+        self.take()
+        return node
+
+    def _leaf(self, kind: str, text: str) -> Node | None:
         if kind == "close":
             raise QueryError("unbalanced parenthesis: a ')' has no matching '('")
-        if kind == "phrase":
-            words = tuple(normalize_for_search(text[1:-1]).split())
+        if kind == "phrase" or not text.endswith("*"):
+            # a phrase, or one written word that normalization splits (abc1 → abc 1)
+            words = tuple(normalize_for_search(text[1:-1] if kind == "phrase" else text).split())
             if len(words) <= 1:
                 return Term(words[0]) if words else None
             return Phrase(words)

@@ -30,10 +30,12 @@ def sources_file(tmp_path: Path, base: str, dead: bool = False) -> Path:
         "links": "a[href*='/fa/news/']::attr(href)",
         "next_page": "a[rel=next]::attr(href)",
         "selectors": {"title": "h1::text", "body": ".body p", "date": ".news-date::text"},
+        "allow_private": True,  # the fixture site runs on loopback
     }
     sources = [entry]
     if dead:
-        sources.append({"name": "deadsite", "listing": [f"http://127.0.0.1:{free_port()}/news"]})
+        dead_url = f"http://127.0.0.1:{free_port()}/news"
+        sources.append({"name": "deadsite", "listing": [dead_url], "allow_private": True})
     path = tmp_path / "sources.yaml"
     path.write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True), encoding="utf-8")
     return path

@@ -243,6 +243,10 @@ def test_health(loaded: Store) -> None:
         "مترو OR OR تهران",
         "x" * 2000,
         " ".join(f"w{i}" for i in range(80)),
+        "(" * 330 + "مترو" + ")" * 330,  # deep nesting within the length limit
+        "(" * 9 + "مترو" + ")" * 9,
+        "NOT " * 120 + "مترو",
+        " OR ".join(["مترو"] * 200),
     ],
 )
 def test_malformed_queries_are_clear_errors(loaded: Store, bad: str) -> None:
@@ -261,11 +265,24 @@ def test_malformed_queries_are_clear_errors(loaded: Store, bad: str) -> None:
         "{}[]<>",
         "a AND",
         "'; DROP TABLE articles; --",
+        "مترو " + "-" * 300 + "تهران",  # a long operator run is one excluded word
     ],
 )
 def test_backend_syntax_is_just_text(loaded: Store, odd: str) -> None:
     page = loaded.search(SearchRequest(q=odd))  # never a backend error
     assert page.total >= 0
+
+
+def test_nesting_within_the_limit_and_excluded_words_with_digits(loaded: Store) -> None:
+    nested = "(" * 8 + "بوستان OR واگن" + ")" * 8
+    assert sorted(ids(loaded.search(SearchRequest(q=nested)))) == ["https://a/2", "https://a/3"]
+    assert sorted(ids(loaded.search(SearchRequest(q="گفت -abc1")))) == [
+        "https://a/1",
+        "https://a/2",
+        "https://a/3",
+        "https://a/5",
+    ]
+    assert ids(loaded.search(SearchRequest(q="واگن -خط۴"))) == []  # خط ۴ is in the title
 
 
 def test_tampered_cursor(loaded: Store) -> None:

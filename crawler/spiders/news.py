@@ -17,6 +17,7 @@ from scrapy.http import Response
 from w3lib.url import safe_url_string
 
 from ..article import parse_article
+from ..policy import article_path_matches, source_sites
 from ..sources import Source
 
 Known = Callable[[list[str]], dict[str, str]]
@@ -31,6 +32,7 @@ class NewsSpider(scrapy.Spider):
         self.known = known
         self.max_pages = max_pages
         self.article_re = re.compile(source.article_pattern) if source.article_pattern else None
+        self.sites = source_sites(source)  # where the fetch policy lets this source lead
 
     async def start(self) -> Any:
         for url in self.source.listing:
@@ -45,7 +47,8 @@ class NewsSpider(scrapy.Spider):
         for href in hrefs:
             # percent-encoded as Scrapy requests (and the store records) it
             url = safe_url_string(response.urljoin(href.strip()).split("#")[0])
-            if (self.article_re is None or self.article_re.search(url)) and url not in urls:
+            matches = self.article_re is None or article_path_matches(self.article_re, url)
+            if matches and url not in urls:
                 urls.append(url)
         return urls
 
