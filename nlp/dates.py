@@ -75,7 +75,7 @@ DATE_PATTERNS = [
     (
         "ymd",
         re.compile(
-            r"(?<![\d/.])(?P<year>\d{4}|\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
+            r"(?P<year>\d{4}|\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
             r"(?P<day>\d{1,2})(?![\d/])"
         ),
     ),
@@ -83,7 +83,7 @@ DATE_PATTERNS = [
     (
         "dmy",
         re.compile(
-            r"(?<![\d/.])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
+            r"(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
             r"(?P<year>\d{4})(?![\d/])"
         ),
     ),
@@ -107,7 +107,7 @@ DATE_PATTERNS = [
     (
         "My",
         re.compile(
-            rf"(?<![^\W\d_])(?P<mname>{_MONTH})(?:ماه)?{_MAH}{_SP}(?:سال{_SP})?"
+            rf"(?P<mname>{_MONTH})(?:ماه)?{_MAH}{_SP}(?:سال{_SP})?"
             rf"(?P<year>\d{{4}})(?!\d)"
         ),
     ),
@@ -115,16 +115,16 @@ DATE_PATTERNS = [
     (
         "greg",
         re.compile(
-            rf"(?i)(?<!\d)(?P<day>\d{{1,2}}){_SP}(?P<gname>{_GMONTH})(?![^\W\d_])"
+            rf"(?i)(?P<day>\d{{1,2}}){_SP}(?P<gname>{_GMONTH})(?![^\W\d_])"
             rf"(?:{_SP},?{_SP}(?P<year>\d{{4}}))?"
         ),
     ),
-    ("lunar", re.compile(rf"(?<!\d)(?P<day>\d{{1,2}}|{_ORD}){_SP}(?:{_LUNAR})(?![^\W\d_])")),
+    ("lunar", re.compile(rf"(?P<day>\d{{1,2}}|{_ORD}){_SP}(?:{_LUNAR})(?![^\W\d_])")),
     # سال ۹۹، سال 1390ش، سالهای ۹۸ و ۹۹
     (
         "year",
         re.compile(
-            rf"(?:(?<![^\W\d_])|(?<=در))سال(?:های|ها)?{_SP}(?P<year>\d{{4}}|\d{{2}})"
+            rf"سال(?:های|ها)?{_SP}(?P<year>\d{{4}}|\d{{2}})"
             r"(?!\d|\s*(?:هزار|میلیون|میلیارد|درصد|نفر|تومان|ریال))"
             r"(?:ش|ه\.ش)?(?:\s*(?:و|تا|الی|-)\s*\d{2,4}(?!\d))?"
         ),
@@ -134,9 +134,10 @@ DATE_PATTERNS = [
 _CUES = {
     kind: re.compile(rf"(?i){before}(?:{names})(?:ماه)?(?![^\W\d_])")
     for kind, before, names in (
-        ("dMy", r"(?<![^\W\d_])", _MONTH),
-        ("afghan", r"(?<![^\W\d_])", _AFGHAN),
-        ("lunar", r"(?<![^\W\d_])", _LUNAR),
+        ("dMy", "", _MONTH),
+        ("My", "", _MONTH),
+        ("afghan", "", _AFGHAN),
+        ("lunar", "", _LUNAR),
         ("greg", r"\d[ \u00a0]*", _GMONTH),  # مه and می are words too: only after a day
     )
 }
@@ -148,13 +149,39 @@ _CLOCK = (
     r"(?:\s*(?:صبح|ظهر|عصر|شب|بامداد|بعد از ظهر|بعدازظهر))?"
 )
 TIME_PATTERNS = [
-    re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"),
-    re.compile(rf"ساعت\s*{_CLOCK}(?:\s*(?:تا|الی|-|لغایت)\s*(?:ساعت\s*)?{_CLOCK})?"),
-    re.compile(
-        r"(?<![\d.])\d{1,2}(?:\s*و\s*\d{1,2}\s*دقیقه)?\s*(?:صبح|ظهر|عصر|بامداد|بعدازظهر)"
-        r"(?![^\W\d_])"
+    ("clock", re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?!\d)")),
+    ("hour", re.compile(rf"ساعت\s*{_CLOCK}(?:\s*(?:تا|الی|-|لغایت)\s*(?:ساعت\s*)?{_CLOCK})?")),
+    (
+        "daypart",
+        re.compile(
+            r"\d{1,2}(?:\s*و\s*\d{1,2}\s*دقیقه)?\s*(?:صبح|ظهر|عصر|بامداد|بعدازظهر)"
+            r"(?![^\W\d_])"
+        ),
     ),
 ]
+# What may not stand right before a match, checked in Python: a pattern that opens with a
+# lookbehind is several times slower to scan for than one that opens with what it matches.
+_DIGIT_OR_POINT = frozenset("0123456789/.")
+_NOT_AFTER = {
+    "ymd": lambda prev: prev in _DIGIT_OR_POINT,
+    "dmy": lambda prev: prev in _DIGIT_OR_POINT,
+    "My": str.isalpha,
+    "greg": str.isdigit,
+    "lunar": str.isdigit,
+    "dMy": str.isalpha,
+    "afghan": str.isalpha,
+    "clock": str.isdigit,
+    "daypart": lambda prev: prev in _DIGIT_OR_POINT,
+}
+
+
+def _left_ok(kind: str, folded: str, start: int) -> bool:
+    """Whether a match may start here given the character before it (سال after در too)."""
+    prev = folded[start - 1] if start else ""
+    if kind == "year":
+        return not prev.isalpha() or folded.endswith("در", 0, start)
+    rule = _NOT_AFTER.get(kind)
+    return not (prev and rule and rule(prev))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,14 +272,17 @@ def _matches(kind: str, pattern: re.Pattern[str], folded: str) -> Iterable[re.Ma
     (trying them at every word of an article is most of the cost of finding dates)."""
     cue = _CUES.get(kind)
     if cue is None:
-        yield from pattern.finditer(folded)
+        yield from (m for m in pattern.finditer(folded) if _left_ok(kind, folded, m.start()))
         return
     seen: set[tuple[int, int]] = set()
     for month in cue.finditer(folded):
+        if kind != "greg" and not _left_ok("My", folded, month.start()):
+            continue  # a month name inside a word: زیادی is not دی
         window = max(0, month.start() - _BEFORE_MONTH)
         for m in pattern.finditer(folded, window, month.end() + _AFTER_MONTH):
-            if m.span() not in seen and m.start() <= month.start():
-                seen.add(m.span())
+            span = m.span()
+            if span not in seen and m.start() <= month.start() and _left_ok(kind, folded, span[0]):
+                seen.add(span)
                 yield m
 
 
@@ -264,8 +294,10 @@ def find_dates(folded: str) -> list[DateMatch]:
             resolved = _resolve(kind, m)
             if resolved:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))
-    for pattern in TIME_PATTERNS:
-        found.extend(DateMatch(m.start(), m.end(), "time", None) for m in pattern.finditer(folded))
+    for kind, pattern in TIME_PATTERNS:
+        found.extend(
+            DateMatch(m.start(), m.end(), "time", None) for m in _matches(kind, pattern, folded)
+        )
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     merged: list[DateMatch] = []
     for d in found:

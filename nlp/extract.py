@@ -23,9 +23,10 @@ from .attribution import Attribution, Speaker, attribute, place_for, split_sente
 from .candidate import Candidate
 from .chrome import find_chrome
 from .dates import DateMatch, find_dates, first_full_date
-from .entities import Entity, EntityRecognizer, GazetteerRecognizer
+from .entities import Entity, EntityRecognizer, GazetteerRecognizer, place_names
 from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
+from .measured import clause_start, key_unit, measured_key
 from .numbers import split_glued_number_words, to_python_number
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
@@ -121,6 +122,15 @@ class _Article:
             self.scopes[s_idx] = _scope(self.ft.folded[s_start:s_end])
         return self.scopes[s_idx]
 
+    def metric(self, cand: Candidate, f_start: int, subject: str, location: str | None) -> str:
+        """The figure's metric key: what it measures (canonical), its unit, its place."""
+        s_start = self.sentences[_sentence_index(self.sentences, f_start)][0]
+        clause = clause_start(self.tokens, s_start, cand.first)
+        thing = measured_key(self.tokens, cand, clause, place_names())
+        if not thing:
+            return metric_key(subject, cand.unit or "", location)
+        return metric_key(thing, key_unit(cand, thing), location)
+
     def record(self, cand: Candidate) -> Figure:
         ft, tokens = self.ft, self.tokens
         assert cand.unit is not None and cand.kind is not None
@@ -149,7 +159,7 @@ class _Article:
             sentence=ft.original[o_start:o_end],
             sentence_start=o_start,
             sentence_end=o_end,
-            metric=metric_key(subject, cand.unit, location),
+            metric=self.metric(cand, f_start, subject, location),
             unit_source=cand.unit_source,
             value_rial=_to_rial(cand.value, cand.unit),
         )

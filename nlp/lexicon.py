@@ -313,6 +313,53 @@ YEAR_CUES = _words("سال سالهای سالها بودجه برنامه سن�
 # Street types: a width in متری beside them names the street (بلوار ۴۵ متری).
 STREET_HEADS = _words("بلوار خیابان بزرگراه جاده کوچه اتوبان آزادراه میدان")
 
+# Words before a number that name what it measures by the noun after them (شمار
+# ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید).
+MEASURING_WORDS = _words("شمار تعداد طول مساحت سطح میزان سهم نرخ حجم ظرفیت وسعت عرض ارتفاع")
+# Administrative bodies that stand for their place (بودجه شهرداری شیراز): not part of what
+# is measured.
+ADMIN_BODIES = _words("شهرداری شهرداریهای استانداری فرمانداری بخشداری دهیاری شورای شورا")
+# Words that never name what is measured: place heads, time words, novelty and frequency
+# adjectives, pronouns, existence and state words.
+NOT_MEASURED = _words(
+    """
+    شهر کلانشهر استان شهرستان کشور منطقه اکنون اینک حال حاضر حالحاضر امسال پارسال تاکنون
+    امروز جدید نو تازه سالانه روزانه ماهانه هفتگی سال ماه روز هفته فعال موجود مجموع جمعا
+    وی او ایشان آنها اینها همچنین نیز ضمن بیش کمتر حدود تقریبا سفر وجود میزبان
+    """
+)
+# Broken (Arabic) plurals and their singulars, for keys and for search (دفاتر ↔ دفتر).
+BROKEN_PLURALS = {
+    "دفاتر": "دفتر",
+    "مناطق": "منطقه",
+    "اماکن": "مکان",
+    "معابر": "معبر",
+    "مدارس": "مدرسه",
+    "مساجد": "مسجد",
+    "مراکز": "مرکز",
+    "منازل": "منزل",
+    "مشاغل": "شغل",
+    "اراضی": "زمین",
+    "ابنیه": "بنا",
+    "آثار": "اثر",
+    "مسائل": "مسئله",
+    "مراتع": "مرتع",
+    "اقلام": "قلم",
+    "اعضا": "عضو",
+    "افراد": "فرد",
+    "اشخاص": "شخص",
+    "خطوط": "خط",
+    "مجامع": "مجمع",
+    "موارد": "مورد",
+    "مصارف": "مصرف",
+    "منابع": "منبع",
+    "مخازن": "مخزن",
+    "معادن": "معدن",
+    "کارخانجات": "کارخانه",
+    "ادارات": "اداره",
+    "محلات": "محله",
+}
+
 # Vague words that look like quantities but are not (guidelines, section 3).
 VAGUE = _words(
     """
@@ -331,6 +378,18 @@ AUXILIARIES = _words(
     میشود میشوند نمود نموده کرد کردند کرده کند کنند کنیم گردید گردیده گرفت گرفته یافت یافته
     """
 )
+
+# Light verbs: a noun right before them is part of a compound verb (تصویب شد، اجرا کرد).
+LIGHT_VERBS = _words(
+    """
+    شد شدند شده شود شوند میشود میشوند نمود نموده کرد کردند کرده کند کنند کنیم گردید گردیده
+    یافت یافته گرفت گرفته
+    """
+) | {  # perfect forms written without ZWNJ: شدهاند، کردهاست
+    f"{participle}{ending}"
+    for participle in ("شده", "کرده", "گردیده", "یافته", "نموده", "گرفته")
+    for ending in ("اند", "است", "ایم")
+}
 
 SPEECH_VERBS = (
     "گفت",

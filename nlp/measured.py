@@ -1,0 +1,163 @@
+"""What a figure measures, as a canonical key: the same statistic phrased several ways gets
+one key, so that its reports line up in one series.
+
+The measured thing is found from the sentence's structure, not from the words beside the
+number alone:
+
+- a counted noun is itself the thing (۲۸ دفتر توسعه محله);
+- after a classifier or a unit of measure, the noun that follows (۲۰۰ دستگاه اتوبوس،
+  ۳۱۰۰ هکتار فضای سبز دارد، ۸۸۰ نفر از داوطلبان، با ۵۰ درصد پیشرفت);
+- a measuring word before the number names it: شمار / تعداد / طول / مساحت / سطح /
+  میزان / سهم / نرخ / حجم / ظرفیت X … به N رسید;
+- else the clause's opening noun phrase (بودجه شهرداری شیراز … ۸ هزار میلیارد تومان است).
+
+The key is a run of nouns from the head (hazm's part-of-speech tags say which words are
+nouns), lemmatized and folded (دفترها / دفاتر / دفترهای → دفتر، توسعه‌ی → توسعه), without
+the place (it has its own field), administrative bodies that stand for the place
+(شهرداری شیراز), time words and adjectives (جدید، خارجی، سالانه).  A classifier gives way
+to its noun: ۵۰۰ دستگاه اتوبوس and ۵۰۰ اتوبوس are one statistic.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from . import lexicon as lx
+from .candidate import Candidate
+from .numbers import word_atoms
+from .tokens import Token
+from .vocabulary import is_noun, noun_lemma, tags
+
+MAX_KEY_WORDS = 3
+_GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
+
+
+def measured_key(
+    tokens: list[Token], cand: Candidate, clause_first: int, places: frozenset[str]
+) -> str:
+    """The canonical name of what the figure measures ('' when nothing names it)."""
+    head = _head(tokens, cand, clause_first, places)
+    return _noun_run(tokens, head, places) if head is not None else ""
+
+
+def key_unit(cand: Candidate, thing: str) -> str:
+    """The unit part of a key: a count's unit is the thing counted (its first word), so a
+    classifier (دستگاه، نفر) and the noun itself (اتوبوس) give one key."""
+    unit = cand.unit or ""
+    if lx.unit_kind(unit) == "count" and thing:
+        return thing.split()[0]
+    return unit
+
+
+def clause_start(tokens: list[Token], sentence_start: int, number_first: int) -> int:
+    """The first token of the figure's clause: after the last colon or speech verb before
+    the number (فرماندار گفت: …), else the sentence's first token."""
+    first = bisect_left(tokens, sentence_start, key=lambda t: t.start)
+    for k in range(number_first - 1, first - 1, -1):
+        if tokens[k].text in {":", "؛", "،", ","}:
+            return k + 1
+    return first
+
+
+def _head(
+    tokens: list[Token], cand: Candidate, clause_first: int, places: frozenset[str]
+) -> int | None:
+    unit = cand.unit or ""
+    kind = lx.unit_kind(unit)
+    counted = kind == "count" and unit not in lx.CLASSIFIERS and cand.unit_first is not None
+    cue = _measuring_word_before(tokens, cand.first, clause_first)
+    if cue is not None and (not counted or _canonical(tokens[cue].text) == _canonical(unit)):
+        return cue  # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
+    if counted:
+        return cand.unit_first  # ۲۸ دفتر: the counted noun is the thing
+    after = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
+    if _text(tokens, after) == "از":
+        after += 1  # ۸۸۰ نفر از داوطلبان
+    if _is_thing(tokens, after, places) and _same_line(tokens, after):
+        return after  # ۲۰۰ دستگاه اتوبوس، ۳۱۰۰ هکتار فضای سبز، ۵۰ درصد پیشرفت
+    return _opening_noun(tokens, clause_first, cand.first, places)
+
+
+def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -> int | None:
+    """شمار ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید: the noun after the cue."""
+    for k in range(clause_first, first):
+        if tokens[k].text in lx.MEASURING_WORDS and k + 1 < first:
+            return k + 1
+    return None
+
+
+def _opening_noun(
+    tokens: list[Token], clause_first: int, first: int, places: frozenset[str]
+) -> int | None:
+    """The first noun of the clause that is not a place, a time word or a preposition."""
+    for k in range(clause_first, first):
+        if _is_thing(tokens, k, places):
+            return k
+    return None
+
+
+def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> str:
+    words: list[str] = []
+    k = head
+    while k < len(tokens) and len(words) < MAX_KEY_WORDS:
+        text = tokens[k].text
+        if words and text in _GLUED_SUFFIXES:
+            k += 1  # توسعه‌ی، کسب‌وکارهای: a suffix written apart belongs to its word
+            continue
+        if words and (not _is_thing(tokens, k, places) or not _same_line(tokens, k)):
+            break
+        if text in lx.ADMIN_BODIES:
+            break  # بودجه شهرداری شیراز: the body stands for the place
+        words.append(_canonical(text))
+        k += 1
+    return " ".join(words)
+
+
+def _canonical(word: str) -> str:
+    """One spelling for every form of a noun: plural and ezafe folded (داوطلبین، داوطلبان
+    → داوطلب، فضای → فضا), broken plurals to their singular (دفاتر → دفتر)."""
+    lemma = noun_lemma(word)
+    if not is_noun(lemma) and word.endswith(("ای", "وی")) and is_noun(word[:-1]):
+        lemma = word[:-1]  # فضای: the ezafe of a noun that ends in a vowel
+    for plural in ("ین", "ان"):
+        stem = lemma[: -len(plural)]
+        if lemma.endswith(plural) and len(stem) >= 4 and is_noun(stem):
+            lemma = stem  # داوطلبین: hazm lists the plural as a word of its own
+    return lx.BROKEN_PLURALS.get(lemma, lemma)
+
+
+def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
+    """A noun that can name what is measured: not a place or its adjective (مشهدی), a time
+    word, an adjective (جدید، فیزیکی، سواری), a number, a unit, the noun of a compound
+    verb (تصویب شد)."""
+    if not 0 <= k < len(tokens) or not tokens[k].is_word:
+        return False
+    text = tokens[k].text
+    if (
+        text in places
+        or (text.endswith("ی") and text[:-1] in places)
+        or text in lx.NOT_A_HEAD
+        or text in lx.NOT_MEASURED
+        or text in lx.MEASURING_WORDS
+        or text in lx.AUXILIARIES
+        or word_atoms(text) is not None
+        or text in lx.UNIT_KINDS
+        or _text(tokens, k + 1) in lx.LIGHT_VERBS
+    ):
+        return False
+    lemma = _canonical(text)
+    known = tags(lemma)
+    if "N" in known:
+        return True
+    if known not in ((), ("0",)):
+        return False  # an adjective, adverb or verb by hazm's tags
+    # untagged: a noun, unless it is a relational adjective (سواری ← سوار، داخلی ← داخل)
+    return not (text.endswith("ی") and "N" in tags(text[:-1]))
+
+
+def _same_line(tokens: list[Token], k: int) -> bool:
+    return not tokens[k].line_break_before
+
+
+def _text(tokens: list[Token], k: int) -> str:
+    return tokens[k].text if 0 <= k < len(tokens) else ""

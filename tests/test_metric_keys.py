@@ -1,0 +1,68 @@
+"""Metric keys: paraphrases of one statistic share a key; like statistics of other things
+in the same place and unit do not.  Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasad.nlp.extract import Extractor
+
+SAME = {
+    "libraries": [
+        ("شمار کتابخانه‌های عمومی یزد به ۴۲ کتابخانه رسید.", 42),
+        ("یزد اکنون ۴۵ کتابخانه عمومی دارد.", 45),
+        ("تعداد کتابخانه های عمومی شهر یزد ۴۸ باب است.", 48),
+    ],
+    "ambulances": [
+        ("۶۰ دستگاه آمبولانس جدید به ناوگان اورژانس شیراز اضافه شد.", 60),
+        ("شیراز ۷۰ آمبولانس دارد.", 70),
+        ("تعداد آمبولانس‌های شیراز به ۸۰ دستگاه رسید.", 80),
+    ],
+    "wastewater": [
+        ("طول شبکه فاضلاب ساری به ۹۰۰ کیلومتر رسید.", 900),
+        ("ساری اکنون ۹۵۰ کیلومتر شبکه فاضلاب دارد.", 950),
+        ("شبکه فاضلاب شهر ساری ۱۰۰۰ کیلومتر طول دارد.", 1000),
+    ],
+    "budget": [
+        ("بودجه شهرداری زنجان ۳ هزار میلیارد تومان تصویب شد.", 3 * 10**12),
+        ("بودجه سال آینده شهرداری زنجان ۴ هزار میلیارد تومان است.", 4 * 10**12),
+    ],
+}
+
+
+def key(extractor: Extractor, text: str, value: int) -> str:
+    figure = next(f for f in extractor.extract(text).figures if f.value == value)
+    return figure.metric
+
+
+@pytest.mark.parametrize("group", sorted(SAME))
+def test_paraphrases_share_one_key(extractor: Extractor, group: str) -> None:
+    keys = {key(extractor, text, value) for text, value in SAME[group]}
+    assert len(keys) == 1, keys
+
+
+def test_other_things_in_the_same_place_and_unit_differ(extractor: Extractor) -> None:
+    buses = key(extractor, "شیراز ۷۰۰ دستگاه اتوبوس دارد.", 700)
+    ambulances = key(extractor, "شیراز ۷۰ دستگاه آمبولانس دارد.", 70)
+    assert buses != ambulances
+    assert buses.endswith("| شیراز") and ambulances.endswith("| شیراز")
+
+
+def test_a_classifier_folds_into_its_noun(extractor: Extractor) -> None:
+    assert key(extractor, "۵۰۰ دستگاه اتوبوس در تبریز فعال است.", 500) == key(
+        extractor, "۵۰۰ اتوبوس در تبریز فعال است.", 500
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "thing"),
+    [
+        ("تاکنون ۲۸ دفتر توسعه محله در مشهد راه‌اندازی شده است.", 28, "دفتر توسعه محله"),
+        ("۳۵ دفتر توسعه‌ی محله در حاشیه شهر مشهد فعال است.", 35, "دفتر توسعه محله"),
+        ("تعداد دفاتر توسعه محله مشهد اکنون ۳۲ دفتر است.", 32, "دفتر توسعه محله"),
+        ("۴۰۰ هزار گردشگر خارجی از اصفهان دیدن کردند.", 400_000, "گردشگر"),
+        ("خط یک متروی قم با ۵۰ درصد پیشرفت در حال ساخت است.", 50, "پیشرفت"),
+    ],
+)
+def test_what_is_measured(extractor: Extractor, text: str, value: int, thing: str) -> None:
+    assert key(extractor, text, value).split(" | ")[0] == thing
