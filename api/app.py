@@ -24,6 +24,7 @@ from rasad.index import QueryError, Store, StoreError, StoreUnavailable
 
 from . import export, routes
 from .cache import TTLCache
+from .security import SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("rasad.api")
@@ -62,7 +63,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     )
     app.state.settings = settings
     app.state.sources = load_sources(settings.sources)
-    app.state.searches = TTLCache(settings.cache_seconds)
+    app.state.searches = TTLCache(settings.cache_seconds, max_bytes=settings.cache_megabytes)
+    app.add_middleware(SecurityMiddleware, allowed_hosts=settings.hosts())
     if store is not None:
         app.state.store = store  # usable before startup too (TestClient without a context)
     app.include_router(routes.router)

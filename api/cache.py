@@ -14,9 +14,14 @@ from collections.abc import Callable
 
 
 class TTLCache[T]:
-    def __init__(self, seconds: float, size: int = 1024) -> None:
+    """Entries live `seconds`; the least recently used go first once they hold more than
+    `max_bytes` megabytes (each entry's size is its JSON length: what it costs to keep)."""
+
+    def __init__(self, seconds: float, size: int = 1024, max_bytes: float = 64) -> None:
         self.seconds, self.size = seconds, size
-        self.entries: OrderedDict[str, tuple[float, T]] = OrderedDict()
+        self.budget = int(max_bytes * 2**20)
+        self.held = 0
+        self.entries: OrderedDict[str, tuple[float, T, int]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: str, compute: Callable[[], T]) -> T:
@@ -29,9 +34,20 @@ class TTLCache[T]:
                 self.entries.move_to_end(key)
                 return hit[1]
         value = compute()  # outside the lock: a slow search does not hold up the others
+        cost = _size(value)
+        if cost > self.budget:
+            return value  # larger than the whole cache: not kept
         with self.lock:
-            self.entries[key] = (now + self.seconds, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            old = self.entries.pop(key, None)
+            self.held -= old[2] if old else 0
+            self.entries[key] = (now + self.seconds, value, cost)
+            self.held += cost
+            while len(self.entries) > self.size or self.held > self.budget:
+                _, (_, _, freed) = self.entries.popitem(last=False)
+                self.held -= freed
         return value
+
+
+def _size(value: object) -> int:
+    dump = getattr(value, "model_dump_json", None)
+    return len(dump()) if callable(dump) else len(repr(value))

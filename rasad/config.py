@@ -14,6 +14,9 @@ it; nothing below the command line reads the environment.
     RASAD_CRAWL_EVERY  minutes between scheduled crawls of `rasad run` (default 60)
     RASAD_WEBHOOK      a URL that receives each crawl's new alerts as a JSON POST
     RASAD_CACHE_SECONDS  how long a server process reuses a search's results (0: off)
+    RASAD_CACHE_MEGABYTES  how much memory that cache may hold per process (default 64)
+    RASAD_ALLOWED_HOSTS  host names the server answers for, comma-separated (default
+                       loopback only: 127.0.0.1, localhost, ::1; * for any)
     RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
                        the crawler's identity, seconds between requests to a site,
                        requests at a time per site, seconds before a request times out
@@ -50,6 +53,9 @@ class Settings(BaseSettings):
     crawl_every: float = Field(60, gt=0, description="minutes between scheduled crawls")
     webhook: str | None = None
     cache_seconds: float = Field(10, ge=0)
+    cache_megabytes: float = Field(64, ge=0, description="search cache per server process")
+    # host names the server answers for (comma-separated in the environment); * for any
+    allowed_hosts: str = "127.0.0.1,localhost,::1"
     user_agent: str | None = None
     crawl_delay: float | None = Field(None, ge=0)
     crawl_concurrency: int | None = Field(None, ge=1)
@@ -66,6 +72,9 @@ class Settings(BaseSettings):
                 f"RASAD_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
             )
             raise ConfigError(f"invalid setting — {problems}") from None
+
+    def hosts(self) -> list[str]:
+        return [h.strip().strip("[]") for h in self.allowed_hosts.split(",") if h.strip()]
 
     def open_store(self, url: str | None = None) -> Store:
         """The store at `url` (default: the configured one), with this backend's settings."""

@@ -30,6 +30,9 @@ def seed_text() -> str:
 # ---- stores ----------------------------------------------------------------------------------
 
 import os  # noqa: E402
+
+# FastAPI's test client calls itself "testserver"; the server answers loopback names only
+os.environ.setdefault("RASAD_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost,::1")
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
