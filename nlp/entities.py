@@ -65,10 +65,6 @@ _SPACES = re.compile(r"[ \u00a0]*")
 _WORD_AT = re.compile(r"[^\W_]+")
 
 
-def _word_start(text: str, start: int) -> bool:
-    return start == 0 or not text[start - 1].isalpha()
-
-
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", " ") for w in words)
 
@@ -83,14 +79,14 @@ class GazetteerRecognizer:
         # A name may be glued to the next word in careless copy (مشهدگفت, استاندارخراسان).
         glue = _alternation([*places, *verbs])
         end = rf"(?:(?![^\W\d_])|(?={glue}))"
-        # No leading lookbehind: a pattern that opens with its words is scanned for several
-        # times faster; `_word_start` checks the character before a match instead.
         # a place's adjective names it too: داوطلبان مشهدی are Mashhad's
-        self._places = re.compile(rf"(?P<n>{_alternation(places)})(?:ی(?![^\W\d_]))?{end}")
+        self._places = re.compile(
+            rf"(?<![^\W\d_])(?P<n>{_alternation(places)})(?:ی(?![^\W\d_]))?{end}"
+        )
         self._place_at = re.compile(rf"(?P<n>{_alternation(places)}){end}")  # glued: استاندارخراسان
-        self._titles = re.compile(rf"(?P<n>{_alternation(titles)}){end}")
+        self._titles = re.compile(rf"(?<![^\W\d_])(?P<n>{_alternation(titles)}){end}")
         self._first = re.compile(
-            rf"(?:(?:{_alternation(_HONORIFICS)}) )?"
+            rf"(?<![^\W\d_])(?:(?:{_alternation(_HONORIFICS)}) )?"
             rf"(?P<n>(?:{_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
             r"(?P<s>[^\W\d_]{2,}(?: ?زاده| ?پور| ?نژاد)?)(?![^\W\d_])"
         )
@@ -106,8 +102,6 @@ class GazetteerRecognizer:
     def places(self, text: str) -> list[Entity]:
         found = []
         for m in self._places.finditer(text):
-            if not _word_start(text, m.start()):
-                continue
             name = m.group("n")
             before = text[max(0, m.start() - 12) : m.start()]
             if name in _AMBIGUOUS_PLACES and not before.rstrip().endswith("استان"):
@@ -126,7 +120,7 @@ class GazetteerRecognizer:
         known = {p.start: p.end for p in places}  # places another recognizer found
         found: list[Entity] = []
         for m in self._titles.finditer(text):
-            if (found and m.start() < found[-1].end) or not _word_start(text, m.start()):
+            if found and m.start() < found[-1].end:
                 continue
             end, place, pos = m.end(), None, m.end()
             for _ in range(7):
@@ -148,8 +142,6 @@ class GazetteerRecognizer:
     def persons(self, text: str) -> list[Entity]:
         found = []
         for m in self._first.finditer(text):
-            if not _word_start(text, m.start()):
-                continue
             surname = m.group("s")
             if surname in _NOT_NAMES or surname.startswith(("گفت", "افزود")):
                 continue

@@ -157,12 +157,15 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
 def join_spaced_decimals(tokens: list[Token]) -> list[Token]:
     """۴. ۲ ریشتر: a decimal point typed with a stray space, recognisable because a unit of
     measure follows the digits after it; joined into one number token."""
-    if not any(t.text == "." for t in tokens):
+    joins = {
+        i - 1 for i, t in enumerate(tokens) if t.text == "." and _spaced_decimal(tokens, i - 1)
+    }
+    if not joins:
         return tokens
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        if _spaced_decimal(tokens, i):
+        if i in joins:
             first, last = tokens[i], tokens[i + 2]
             out.append(
                 Token(
@@ -181,7 +184,7 @@ def join_spaced_decimals(tokens: list[Token]) -> list[Token]:
 
 
 def _spaced_decimal(tokens: list[Token], i: int) -> bool:
-    if i + 3 >= len(tokens):
+    if i < 0 or i + 3 >= len(tokens):
         return False
     whole, point, part = tokens[i : i + 3]
     if point.text != "." or not whole.is_num:
