@@ -80,7 +80,7 @@ class StoryCandidate:
 
 @dataclass
 class RawHit:
-    article: Article
+    article: Article  # read without its figures (Article.from_dict(..., figures=False))
     matched: set[str]  # the normalized tokens the backend's highlighter marked
     score: float
     sort: list[Any]  # the sort values a cursor resumes after

@@ -270,7 +270,7 @@ class ElasticsearchStore(Store):
         raw = result["hits"]["hits"]
         rows = [
             RawHit(
-                Article.from_dict(h["_source"]["data"]),
+                Article.from_dict(h["_source"]["data"], figures=False),
                 marked_tokens(
                     (f for frags in h.get("highlight", {}).values() for f in frags),
                     HIT_OPEN,

@@ -89,13 +89,16 @@ class Article:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Article:
+    def from_dict(cls, data: dict[str, Any], figures: bool = True) -> Article:
+        """The article a store kept; `figures=False` leaves them out (a search hit shows
+        none, and building them for every hit costs more than the rest of the hit)."""
         data = dict(data)
         for name in ("published", "indexed_at"):
             if data.get(name):
                 data[name] = datetime.fromisoformat(data[name])
         data["figures"] = [
-            f if isinstance(f, Figure) else Figure.from_dict(f) for f in data.get("figures", ())
+            f if isinstance(f, Figure) else Figure.from_dict(f)
+            for f in (data.get("figures", ()) if figures else ())
         ]
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})

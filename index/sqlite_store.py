@@ -187,7 +187,9 @@ class SQLiteStore(Store):
             rows = self._hit_rows(page[: request.size], match)
         # outside the lock: parsing articles is Python work other searches need not wait for
         hits = [
-            RawHit(Article.from_dict(json.loads(data)), matched, score, [sort, rowid])
+            RawHit(
+                Article.from_dict(json.loads(data), figures=False), matched, score, [sort, rowid]
+            )
             for (rowid, sort), (data, matched, score) in zip(page, rows, strict=False)
         ]
         return RawPage(hits, len(page) > request.size, total, facets)
