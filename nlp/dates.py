@@ -225,6 +225,8 @@ def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
     """Turn a pattern match into (kind, value); None when the match is not a real date."""
     groups = m.groupdict()
     year = int(groups["year"]) if groups.get("year") else None
+    if year is not None and len(groups["year"]) == 4 and year < 1000:
+        return None  # 0000، 0999: no year the news writes in four digits
     if kind == "year":
         return "year", None
     if kind == "lunar":

@@ -21,6 +21,11 @@ class InputError(InvalidInput):
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; return (text, encoding used, possibly with a note)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError("the input starts as UTF-16 but does not decode as it") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
