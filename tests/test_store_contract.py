@@ -330,3 +330,11 @@ def test_state_documents(store: Store) -> None:
     assert store.delete_state("saved_search", "b") is False
     assert store.states("saved_search") == [{"name": "اول"}]
     assert store.states("notification") == [{"n": 1}]
+
+
+def test_a_sum_beyond_64_bits_is_kept(store: Store) -> None:
+    """Money in rial can pass 2**63: written and read back exactly on every backend."""
+    big = make("https://big/1", "بودجه", "بودجه کل ۹۰۰۰۰۰۰۰۰۰ میلیارد تومان است.", 3)
+    assert big.figures and big.figures[0].value_rial > 2**63
+    store.upsert([big])
+    assert store.get(big.id).figures[0].value_rial == big.figures[0].value_rial
