@@ -16,6 +16,7 @@ from rasad.index import Store
 from rasad.index.models import Article, Hit, SearchPage, SearchRequest
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.index.schema import figure_rows
+from rasad.index.series import by_outlet
 from rasad.nlp.dates import jalali
 from rasad.nlp.figure import Figure
 
@@ -246,6 +247,7 @@ def series(
                 min=distinct[0],
                 max=distinct[-1],
                 conflict=bucket.conflict,
+                outlets=by_outlet(bucket.points),
                 points=listed,
             )
         )

@@ -142,11 +142,19 @@ class PointOut(BaseModel):
 class BucketOut(BaseModel):
     start: date = Field(description="First day of the bucket: Jalali months, weeks from Saturday.")
     start_jalali: str
-    count: int = Field(description="Reports in this bucket.")
+    count: int = Field(
+        description="Reports in this bucket (an article's mentions of one fact: one)."
+    )
     values: list[float] = Field(description="The distinct values reported (up to 50).")
     min: float
     max: float
-    conflict: bool = Field(description="Different values were reported in this bucket.")
+    conflict: bool = Field(
+        description="Different values from different outlets, or from one outlet on different "
+        "days, in this bucket."
+    )
+    outlets: dict[str, list[float]] = Field(
+        description="The distinct values each outlet reported in this bucket."
+    )
     points: list[PointOut] = Field(description="The reports, oldest first (up to `points`).")
 
 

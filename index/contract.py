@@ -142,9 +142,11 @@ class Store(ABC):
                 old = stored.get(article.id)
                 if old is not None and old.content_hash == article.content_hash:
                     continue
-                prepare(article)
+                prepare(article)  # a no-op unless the article changed since the first read
                 article.indexed_at = article.indexed_at or now  # copies keep theirs
-                writes[article.id] = (article, writes.get(article.id, (None, old))[1])
+                # a second copy in one batch replaces the first; both replace what was stored
+                replaced = writes[article.id][1] if article.id in writes else old
+                writes[article.id] = (article, replaced)
             refused = self._write(list(writes.values())) if writes else {}
         report = UpsertReport(unchanged=len(batch) - len(writes), errors=list(refused.values()))
         for aid, (_, old) in writes.items():

@@ -1,8 +1,10 @@
-"""Series: one metric's figures bucketed by the calendar its readers use.
+"""Series: one metric's reports bucketed by the calendar its readers use.
 
+A series counts reports, not mentions: an article stating a fact twice (lead and body) is
+one report (the first mention stands for it; the article view still shows every mention).
 Buckets are Jalali months, weeks from Saturday (شنبه) to Friday, or days, all by the
-publication day in Tehran; a bucket where different values were reported for the same
-thing is flagged as a conflict.
+publication day in Tehran.  A bucket is a conflict when two reports give different values
+and come from different outlets, or from one outlet on different days.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]])
     if interval not in ("day", "week", "month"):
         raise QueryError("interval must be day, week or month")
     groups: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    for point in points:
+    for point in reports(points):
         if point.get("published"):
             published = datetime.fromisoformat(point["published"]).astimezone(TEHRAN)
             groups[bucket_start(published.date(), interval)].append(point)
@@ -42,5 +44,40 @@ def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]])
     for start in sorted(groups):
         pts = groups[start]
         values = [float(p["value"]) for p in pts]
-        buckets.append(SeriesBucket(start, pts, values, conflict=len(set(values)) > 1))
+        buckets.append(SeriesBucket(start, pts, values, conflict=is_conflict(pts)))
     return Series(metric, interval, buckets)
+
+
+def reports(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One point per reported fact: the first mention of each (article, figure id)."""
+    seen: set[tuple[object, object]] = set()
+    out = []
+    for point in points:
+        fact = (point.get("article_id"), point.get("figure_id"))
+        if fact not in seen:
+            seen.add(fact)
+            out.append(point)
+    return out
+
+
+def _reporter(point: dict[str, Any]) -> tuple[str, date]:
+    """Who reported it and on which Tehran day."""
+    return point["source"], datetime.fromisoformat(point["published"]).astimezone(TEHRAN).date()
+
+
+def is_conflict(points: list[dict[str, Any]]) -> bool:
+    """Different values from different outlets, or from one outlet on different days (one
+    outlet's two figures on one day are two facts it reported, not a disagreement)."""
+    if len({float(p["value"]) for p in points}) < 2:
+        return False
+    return len({_reporter(p) for p in points}) > 1
+
+
+def by_outlet(points: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """The distinct values each outlet reported, in the order first reported."""
+    out: dict[str, list[float]] = {}
+    for point in points:
+        values = out.setdefault(point["source"], [])
+        if float(point["value"]) not in values:
+            values.append(float(point["value"]))
+    return out

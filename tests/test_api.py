@@ -127,7 +127,9 @@ def test_figures_metrics_and_series(client: TestClient) -> None:
     series = client.get("/api/series", params={"metric": key, "interval": "month"}).json()
     [bucket] = series["buckets"]
     assert bucket["start_jalali"] == "1402/10/01" and bucket["conflict"] is True
-    assert bucket["values"] == [28, 30] and bucket["count"] == 5 == len(bucket["points"])
+    # reports, not mentions: a/1 (title and body), its copy on mashhad.ir, a/5
+    assert bucket["values"] == [28, 30] and bucket["count"] == 3 == len(bucket["points"])
+    assert bucket["outlets"] == {"shahraranews": [28, 30], "mashhad.ir": [28]}
     point = bucket["points"][0]
     assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
     weekly = client.get("/api/series", params={"metric": key, "interval": "week"}).json()

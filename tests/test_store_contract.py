@@ -213,8 +213,9 @@ def test_metrics_and_series(loaded: Store) -> None:
     assert metrics[key] == 4
     series = loaded.series(key, "month")
     assert [b.start.isoformat() for b in series.buckets] == ["2023-12-22"]  # 1 Dey 1402
-    assert series.buckets[0].values == [28, 28, 30, 30]
-    assert series.buckets[0].conflict  # 28 and 30 reported for the same thing in one month
+    # reports, not mentions: each article states its figure in title and body, once counted
+    assert series.buckets[0].values == [28, 30]
+    assert series.buckets[0].conflict  # one outlet, 28 and then 30 on another day
     weekly = loaded.series(key, "week")
     assert [(b.start.isoformat(), b.conflict) for b in weekly.buckets] == [
         ("2023-12-30", False),  # weeks start on Saturday
@@ -222,6 +223,22 @@ def test_metrics_and_series(loaded: Store) -> None:
     ]
     point = weekly.buckets[0].points[0]
     assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
+
+
+def test_conflicts_are_between_outlets_or_days(store: Store) -> None:
+    same_day = [
+        make("https://c/1", "گزارش اول", "شهرداری گفت: ۱۲ بوستان ساخته شد.", 5, source="x"),
+        make("https://c/2", "گزارش دوم", "شهرداری گفت: ۱۴ بوستان ساخته شد.", 5, source="x"),
+    ]
+    store.upsert(same_day)
+    key = same_day[0].figures[0].metric
+    assert key == same_day[1].figures[0].metric
+    [bucket] = store.series(key, "day").buckets
+    assert sorted(bucket.values) == [12, 14] and not bucket.conflict  # one outlet, one day
+    other = make("https://d/1", "گزارش سوم", "شهرداری گفت: ۱۵ بوستان ساخته شد.", 5, source="y")
+    store.upsert([other])
+    [bucket] = store.series(key, "day").buckets
+    assert bucket.conflict  # another outlet, another value, the same day
 
 
 def test_health(loaded: Store) -> None:

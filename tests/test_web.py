@@ -109,14 +109,21 @@ def test_analyst_view_draws_the_series_and_a_point_opens_its_sentence(
     page.goto(f"{base_url}/#/analyst?q={quote('دفتر توسعه')}")
     page.locator(f"#metrics button[data-metric='{METRIC}']").click()
     page.wait_for_selector("#chart[data-points]")
-    assert page.get_attribute("#chart", "data-points") == "5"
-    drawn = page.evaluate("Chart.getChart(document.querySelector('#chart')).data.datasets[0].data")
-    assert [p["y"] for p in drawn] == [28, 28, 30, 30, 32]
+    # reports, not mentions: each article's title and body state its figure once counted
+    assert page.get_attribute("#chart", "data-points") == "3"
+    datasets = page.evaluate(
+        "Chart.getChart(document.querySelector('#chart')).data.datasets"
+        ".map((d) => ({label: d.label, y: d.data.map((p) => p.y)}))"
+    )
+    assert datasets == [{"label": "shahraranews", "y": [28, 30, 32]}]  # one line per outlet
+    assert page.evaluate(
+        "Chart.getChart(document.querySelector('#chart')).options.plugins.legend.display"
+    )
     assert page.locator("#series-table tr.conflict").count() == 1  # 28 and 30 in Dey
     # click the last point (32, from https://a/6) where the chart drew it
     x, y = page.evaluate(
         "(() => { const m = Chart.getChart(document.querySelector('#chart'))"
-        ".getDatasetMeta(0).data[4]; return [m.x, m.y]; })()"
+        ".getDatasetMeta(0).data[2]; return [m.x, m.y]; })()"
     )
     canvas = page.locator("#chart").bounding_box()
     assert canvas

@@ -231,6 +231,11 @@ function focusFigure(index) {
 // ---- analyst -----------------------------------------------------------------------------
 
 let chart = null;
+const PALETTE = ["#0b6e6e", "#8a4f00", "#3b4cc0", "#7a1f5c", "#2e7d32", "#5d4037"];
+
+function outletName(source) {
+  return source; // the sources' display names arrive with issue 14
+}
 
 async function analystView(params) {
   const form = $("#metric-form");
@@ -258,18 +263,25 @@ async function drawSeries(metric, interval) {
     el("td", { text: bucket.values.map(number).join("، ") + (bucket.conflict ? "  (گزارش‌های ناهمسان)" : "") }),
     el("td", { text: [...new Set(bucket.points.map((p) => p.source))].join("، ") }))));
   if (chart) chart.destroy();
+  // one line per outlet, so that two outlets' different numbers never read as a change
+  const outlets = [...new Set(points.map((p) => p.point.source))];
+  const datasets = outlets.map((source, i) => {
+    const mine = points.filter((p) => p.point.source === source);
+    const color = PALETTE[i % PALETTE.length];
+    return {
+      label: outletName(source),
+      data: mine,
+      borderColor: color,
+      backgroundColor: color,
+      pointBackgroundColor: mine.map((p) => (p.conflict ? "#b3261e" : color)),
+      pointRadius: 6,
+      pointHoverRadius: 8,
+    };
+  });
+  const unit = metric.split(" | ")[1] || "";
   chart = new Chart($("#chart"), {
     type: "line",
-    data: {
-      datasets: [{
-        label: metric,
-        data: points,
-        borderColor: "#0b6e6e",
-        pointBackgroundColor: points.map((p) => (p.conflict ? "#b3261e" : "#0b6e6e")),
-        pointRadius: 6,
-        pointHoverRadius: 8,
-      }],
-    },
+    data: { datasets },
     options: {
       maintainAspectRatio: false,
       animation: false,
@@ -280,21 +292,25 @@ async function drawSeries(metric, interval) {
           reverse: true, // time runs right to left on a Persian page
           ticks: { callback: (ms) => new Date(ms).toLocaleDateString("fa-IR-u-ca-persian") },
         },
-        y: { position: "right", ticks: { callback: (v) => number(v) } },
+        y: {
+          position: "right",
+          title: { display: Boolean(unit), text: unit },
+          ticks: { callback: (v) => number(v) },
+        },
       },
       plugins: {
-        legend: { display: false },
+        legend: { display: true, rtl: true, position: "top" },
         tooltip: {
           rtl: true,
           callbacks: {
-            title: (items) => dateText(items[0].raw.point.published_jalali) + " — " + items[0].raw.point.source,
+            title: (items) => dateText(items[0].raw.point.published_jalali) + " — " + outletName(items[0].raw.point.source),
             label: (item) => item.raw.point.surface,
           },
         },
       },
       onClick: (_event, elements) => {
         if (!elements.length) return;
-        const point = points[elements[0].index].point;
+        const point = datasets[elements[0].datasetIndex].data[elements[0].index].point;
         const seq = point.figure_id.slice(point.article_id.length + 1);
         location.hash = `#/article/${encodeURIComponent(point.article_id)}?figure=${seq}`;
       },
