@@ -17,7 +17,7 @@ import jdatetime
 
 from rasad.errors import InvalidInput
 
-from .lexicon import (
+from .months import (
     AFGHAN_MONTHS,
     AMBIGUOUS_AFGHAN_MONTHS,
     GREGORIAN_MONTHS,

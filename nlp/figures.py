@@ -15,6 +15,7 @@ from decimal import Decimal
 from . import lexicon as lx
 from .candidate import Candidate, is_year_like
 from .implied import resolve_bare
+from .months import WEEKDAY_HEADS
 from .numbers import NEGATIVE, SMALL_WORDS, NumberMatch, match_number, word_atoms
 from .tokens import Token
 from .units import counted_noun, match_unit, qualifier_before, word
@@ -149,7 +150,7 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
         and not _in_a_list_of_counts(tokens, number)
     ):
         return None
-    if unit in lx.WEEKDAY_HEADS:
+    if unit in WEEKDAY_HEADS:
         return None
     return Candidate(number, number.value, unit, kind, number.last + 1, unit_last)
 

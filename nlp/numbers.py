@@ -16,97 +16,22 @@ from functools import lru_cache
 
 from rasad.errors import InvalidInput
 
+from .number_words import (  # the vocabulary, re-exported for the modules that read it
+    AND,
+    DECIMAL_DENOMINATORS,
+    DENOMINATORS,
+    HALF,
+    HUNDREDS,
+    NEGATIVE,
+    ONES,
+    POINT,
+    SCALES,
+    SMALL_WORDS,
+    TENS,
+)
 from .text import fold_string
 from .tokens import Token, split_token, tokenize
 
-ONES = {
-    "صفر": 0,
-    "یک": 1,
-    "دو": 2,
-    "سه": 3,
-    "چهار": 4,
-    "چار": 4,
-    "پنج": 5,
-    "شش": 6,
-    "شیش": 6,
-    "هفت": 7,
-    "هشت": 8,
-    "نه": 9,
-}
-TEENS = {
-    "ده": 10,
-    "یازده": 11,
-    "دوازده": 12,
-    "سیزده": 13,
-    "چهارده": 14,
-    "پانزده": 15,
-    "پونزده": 15,
-    "شانزده": 16,
-    "شونزده": 16,
-    "هفده": 17,
-    "هیفده": 17,
-    "هجده": 18,
-    "هیجده": 18,
-    "هژده": 18,
-    "نوزده": 19,
-}
-TENS = {
-    "بیست": 20,
-    "سی": 30,
-    "چهل": 40,
-    "پنجاه": 50,
-    "شصت": 60,
-    "هفتاد": 70,
-    "هشتاد": 80,
-    "نود": 90,
-}
-HUNDREDS = {
-    "صد": 100,
-    "یکصد": 100,
-    "دویست": 200,
-    "دوصد": 200,
-    "سیصد": 300,
-    "سهصد": 300,
-    "چهارصد": 400,
-    "پانصد": 500,
-    "پونصد": 500,
-    "ششصد": 600,
-    "شیشصد": 600,
-    "هفتصد": 700,
-    "هشتصد": 800,
-    "نهصد": 900,
-}
-SCALES = {
-    "هزار": 10**3,
-    "میلیون": 10**6,
-    "ملیون": 10**6,
-    "میلیارد": 10**9,
-    "ملیارد": 10**9,
-    "بیلیون": 10**9,
-    "تریلیون": 10**12,
-}
-# Denominators for decimals and fractions written in words: دوازده و پنج دهم، سه چهارم.
-DENOMINATORS = {
-    "دوم": 2,
-    "سوم": 3,
-    "چهارم": 4,
-    "پنجم": 5,
-    "ششم": 6,
-    "هفتم": 7,
-    "هشتم": 8,
-    "نهم": 9,
-    "دهم": 10,
-    "صدم": 100,
-    "هزارم": 1000,
-}
-# Decimal places in words: ۹۲ و ۶ دهم، سه و شصت و دو صدم، سیصد و دوازده ده هزارم.
-DECIMAL_DENOMINATORS = {"دهم": 10, "صدم": 100, "هزارم": 1000, "میلیونیم": 10**6}
-HALF = "نیم"
-AND = "و"
-POINT = "ممیز"  # دو ممیز چهار: the decimal point read aloud
-NEGATIVE = "منفی"
-
-SMALL_WORDS = ONES | TEENS | TENS | HUNDREDS
 _BY_LENGTH = sorted({**SMALL_WORDS, **SCALES}, key=len, reverse=True)  # longest match first
 _GLUED_NUMBER = re.compile(
     "^(?:" + "|".join(sorted(ONES | TENS | HUNDREDS, key=len, reverse=True)) + ")?"
@@ -430,49 +355,3 @@ def format_decimal(value: Decimal) -> str:
 def to_python_number(value: Decimal) -> int | float:
     """JSON-friendly value: an int when whole, else a float."""
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-_SMALL_NAMES = {v: k for k, v in {**ONES, **TEENS, **TENS}.items() if k not in {"چار", "شیش"}}
-_SMALL_NAMES |= {15: "پانزده", 16: "شانزده", 17: "هفده", 18: "هجده"}
-_HUNDRED_NAMES = {
-    100: "صد",
-    200: "دویست",
-    300: "سیصد",
-    400: "چهارصد",
-    500: "پانصد",
-    600: "ششصد",
-    700: "هفتصد",
-    800: "هشتصد",
-    900: "نهصد",
-}
-_SCALE_NAMES = [(10**9, "میلیارد"), (10**6, "میلیون"), (10**3, "هزار")]
-
-
-def _below_thousand(n: int) -> list[str]:
-    parts = []
-    if n >= 100:
-        parts.append(_HUNDRED_NAMES[n - n % 100])
-        n %= 100
-    if n >= 20:
-        parts.append(_SMALL_NAMES[n - n % 10])
-        n %= 10
-    if n:
-        parts.append(_SMALL_NAMES[n])
-    return parts
-
-
-def to_words(n: int) -> str:
-    """Write a non-negative integer in Persian words (سه هزار و پانصد), the way news does."""
-    if n < 0:
-        raise InvalidInput("negative numbers are not written by this renderer")
-    if n == 0:
-        return "صفر"
-    parts: list[str] = []
-    for scale, name in _SCALE_NAMES:
-        if n >= scale:
-            head = n // scale
-            # above 999 میلیارد the count of میلیارد is itself written out: هزار و پنجاه میلیارد
-            parts.append(f"{to_words(head)} {name}")
-            n %= scale
-    parts.extend(_below_thousand(n))
-    return " و ".join(parts)

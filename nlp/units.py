@@ -8,6 +8,7 @@ import itertools
 import re
 
 from . import lexicon as lx
+from .months import GREGORIAN_MONTHS, MONTHS, WEEKDAY_HEADS
 from .numbers import word_atoms
 from .tokens import Token
 from .vocabulary import noun_lemma, tags
@@ -99,9 +100,9 @@ def counted_noun(tokens: list[Token], j: int) -> tuple[str, int] | None:
         or not _ARABIC_LETTER.match(text)
         or text in lx.NOT_A_HEAD
         or text in lx.VAGUE
-        or text in lx.MONTHS
-        or text in lx.GREGORIAN_MONTHS
-        or text in lx.WEEKDAY_HEADS
+        or text in MONTHS
+        or text in GREGORIAN_MONTHS
+        or text in WEEKDAY_HEADS
         or text in lx.DAYPARTS
         or word_atoms(text) is not None
         or text.endswith("گانه")

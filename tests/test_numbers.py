@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rasad.nlp.numbers import format_decimal, parse_number, to_words
+from rasad.nlp.numbers import format_decimal, parse_number
+from rasad.nlp.spelled import to_words
 
 
 @pytest.mark.parametrize(
