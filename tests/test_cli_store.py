@@ -73,7 +73,8 @@ def test_ingest_search_and_series(tmp_path: Path) -> None:
 
     assert METRIC in run(db, "metrics", "بوستان").stdout
     series = run(db, "series", METRIC).stdout.splitlines()
-    assert series[0].startswith("1402/10/01 (2023-12-22)  12, 12")  # Jalali months
+    # Jalali months; the article states 12 in its title and body: one report, not two
+    assert series[0] == "1402/10/01 (2023-12-22)  12"
     assert any(line.startswith("1402/12/01 (2024-02-20)  18") for line in series)
 
 
