@@ -4,7 +4,8 @@ A series counts reports, not mentions: an article stating a fact twice (lead and
 one report (the first mention stands for it; the article view still shows every mention).
 Buckets are Jalali months, weeks from Saturday (شنبه) to Friday, or days, all by the
 publication day in Tehran.  A bucket is a conflict when two reports give different values
-and come from different outlets, or from one outlet on different days.
+and come from different outlets, or from one outlet on different days (one outlet's two
+figures on one day are two facts it reported, not a disagreement).
 """
 
 from __future__ import annotations
@@ -36,15 +37,19 @@ def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]])
     if interval not in ("day", "week", "month"):
         raise QueryError("interval must be day, week or month")
     groups: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    reporters: dict[date, set[tuple[str, date]]] = defaultdict(set)
     for point in reports(points):
         if point.get("published"):
-            published = datetime.fromisoformat(point["published"]).astimezone(TEHRAN)
-            groups[bucket_start(published.date(), interval)].append(point)
+            day = datetime.fromisoformat(point["published"]).astimezone(TEHRAN).date()
+            start = bucket_start(day, interval)
+            groups[start].append(point)
+            reporters[start].add((point["source"], day))
     buckets = []
     for start in sorted(groups):
         pts = groups[start]
         values = [float(p["value"]) for p in pts]
-        buckets.append(SeriesBucket(start, pts, values, conflict=is_conflict(pts)))
+        conflict = len(set(values)) > 1 and len(reporters[start]) > 1
+        buckets.append(SeriesBucket(start, pts, values, conflict))
     return Series(metric, interval, buckets)
 
 
@@ -58,19 +63,6 @@ def reports(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(fact)
             out.append(point)
     return out
-
-
-def _reporter(point: dict[str, Any]) -> tuple[str, date]:
-    """Who reported it and on which Tehran day."""
-    return point["source"], datetime.fromisoformat(point["published"]).astimezone(TEHRAN).date()
-
-
-def is_conflict(points: list[dict[str, Any]]) -> bool:
-    """Different values from different outlets, or from one outlet on different days (one
-    outlet's two figures on one day are two facts it reported, not a disagreement)."""
-    if len({float(p["value"]) for p in points}) < 2:
-        return False
-    return len({_reporter(p) for p in points}) > 1
 
 
 def by_outlet(points: list[dict[str, Any]]) -> dict[str, list[float]]:
