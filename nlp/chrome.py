@@ -12,11 +12,11 @@ import re
 # Each kind with the character it cannot do without: most texts have none of them, and a
 # substring test is far cheaper than a regex scan.
 _ADDRESSES = (
-    ("/", re.compile(r"(?:https?://|www\.)[^\s<>\"]+")),  # web addresses, to the next space
-    ("www.", re.compile(r"www\.[^\s<>\"]+")),
-    ("@", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
-    ("#", re.compile(r"#[^\s#]+")),  # hashtags: #هفته_فرهنگی_اراک
-    ("%", re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}")),  # percent-encoded text outside an address
+    # web addresses, to the next space
+    (("://", "www."), re.compile(r"(?:https?://|www\.)[^\s<>\"]+")),
+    (("@",), re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
+    (("#",), re.compile(r"#[^\s#]+")),  # hashtags: #هفته_فرهنگی_اراک
+    (("%",), re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}")),  # percent-encoded text outside an address
 )
 # Words of the lines about the page itself: its comments, visits, likes, shares, captcha.
 _COUNTER = re.compile(
@@ -31,8 +31,8 @@ def find_chrome(folded: str) -> list[tuple[int, int]]:
     """Character spans of page chrome in folded text (they may overlap each other)."""
     spans = [
         m.span()
-        for needle, pattern in _ADDRESSES
-        if needle in folded
+        for needles, pattern in _ADDRESSES
+        if any(needle in folded for needle in needles)
         for m in pattern.finditer(folded)
     ]
     for m in _COUNTER.finditer(folded):

@@ -188,10 +188,7 @@ def _spaced_decimal(tokens: list[Token], i: int) -> bool:
     if i < 0 or i + 3 >= len(tokens):
         return False
     whole, point, part = tokens[i : i + 3]
-    if point.text != "." or not whole.is_num:
-        return False
-    unit = match_unit(tokens, i + 3)
-    return (
+    shaped = (
         whole.is_num
         and whole.text.isdigit()
         and len(whole.text) <= 3
@@ -201,9 +198,11 @@ def _spaced_decimal(tokens: list[Token], i: int) -> bool:
         and part.text.isdigit()
         and len(part.text) <= 2
         and part.start == point.end + 1
-        and unit is not None
-        and lx.unit_kind(unit[0]) in lx.MEASURE_KINDS
     )
+    if not shaped:
+        return False
+    unit = match_unit(tokens, i + 3)  # the costly check last
+    return unit is not None and lx.unit_kind(unit[0]) in lx.MEASURE_KINDS
 
 
 def _adjectival_scale(tokens: list[Token], number: NumberMatch) -> Candidate | None:

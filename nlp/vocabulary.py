@@ -32,10 +32,6 @@ def _words() -> dict[str, tuple[str, ...]]:
     return out
 
 
-def is_word(text: str) -> bool:
-    return text in _words()
-
-
 def is_noun(text: str) -> bool:
     return "N" in _words().get(text, ())
 
