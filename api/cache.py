@@ -49,5 +49,7 @@ class TTLCache[T]:
 
 
 def _size(value: object) -> int:
+    if isinstance(value, bytes | str):
+        return len(value)
     dump = getattr(value, "model_dump_json", None)
     return len(dump()) if callable(dump) else len(repr(value))

@@ -16,7 +16,6 @@ from rasad.index import Store
 from rasad.index.models import Article, Hit, SearchPage, SearchRequest
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.index.schema import figure_rows
-from rasad.index.series import by_outlet
 from rasad.nlp.dates import jalali
 from rasad.nlp.figure import Figure
 
@@ -93,8 +92,14 @@ def hits_out(store: Store, hits: list[Hit]) -> list[HitOut]:
     ]
 
 
-def run_search(store: Store, request: SearchRequest, cache: TTLCache) -> SearchOut:
-    return cache.get(repr(request), lambda: search_out(store, store.search(request)))
+def run_search(store: Store, request: SearchRequest, cache: TTLCache) -> Response:
+    """The search's JSON, from the cache when a request like it was answered moments ago:
+    kept encoded, so a repeated search costs neither the store nor serialization."""
+
+    def answer() -> bytes:
+        return search_out(store, store.search(request)).model_dump_json().encode()
+
+    return Response(cache.get(repr(request), answer), media_type="application/json")
 
 
 def search_out(store: Store, page: SearchPage) -> SearchOut:
@@ -107,7 +112,7 @@ def search_out(store: Store, page: SearchPage) -> SearchOut:
     )
 
 
-@router.get("/search", summary="Search articles")
+@router.get("/search", summary="Search articles", response_model=SearchOut)
 def search(
     store: StoreDep,
     cache: CacheDep,
@@ -115,7 +120,7 @@ def search(
     size: PageSize = 20,
     cursor: Cursor = None,
     facets: Annotated[bool, Query(description="Count matches by source, city, kind.")] = False,
-) -> SearchOut:
+) -> Response:
     """Full-text search in Persian with filters; hits carry highlighted snippets and how many
     outlets ran the same story."""
     return run_search(store, replace(filters, size=size, cursor=cursor, facets=facets), cache)
@@ -219,7 +224,7 @@ def series(
     """Buckets of reported values, each point linked to its sentence and article; a bucket
     where outlets reported different values is flagged as a conflict.  Every point counts
     in `count`, `values`, `min` and `max`; the first `points` of a bucket are listed."""
-    result = store.series(metric, interval, *dates)
+    result = store.series(metric, interval, *dates, listed=points)
     buckets = []
     for bucket in result.buckets:
         listed = [
@@ -247,7 +252,7 @@ def series(
                 min=distinct[0],
                 max=distinct[-1],
                 conflict=bucket.conflict,
-                outlets=by_outlet(bucket.points),
+                outlets=bucket.outlets,
                 points=listed,
             )
         )

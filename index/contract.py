@@ -51,6 +51,8 @@ from .stories import fingerprints, shares_story
 
 STORY_CANDIDATES = 20  # stored articles considered when looking for an article's story
 MAX_POINTS = 10_000  # figures read for one series
+# what bucketing a series reads of every point (`series.bucket_series`)
+SERIES_FIELDS = ("id", "article_id", "figure_id", "source", "value", "published")
 
 
 class StoreError(RasadError, RuntimeError):
@@ -188,11 +190,16 @@ class Store(ABC):
         return FigurePage([row for row, _ in rows[: query.size]], total, next_cursor)
 
     def metric_points(
-        self, metric: str, date_from: datetime | None = None, date_to: datetime | None = None
+        self,
+        metric: str,
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        """The figure rows of one metric, oldest first (the raw material of a series)."""
+        """The figure rows of one metric, oldest first (the raw material of a series);
+        only `fields` of each when given."""
         filters = [Filter("metric", "eq", metric), *between("published", date_from, date_to)]
-        rows = self._figure_rows(filters, None, MAX_POINTS, newest_first=False)
+        rows = self._figure_rows(filters, None, MAX_POINTS, newest_first=False, fields=fields)
         return [row for row, _ in rows]
 
     def metrics(self, text: str = "", size: int = 50) -> list[tuple[str, int]]:
@@ -205,9 +212,28 @@ class Store(ABC):
         interval: Interval = "month",
         date_from: datetime | None = None,
         date_to: datetime | None = None,
+        listed: int | None = None,
     ) -> Series:
-        """One metric over time, bucketed; conflicting reports in a bucket are flagged."""
-        return bucket_series(metric, interval, self.metric_points(metric, date_from, date_to))
+        """One metric over time, bucketed; conflicting reports in a bucket are flagged.
+
+        Buckets are counted from a few columns of every point; whole rows are read only for
+        the first `listed` reports of each bucket (all when None), because a metric may
+        have thousands of points and a chart lists a handful."""
+        points = self.metric_points(metric, date_from, date_to, SERIES_FIELDS)
+        result = bucket_series(metric, interval, points)
+        wanted = [p["id"] for b in result.buckets for p in b.points[:listed]]
+        rows = {row["id"]: row for row in self._figures_by_id(wanted)}
+        for bucket in result.buckets:
+            bucket.points = [rows[p["id"]] for p in bucket.points[:listed] if p["id"] in rows]
+        return result
+
+    def _figures_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):  # bounded: SQL parameters, terms per query
+            chunk = ids[start : start + 500]
+            found = self._figure_rows([Filter("id", "in", chunk)], None, len(chunk), False)
+            rows += [row for row, _ in found]
+        return rows
 
     def __enter__(self) -> Store:
         return self
@@ -241,10 +267,16 @@ class Store(ABC):
 
     @abstractmethod
     def _figure_rows(
-        self, filters: list[Filter], after: Any, size: int, newest_first: bool
+        self,
+        filters: list[Filter],
+        after: Any,
+        size: int,
+        newest_first: bool,
+        fields: Sequence[str] | None = None,
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         """Up to `size` figure rows with their sort values, by publication time (undated
-        last when newest first), ties by id."""
+        last when newest first), ties by id; only the `fields` (names in
+        `schema.FILTERED`) of each row when given."""
 
     @abstractmethod
     def _count_figures(self, filters: list[Filter]) -> int: ...

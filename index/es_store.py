@@ -288,17 +288,24 @@ class ElasticsearchStore(Store):
         return RawPage(rows, len(raw) > request.size, result["hits"]["total"]["value"], facets)
 
     def _figure_rows(
-        self, filters: list[Filter], after: Any, size: int, newest_first: bool
+        self,
+        filters: list[Filter],
+        after: Any,
+        size: int,
+        newest_first: bool,
+        fields: Sequence[str] | None = None,
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         body: dict[str, Any] = {
             "query": {"bool": {"filter": dsl(filters)}},
             "size": size,
-            "_source": ["row"],
+            "_source": list(fields) if fields else ["row"],
             "sort": _NEWEST_FIRST if newest_first else _OLDEST_FIRST,
         }
         if after is not None:
             body["search_after"] = after
         hits = self._query(self.figures_index, **body)["hits"]["hits"]
+        if fields:
+            return [({f: h["_source"].get(f) for f in fields}, h["sort"]) for h in hits]
         return [(h["_source"]["row"], h["sort"]) for h in hits]
 
     def _count_figures(self, filters: list[Filter]) -> int:

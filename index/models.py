@@ -204,6 +204,7 @@ class SeriesBucket:
     points: list[dict[str, Any]]
     values: list[float]
     conflict: bool  # several different values reported for the same thing in one bucket
+    outlets: dict[str, list[float]] = field(default_factory=dict)  # source → its values
 
 
 @dataclass

@@ -37,6 +37,7 @@ FILTERED: dict[str, type] = {
     "id": str,
     "article_id": str,
     "seq": int,
+    "figure_id": int,
     "value": float,
     "unit": str,
     "kind": str,

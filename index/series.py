@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jdatetime
@@ -22,8 +23,10 @@ from .models import Interval, Series, SeriesBucket
 from .query import QueryError
 
 
+@lru_cache(maxsize=8192)
 def bucket_start(day: date, interval: Interval) -> date:
-    """The first day of the bucket holding `day`."""
+    """The first day of the bucket holding `day` (cached: a series has thousands of points
+    on a few hundred days, and a Jalali conversion costs more than the rest of a point)."""
     if interval == "day":
         return day
     if interval == "week":
@@ -49,7 +52,7 @@ def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]])
         pts = groups[start]
         values = [float(p["value"]) for p in pts]
         conflict = len(set(values)) > 1 and len(reporters[start]) > 1
-        buckets.append(SeriesBucket(start, pts, values, conflict))
+        buckets.append(SeriesBucket(start, pts, values, conflict, by_outlet(pts)))
     return Series(metric, interval, buckets)
 
 

@@ -63,7 +63,11 @@ CREATE TABLE IF NOT EXISTS state (
 );
 """
 # Columns added after the first release: (table, column, type); added to older files on open.
-MIGRATIONS = (("articles", "indexed_at", "TEXT"),)
+# columns added since a store was first made: table, column, type, how old rows fill it
+MIGRATIONS = (
+    ("articles", "indexed_at", "TEXT", None),
+    ("figures", "figure_id", "INTEGER", "json_extract(row, '$.figure_id')"),
+)
 ARTICLE_COLUMNS = ("url", "source", "published", "city", "story_id", "kinds", "content_hash")
 INSERT_FIGURE = (
     f"INSERT INTO figures (id, {', '.join(FIGURE_COLUMNS)}, search, row) "

@@ -25,7 +25,7 @@ from .filters import Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
 from .models import TOTAL_EXACT_UP_TO, Article, SearchRequest, SearchText
 from .query import Node
-from .schema import figure_rows, search_text
+from .schema import FILTERED, figure_rows, search_text
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
@@ -85,10 +85,12 @@ class SQLiteStore(Store):
         self.lock = threading.RLock()
 
     def _migrate(self) -> None:
-        for table, column, kind in MIGRATIONS:
+        for table, column, kind, fill in MIGRATIONS:
             present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in present:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                if fill:
+                    self.db.execute(f"UPDATE {table} SET {column} = {fill}")
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_indexed ON articles (indexed_at)")
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -307,7 +309,12 @@ class SQLiteStore(Store):
         ]
 
     def _figure_rows(
-        self, filters: list[Filter], after: Any, size: int, newest_first: bool
+        self,
+        filters: list[Filter],
+        after: Any,
+        size: int,
+        newest_first: bool,
+        fields: Sequence[str] | None = None,
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         where, params = where_clause(filters)
         # oldest first is plain column order (undated first), which the (metric, published)
@@ -317,11 +324,16 @@ class SQLiteStore(Store):
         if after is not None:
             where.append(f"({key} {cmp} ? OR ({key} = ? AND id > ?))")
             params += [after[0], after[0], after[1]]
+        if fields and not set(fields) <= FILTERED.keys():  # names become SQL: columns only
+            raise ValueError(f"not figure columns: {sorted(set(fields) - FILTERED.keys())}")
+        read = ", ".join(fields) if fields else "row"
         rows = self._rows(
-            f"SELECT id, {key}, row FROM figures WHERE {' AND '.join(where) or '1'} "
+            f"SELECT id, {key}, {read} FROM figures WHERE {' AND '.join(where) or '1'} "
             f"ORDER BY {key} {direction}, id ASC LIMIT ?",
             [*params, size],
         )
+        if fields:
+            return [(dict(zip(fields, row[2:], strict=True)), [row[1], row[0]]) for row in rows]
         return [(_loads(row), [published, fid]) for fid, published, row in rows]
 
     def _count_figures(self, filters: list[Filter]) -> int:

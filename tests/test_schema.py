@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import orjson
+
 from rasad.api.schemas import FigureOut
 from rasad.index.es_indices import FIGURE_MAPPINGS
 from rasad.index.schema import FILTERED, ROW_FIELDS, figure_rows
@@ -30,3 +32,17 @@ def test_backends_index_every_filtered_field() -> None:
     columns = {row[1] for row in store.db.execute("PRAGMA table_info(figures)")}
     store.close()
     assert set(FILTERED) <= columns
+
+
+def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
+    """A column added to `FILTERED` later is added to an existing file and filled from
+    each row, so a series over an old store still tells one fact from another."""
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    store.upsert(CORPUS)
+    store.db.execute("ALTER TABLE figures DROP COLUMN figure_id")
+    store.close()
+    reopened = SQLiteStore(path)
+    rows = reopened.db.execute("SELECT figure_id, row FROM figures").fetchall()
+    reopened.close()
+    assert rows and all(fid == orjson.loads(row)["figure_id"] for fid, row in rows)

@@ -223,6 +223,11 @@ def test_metrics_and_series(loaded: Store) -> None:
     ]
     point = weekly.buckets[0].points[0]
     assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
+    # a chart lists a few whole reports per bucket; every report still counts
+    [listed] = loaded.series(key, "month", listed=1).buckets
+    assert len(listed.points) == 1 and listed.values == [28, 30]
+    assert listed.points[0]["sentence"]
+    assert sorted(v for values in listed.outlets.values() for v in values) == [28, 30]
 
 
 def test_conflicts_are_between_outlets_or_days(store: Store) -> None:
