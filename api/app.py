@@ -22,7 +22,7 @@ from rasad.crawler.sources import load_sources
 from rasad.errors import ConfigError
 from rasad.index import QueryError, Store, StoreError, StoreUnavailable
 
-from . import export, routes
+from . import auth, export, routes
 from .cache import TTLCache
 from .security import SecurityMiddleware
 
@@ -67,7 +67,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.add_middleware(SecurityMiddleware, allowed_hosts=settings.hosts())
     if store is not None:
         app.state.store = store  # usable before startup too (TestClient without a context)
+    app.include_router(auth.router)
     app.include_router(routes.router)
+    app.include_router(routes.public)
     app.include_router(export.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _errors(app)

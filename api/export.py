@@ -15,13 +15,14 @@ from datetime import datetime
 from itertools import chain, islice
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from rasad.index import Store
 from rasad.index.models import FigureQuery, SearchRequest
 from rasad.nlp.dates import jalali
 
+from .auth import require
 from .params import FigureFilters, SearchFilters, StoreDep
 from .routes import ERRORS
 
@@ -52,7 +53,9 @@ FIGURE_COLUMNS = (
     "url",
 )
 
-router = APIRouter(prefix="/api/export", responses=ERRORS)
+router = APIRouter(
+    prefix="/api/export", responses=ERRORS, dependencies=[Depends(require("viewer"))]
+)
 
 
 def _search_rows(store: Store, request: SearchRequest, limit: int) -> Iterator[dict[str, Any]]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from rasad.index import Store
@@ -19,6 +19,7 @@ from rasad.index.schema import figure_rows
 from rasad.nlp.dates import jalali
 from rasad.nlp.figure import Figure
 
+from .auth import Caller, Editor, Reader, require
 from .cache import TTLCache
 from .params import (
     CacheDep,
@@ -57,7 +58,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 MAX_COVERAGE = 100
 MAX_VALUES = 50  # distinct values listed per series bucket
 
-router = APIRouter(prefix="/api", responses=ERRORS)
+# every route here needs a viewer (or anonymous reads allowed); changes ask for more
+router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(require("viewer"))])
 
 
 def _jalali(moment: datetime | None) -> str | None:
@@ -271,16 +273,31 @@ def _saved_out(saved_searches: SavedSearches, saved: SavedSearch) -> SavedSearch
         sources=saved.sources,
         cities=saved.cities,
         kinds=saved.kinds,
+        owner=saved.owner,
+        shared=saved.shared,
         created=saved.created,
         seen_at=saved.seen_at,
         new=new,
     )
 
 
-def _saved(saved_searches: SavedSearches, search_id: str) -> SavedSearch:
+def _name(caller: Caller | None) -> str | None:
+    return caller.user.name if caller else None
+
+
+def _saved(saved_searches: SavedSearches, search_id: str, caller: Caller | None) -> SavedSearch:
+    """The saved search if the caller may see it (someone else's private one: not found)."""
     saved = saved_searches.get(search_id)
-    if saved is None:
+    if saved is None or saved not in saved_searches.visible(_name(caller)):
         raise HTTPException(404, f"no saved search with id {search_id}")
+    return saved
+
+
+def _own(saved_searches: SavedSearches, search_id: str, caller: Caller) -> SavedSearch:
+    """The saved search if the caller may change it: its owner, or an admin."""
+    saved = _saved(saved_searches, search_id, caller)
+    if saved.owner not in ("", caller.user.name) and caller.user.role != "admin":
+        raise HTTPException(403, f"the saved search {search_id} belongs to {saved.owner}")
     return saved
 
 
@@ -290,14 +307,17 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/saved-searches", status_code=status.HTTP_201_CREATED, summary="Save a search")
-def create_saved(saved: SavedDep, body: SavedSearchIn) -> SavedSearchOut:
-    created = saved.create(body.name, body.q, body.sources, body.cities, body.kinds)
+def create_saved(saved: SavedDep, body: SavedSearchIn, caller: Editor) -> SavedSearchOut:
+    created = saved.create(
+        body.name, body.q, body.sources, body.cities, body.kinds, caller.user.name, body.shared
+    )
     return _saved_out(saved, created)
 
 
 @router.get("/saved-searches", summary="Saved searches with their new-result counts")
-def list_saved(saved: SavedDep) -> list[SavedSearchOut]:
-    return [_saved_out(saved, s) for s in saved.all()]
+def list_saved(saved: SavedDep, caller: Reader) -> list[SavedSearchOut]:
+    """The caller's own saved searches and those shared with everyone."""
+    return [_saved_out(saved, s) for s in saved.visible(_name(caller))]
 
 
 @router.delete(
@@ -306,9 +326,8 @@ def list_saved(saved: SavedDep) -> list[SavedSearchOut]:
     responses=NOT_FOUND,
     summary="Delete a saved search",
 )
-def delete_saved(saved: SavedDep, search_id: str) -> Response:
-    if not saved.delete(search_id):
-        raise HTTPException(404, f"no saved search with id {search_id}")
+def delete_saved(saved: SavedDep, search_id: str, caller: Editor) -> Response:
+    saved.delete(_own(saved, search_id, caller).id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -316,25 +335,33 @@ def delete_saved(saved: SavedDep, search_id: str) -> Response:
     "/saved-searches/{search_id}/new", responses=NOT_FOUND, summary="What is new since I looked"
 )
 def new_results(
-    store: StoreDep, saved: SavedDep, search_id: str, size: PageSize = 20, cursor: Cursor = None
+    store: StoreDep,
+    saved: SavedDep,
+    search_id: str,
+    caller: Reader,
+    size: PageSize = 20,
+    cursor: Cursor = None,
 ) -> SearchOut:
     """Matches written to the store since the search was last marked as seen, newest first."""
-    return search_out(store, saved.new_results(_saved(saved, search_id), size, cursor))
+    found = _saved(saved, search_id, caller)
+    return search_out(store, saved.new_results(found, size, cursor))
 
 
 @router.post("/saved-searches/{search_id}/seen", responses=NOT_FOUND, summary="Mark as seen")
-def mark_seen(saved: SavedDep, search_id: str) -> SavedSearchOut:
-    return _saved_out(saved, saved.mark_seen(_saved(saved, search_id)))
+def mark_seen(saved: SavedDep, search_id: str, caller: Editor) -> SavedSearchOut:
+    return _saved_out(saved, saved.mark_seen(_own(saved, search_id, caller)))
 
 
 @router.get("/notifications", summary="Alerts raised by saved searches")
 def notifications(
     saved: SavedDep,
+    caller: Reader,
     search_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[NotificationOut]:
-    """New articles that matched a saved search after a crawl, newest first."""
-    return [NotificationOut.model_validate(n) for n in saved.notifications(search_id, limit)]
+    """New articles that matched the caller's saved searches after a crawl, newest first."""
+    notes = saved.notifications(search_id, limit, _name(caller))
+    return [NotificationOut.model_validate(n) for n in notes]
 
 
 # ---- sources and health ----------------------------------------------------------------------
@@ -352,7 +379,10 @@ def sources(store: StoreDep, configured: SourcesDep) -> list[SourceOut]:
     return out
 
 
-@router.get(
+public = APIRouter(prefix="/api")  # needs no login: health checks carry no credentials
+
+
+@public.get(
     "/health",
     response_model=HealthOut,
     summary="Is the service and its store working",

@@ -170,6 +170,7 @@ class SavedSearchIn(BaseModel):
     sources: list[str] = Field(default_factory=list, max_length=50)
     cities: list[str] = Field(default_factory=list, max_length=50)
     kinds: list[str] = Field(default_factory=list, max_length=20)
+    shared: bool = Field(False, description="Visible to every user (changed by its owner).")
 
 
 class SavedSearchOut(BaseModel):
@@ -179,6 +180,8 @@ class SavedSearchOut(BaseModel):
     sources: list[str]
     cities: list[str]
     kinds: list[str]
+    owner: str = Field(description="The user who saved it (empty: saved before accounts).")
+    shared: bool
     created: datetime
     seen_at: datetime = Field(description="When the user last marked its results as seen.")
     new: int = Field(description="Matches written since `seen_at`.")
@@ -194,6 +197,7 @@ class NotificationOut(BaseModel):
     source: str
     published: datetime | None
     created: datetime
+    snippet: str = Field("", description="Plain text around the match, matched words in «».")
 
 
 class SourceOut(BaseModel):

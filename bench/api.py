@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "var" / "bench" / "api-100k.db"
+TOKEN_VARIABLE = "RASAD_BENCH_TOKEN"  # the load process reads the token here
 
 
 def build(db: Path, n: int) -> None:
@@ -91,7 +92,7 @@ def load(port: int, paths: list[str], seconds: float, concurrency: int) -> dict[
         failed = 0
         while time.monotonic() < stop:
             start = time.perf_counter()
-            conn.request("GET", rng.choice(paths))
+            conn.request("GET", rng.choice(paths), headers=_auth())
             response = conn.getresponse()
             response.read()
             mine.append((time.perf_counter() - start) * 1000)
@@ -175,6 +176,7 @@ def bench_server(args: argparse.Namespace, cache: bool) -> None:
     from corpus import CITIES, WORDS
 
     port = _free_port()
+    os.environ[TOKEN_VARIABLE] = viewer_token(args.db)
     server = serve(args.db, port, args.workers, cache)
     try:
         metrics = [m["metric"] for m in json.loads(_get(port, "/api/metrics?size=200"))]
@@ -216,8 +218,27 @@ def bench_server(args: argparse.Namespace, cache: bool) -> None:
 
 def _get(port: int, path: str) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("GET", path)
+    conn.request("GET", path, headers=_auth())
     return conn.getresponse().read()
+
+
+def viewer_token(db: Path) -> str:
+    """Requests carry a viewer's API token, as an integrator's would (reads need a login)."""
+    from rasad.accounts import Accounts
+    from rasad.index.sqlite_store import SQLiteStore
+
+    store = SQLiteStore(db)
+    try:
+        accounts = Accounts(store)
+        if accounts.get("bench") is None:
+            return str(accounts.add("bench", "viewer")[1])
+        return accounts.new_token("bench")
+    finally:
+        store.close()
+
+
+def _auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {os.environ[TOKEN_VARIABLE]}"}
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, time
 
 from parsel import Selector
 
+from rasad.errors import InvalidInput
 from rasad.index.models import Article
-from rasad.nlp.dates import TEHRAN, find_dates, first_full_date
+from rasad.nlp.dates import TEHRAN, clock_time, find_dates, first_full_date
 from rasad.nlp.text import ZWNJ, fold
 
 from .sources import Source
 
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _ZWNJ_MASK = "\u2042"  # ⁂: a visible symbol trafilatura keeps (it drops format chars)
 _CREDIT = re.compile(r"منبع\s*[:：]\s*(.+)")
 
@@ -61,12 +61,10 @@ def parse_published(text: str) -> datetime | None:
     day = first_full_date(find_dates(folded))
     if day is None:
         return None
-    clock = _CLOCK.search(folded)
-    at = (
-        time(int(clock.group(1)), int(clock.group(2)))
-        if clock and int(clock.group(1)) < 24
-        else (time(0))
-    )
+    try:
+        at = clock_time(folded) or time(0)
+    except InvalidInput:  # ۲۵:۷۰ beside the date: the day stands, the clock does not
+        at = time(0)
     return datetime.combine(day, at, TEHRAN).astimezone(UTC)
 
 

@@ -11,7 +11,7 @@ To add a backend, implement:
 - writes: `_stored`, `_write` (and `_writing` when the engine has transactions);
 - reads: `_search`, `_figure_rows`, `_count_figures`, `_metric_counts`,
   `_story_candidates`, `get`, `source_counts`, `story_outlets`, `iter_articles`;
-- state documents: `put_state`, `states`, `delete_state`; and `health`, `close`;
+- state documents: `put_state`, `get_state`, `states`, `delete_state`; and `health`, `close`;
 
 each rendering `filters.Filter`s and `query.Node`s in its own query language.
 """
@@ -113,6 +113,9 @@ class Store(ABC):
     # SQLite reads what is stored again inside its write transaction; a backend without
     # transactions trusts the read made before it
     recheck_in_write = False
+    # what opening the store wrote of batches spooled while it was down (Elasticsearch);
+    # a command's summary reports it beside its own batch
+    pending_report: UpsertReport | None = None
 
     # ---- the shared flow -----------------------------------------------------------------
 
@@ -311,6 +314,10 @@ class Store(ABC):
 
     @abstractmethod
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def get_state(self, kind: str, key: str) -> dict[str, Any] | None:
+        """One document of a collection, None when there is none."""
 
     @abstractmethod
     def states(self, kind: str) -> list[dict[str, Any]]:

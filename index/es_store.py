@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
@@ -52,18 +53,25 @@ class ElasticsearchStore(Store):
         retries: int = 3,
         backoff: float = 0.5,
         request_timeout: float = 30,
+        basic_auth: tuple[str, str] | None = None,
     ) -> None:
-        self.url, self.prefix, self.refresh = url, prefix, refresh
+        # credentials go to the client, never into messages, logs or /api/health
+        self.url, url_auth = _without_credentials(url)
+        self.prefix, self.refresh = prefix, refresh
         self.retries, self.backoff = retries, backoff
         self.spool_dir = Path(spool_dir)
         self.spool = Spool(self.spool_dir)
         self.es = Elasticsearch(
-            url, request_timeout=request_timeout, max_retries=0, retry_on_timeout=False
+            self.url,
+            basic_auth=basic_auth or url_auth,
+            request_timeout=request_timeout,
+            max_retries=0,
+            retry_on_timeout=False,
         )
         try:
             self.es.cluster.health(timeout="5s")
         except (TransportError, ApiError) as exc:
-            raise StoreUnavailable(f"Elasticsearch at {url} is not reachable: {exc}") from None
+            raise StoreUnavailable(f"Elasticsearch at {self.url} is not reachable: {exc}") from None
         self.articles = f"{prefix}-articles"
         self.figures_index = f"{prefix}-figures"
         self.state_index = f"{prefix}-state"
@@ -363,6 +371,12 @@ class ElasticsearchStore(Store):
             refresh="wait_for",
         )
 
+    def get_state(self, kind: str, key: str) -> dict[str, Any] | None:
+        doc = self._call(
+            self.es.options(ignore_status=404).get, index=self.state_index, id=f"{kind}:{key}"
+        )
+        return doc["_source"]["data"] if doc.get("found") else None
+
     def states(self, kind: str) -> list[dict[str, Any]]:
         query = {"query": {"term": {"kind": kind}}, "sort": ["written", "key"]}
         with self._translated():
@@ -400,3 +414,15 @@ class ElasticsearchStore(Store):
 
     def close(self) -> None:
         self.es.close()
+
+
+def _without_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL with any user:password removed, and that pair."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    netloc = parts.hostname or ""
+    netloc = f"[{netloc}]" if ":" in netloc else netloc
+    netloc += f":{parts.port}" if parts.port else ""
+    auth = (unquote(parts.username), unquote(parts.password or ""))
+    return urlunsplit(parts._replace(netloc=netloc)), auth

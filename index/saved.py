@@ -1,6 +1,8 @@
 """Saved searches, "what is new since I last looked", and the notifications alerts record.
 
-Both live in the store's state collections (see `Store.put_state`), so they move with the
+A saved search belongs to the user who made it and may be shared with everyone; one
+made before accounts existed has no owner and is everyone's.  Both live in the store's
+state collections (see `Store.put_state`), so they move with the
 articles when a user switches backend.  "New" means written or changed in the store after
 a time (`Article.indexed_at`), not published after it: an old article crawled today is news
 to the user.
@@ -33,6 +35,8 @@ class SavedSearch:
     sources: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    owner: str = ""  # the user who made it ("" before accounts: everyone's)
+    shared: bool = False  # visible to every user, changed by its owner only
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     created: datetime = field(default_factory=_now)
     seen_at: datetime = field(default_factory=_now)  # the user last looked at its results
@@ -69,21 +73,28 @@ class SavedSearches:
         sources: list[str] | None = None,
         cities: list[str] | None = None,
         kinds: list[str] | None = None,
+        owner: str = "",
+        shared: bool = False,
     ) -> SavedSearch:
         """Save a search; a query that cannot run is refused now rather than at every check."""
         name = name.strip()
         if not name:
             raise QueryError("a saved search needs a name")
         parse_query(q)
-        saved = SavedSearch(name, q, sources or [], cities or [], kinds or [])
+        saved = SavedSearch(name, q, sources or [], cities or [], kinds or [], owner, shared)
         self.store.put_state(SAVED, saved.id, saved.to_doc())
         return saved
 
     def all(self) -> list[SavedSearch]:
         return [SavedSearch.from_doc(d) for d in self.store.states(SAVED)]
 
+    def visible(self, user: str | None) -> list[SavedSearch]:
+        """What `user` (None: nobody logged in) sees: its own, the shared, the ownerless."""
+        return [s for s in self.all() if s.shared or not s.owner or s.owner == user]
+
     def get(self, search_id: str) -> SavedSearch | None:
-        return next((s for s in self.all() if s.id == search_id), None)
+        doc = self.store.get_state(SAVED, search_id)
+        return SavedSearch.from_doc(doc) if doc else None
 
     def delete(self, search_id: str) -> bool:
         return self.store.delete_state(SAVED, search_id)
@@ -122,6 +133,7 @@ class SavedSearches:
                     "url": hit.url,
                     "source": hit.source,
                     "published": hit.published.isoformat() if hit.published else None,
+                    "snippet": hit.snippet.plain(),
                     "created": until.isoformat(),
                     "matches": page.total,
                 }
@@ -131,12 +143,15 @@ class SavedSearches:
             self.store.put_state(SAVED, saved.id, saved.to_doc())
         return created
 
-    def notifications(self, search_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """The latest notifications, newest first."""
+    def notifications(
+        self, search_id: str | None = None, limit: int = 100, user: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The latest notifications of the searches `user` sees, newest first."""
+        seen = {s.id for s in self.visible(user)}
         notes = [
             n
             for n in self.store.states(NOTIFICATION)
-            if search_id is None or n["search_id"] == search_id
+            if n["search_id"] in seen and (search_id is None or n["search_id"] == search_id)
         ]
         notes.sort(key=lambda n: (n["created"], n.get("published") or ""), reverse=True)
         return notes[:limit]

@@ -386,6 +386,10 @@ class SQLiteStore(Store):
             (kind, key, _dumps(doc)),
         )
 
+    def get_state(self, kind: str, key: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT data FROM state WHERE kind = ? AND key = ?", (kind, key))
+        return _loads(rows[0][0]) if rows else None
+
     def states(self, kind: str) -> list[dict[str, Any]]:
         rows = self._rows("SELECT data FROM state WHERE kind = ? ORDER BY rowid", (kind,))
         return [_loads(r[0]) for r in rows]

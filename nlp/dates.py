@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -145,11 +145,12 @@ _BEFORE_MONTH = 40  # characters: the longest day in words (بیست و یکم) 
 _AFTER_MONTH = 40  # the month's ماه, a comma, سال and a year with its era
 # Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه، ساعت ۸ صبح تا ۱۶
 _CLOCK = (
-    r"(?:\d{1,2}(?::\d{2})?|[^\W\d_]+(?: و [^\W\d_]+)?)(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
+    r"(?:(?:[01]?\d|2[0-4])(?::[0-5]\d)?(?![\d:])|[^\W\d_]+(?: و [^\W\d_]+)?)"
+    r"(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
     r"(?:\s*(?:صبح|ظهر|عصر|شب|بامداد|بعد از ظهر|بعدازظهر))?"
 )
 TIME_PATTERNS = [
-    ("clock", re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?!\d)")),
+    ("clock", re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)")),  # not ۲۵:۷۰
     ("hour", re.compile(rf"ساعت\s*{_CLOCK}(?:\s*(?:تا|الی|-|لغایت)\s*(?:ساعت\s*)?{_CLOCK})?")),
     (
         "daypart",
@@ -309,6 +310,21 @@ def find_dates(folded: str) -> list[DateMatch]:
     return merged
 
 
+_WRITTEN_CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
+
+
+def clock_time(folded: str) -> time | None:
+    """The first clock time written in folded text (۱۶:۳۰), None when there is none; an
+    impossible one (۲۵:۷۰) is InvalidInput rather than a guess."""
+    m = _WRITTEN_CLOCK.search(folded)
+    if m is None:
+        return None
+    hour, minute = int(m[1]), int(m[2])
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"{m[0]} is not a time of day")
+    return time(hour, minute)
+
+
 def parse_jalali_date(text: str) -> date:
     """Parse one date as written (۱۴۰۲/۱۰/۱۰، ۱۰ دی ۱۴۰۲، سال ۹۹) to a Gregorian date.
 
@@ -317,6 +333,7 @@ def parse_jalali_date(text: str) -> date:
     folded = fold(text).folded.strip()
     if not folded:
         raise InvalidInput("empty date")
+    clock_time(folded)  # a date written with an impossible clock is refused, not half-read
     year_only = re.fullmatch(r"(?:سال\s*)?(\d{4}|\d{2})(?:\s*(?:ش|ه\.ش|هجری شمسی))?", folded)
     if year_only:
         return jalali_to_gregorian(int(year_only.group(1)), 1, 1)

@@ -28,12 +28,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rasad.errors import ConfigError
 
 if TYPE_CHECKING:
+    from rasad.digests import Digests
     from rasad.index import Store
     from rasad.nlp.extract import Extractor
 
@@ -47,15 +48,29 @@ class Settings(BaseSettings):
 
     store: str = f"sqlite:///{DATA_HOME / 'rasad.db'}"
     es_prefix: str = "rasad"
+    # credentials for an Elasticsearch with security on (compose); kept out of RASAD_STORE
+    es_user: str | None = None
+    es_password: SecretStr | None = None
     spool: Path = DATA_HOME / "spool"
     sources: Path | None = None
     ner_model: str | None = None
     crawl_every: float = Field(60, gt=0, description="minutes between scheduled crawls")
     webhook: str | None = None
+    # e-mail digests of alert matches (off while smtp_host is unset)
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_from: str = "rasad@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    # the address people open the page at, for links in digests (else the article's own)
+    page_url: str = ""
     cache_seconds: float = Field(10, ge=0)
     cache_megabytes: float = Field(64, ge=0, description="search cache per server process")
     # host names the server answers for (comma-separated in the environment); * for any
     allowed_hosts: str = "127.0.0.1,localhost,::1"
+    # whether search, articles, figures and series answer callers who are not logged in
+    anonymous_reads: bool = False
     user_agent: str | None = None
     crawl_delay: float | None = Field(None, ge=0)
     crawl_concurrency: int | None = Field(None, ge=1)
@@ -73,6 +88,23 @@ class Settings(BaseSettings):
             )
             raise ConfigError(f"invalid setting — {problems}") from None
 
+    def digests(self, store: Store) -> Digests | None:
+        """The e-mail digests, when an SMTP server is configured."""
+        from rasad.digests import Digests, Smtp
+
+        if not self.smtp_host:
+            return None
+        password = self.smtp_password.get_secret_value() if self.smtp_password else None
+        smtp = Smtp(
+            self.smtp_host,
+            self.smtp_port,
+            self.smtp_from,
+            self.smtp_user,
+            password,
+            self.smtp_starttls,
+        )
+        return Digests(store, smtp, self.page_url)
+
     def hosts(self) -> list[str]:
         return [h.strip().strip("[]") for h in self.allowed_hosts.split(",") if h.strip()]
 
@@ -82,7 +114,10 @@ class Settings(BaseSettings):
 
         url = url or self.store
         if url.startswith(("http://", "https://")):
-            return open_store(url, spool_dir=self.spool, prefix=self.es_prefix)
+            auth = None
+            if self.es_password is not None:
+                auth = (self.es_user or "elastic", self.es_password.get_secret_value())
+            return open_store(url, spool_dir=self.spool, prefix=self.es_prefix, basic_auth=auth)
         return open_store(url)
 
     def extractor(self, ner_model: str | None = None) -> Extractor:

@@ -24,6 +24,7 @@ from rasad.alerts import Webhook
 from rasad.config import Settings
 from rasad.crawler.demo_sites import DEMO_ARTICLES, StyledSite, local_copy, serve, write_sources
 from rasad.crawler.sources import builtin_sources
+from rasad.digests import Digests
 from rasad.index import Store
 from rasad.index.saved import SavedSearches
 
@@ -55,8 +56,10 @@ def crawl_once(
     extra: tuple[str, ...] = (),
     webhook: Webhook | None = None,
     timeout: float = 3600,
+    digests: Digests | None = None,
 ) -> CrawlRun:
-    """One crawl in a child process, then the alerts step; never raises for a failed crawl."""
+    """One crawl in a child process, then the alerts step (notifications, the webhook, the
+    e-mail digests that are due); never raises for a failed crawl or a mail server down."""
     command = [sys.executable, "-m", "rasad", "crawl", "--json", *extra]
     if sources_file:
         command += ["--sources-file", str(sources_file)]
@@ -81,6 +84,8 @@ def crawl_once(
     run.notifications = len(notes)
     if notes and webhook:
         webhook.send(notes)
+    if digests is not None:
+        send_digests(store, digests)
     level = logging.INFO if run.ok else logging.ERROR
     log.log(
         level,
@@ -94,6 +99,21 @@ def crawl_once(
     return run
 
 
+def send_digests(store: Store, digests: Digests) -> None:
+    """Mail the digests that are due; what could not be sent waits for the next crawl."""
+    from rasad.accounts import Accounts
+
+    try:
+        outcome = digests.send_due(Accounts(store).users())
+    except Exception as exc:  # like alerts: never stop the schedule
+        log.error("digests failed", extra={"detail": str(exc)})
+        return
+    for name, count in outcome.sent.items():
+        log.info("digest delivered", extra={"detail": f"{name}: {count} matches"})
+    for name, why in outcome.failed.items():
+        log.error("digest not delivered, kept for the next run", extra={"detail": f"{name}: {why}"})
+
+
 class Scheduler(threading.Thread):
     """Crawls every `every` seconds (the first one at once) until stopped."""
 
@@ -104,17 +124,22 @@ class Scheduler(threading.Thread):
         sources_file: Path | None = None,
         extra: tuple[str, ...] = (),
         webhook: Webhook | None = None,
+        digests: Digests | None = None,
     ) -> None:
         super().__init__(name="rasad-scheduler", daemon=True)
         self.store, self.every, self.sources_file = store, every, sources_file
-        self.extra, self.webhook = extra, webhook
+        self.extra, self.webhook, self.digests = extra, webhook, digests
         self.stopped = threading.Event()
         self.runs: list[CrawlRun] = []
 
     def run(self) -> None:
         while not self.stopped.is_set():
             started = time.monotonic()
-            self.runs.append(crawl_once(self.store, self.sources_file, self.extra, self.webhook))
+            self.runs.append(
+                crawl_once(
+                    self.store, self.sources_file, self.extra, self.webhook, digests=self.digests
+                )
+            )
             self.stopped.wait(max(0.0, self.every - (time.monotonic() - started)))
 
     def stop(self) -> None:

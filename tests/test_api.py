@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from rasad.api import create_app
 from rasad.index import Store
 from rasad.index.saved import SavedSearches
+from tests.auth import bearer
 from tests.corpus import CORPUS, make
 
 EXTRA = " و این جمله‌ای است که فقط در این نسخه آمده است و در متن اصلی نبود."
@@ -35,7 +36,7 @@ def _corpus() -> list:
 @pytest.fixture
 def client(store: Store) -> Iterator[TestClient]:
     store.upsert(_corpus())
-    with TestClient(create_app(store)) as c:
+    with TestClient(create_app(store), headers=bearer(store)) as c:
         c.store = store  # type: ignore[attr-defined]
         yield c
 

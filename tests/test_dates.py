@@ -47,3 +47,24 @@ def test_find_dates_marks_dates_times_and_years() -> None:
 def test_first_full_date_gives_article_date() -> None:
     text = fold("کد خبر ۳۵۹۲۱۸\n۲۶ شهريور ۱۴۰۴ - ۱۴:۵۱\nمتن خبر").folded
     assert first_full_date(find_dates(text)) == date(2025, 9, 17)
+
+
+def test_an_impossible_clock_is_refused_not_half_read() -> None:
+    from rasad.crawler.article import parse_published
+    from rasad.errors import InvalidInput
+    from rasad.nlp.dates import clock_time, find_dates
+
+    with pytest.raises(InvalidInput, match="not a time of day"):
+        parse_jalali_date("۱۴۰۲/۱۰/۱۵ ۲۵:۷۰")
+    assert parse_jalali_date("۱۴۰۲/۱۰/۱۵ ۲۳:۵۹").isoformat() == "2024-01-05"
+    assert clock_time("ساعت 9:05") is not None and clock_time("بدون ساعت") is None
+    for text in ("ساعت 25:70 بود", "در 12:70 رسید"):
+        assert not any(":70" in text[d.start : d.end] for d in find_dates(text)), text
+    assert any(text == "ساعت 16:30" for text in _spans("جلسه ساعت 16:30 آغاز شد"))
+    # a page's impossible clock leaves its day (midnight in Tehran), and the crawl goes on
+    published = parse_published("۱۵ دی ۱۴۰۲ - ۱۲:۷۰")
+    assert published is not None and published.isoformat() == "2024-01-04T20:30:00+00:00"
+
+
+def _spans(text: str) -> list[str]:
+    return [text[d.start : d.end] for d in find_dates(text)]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rasad.api import create_app
+from rasad.config import Settings
 from rasad.index import StoreUnavailable, open_store
 from rasad.index.es_node import CACHE, LocalNode, free_port
 from rasad.index.es_store import ElasticsearchStore
@@ -114,7 +118,8 @@ def test_node_lost_mid_run_loses_nothing(own_node: LocalNode, tmp_path: Path) ->
     assert sum(r.spooled for r in lost) == 30
     assert all(r.errors and own_node.url in r.errors[0] for r in lost)
     assert store.health()["ok"] is False
-    with TestClient(create_app(store)) as client:  # the API says so, and does not fail
+    settings = Settings.load(anonymous_reads=True)
+    with TestClient(create_app(store, settings)) as client:  # the API says so, no failure
         down = client.get("/api/search", params={"q": "بوستان"})
         assert down.status_code == 503 and own_node.url in down.json()["detail"]
         assert client.get("/api/health").json()["ok"] is False
@@ -160,3 +165,27 @@ def test_a_rejected_spooled_batch_is_set_aside(es_url: str, tmp_path: Path) -> N
         assert store.search(SearchRequest()).total == 1
     finally:
         store.drop()
+
+
+def test_ingest_reports_what_it_replayed_from_the_spool(es_url: str, tmp_path: Path) -> None:
+    """After an outage, the next ingest writes the spooled batch first and says so."""
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    waiting = articles(20, 2)
+    lines = "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in waiting)
+    (spool / "0001-waiting.jsonl").write_text(lines, "utf-8")
+    article = tmp_path / "new.txt"
+    article.write_text("افتتاح بوستان تازه\nشهردار گفت ۷ بوستان ساخته شد.", "utf-8")
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    env = os.environ | {"RASAD_STORE": es_url, "RASAD_SPOOL": str(spool), "RASAD_ES_PREFIX": prefix}
+    done = subprocess.run(
+        [sys.executable, "-m", "rasad", "ingest", str(article)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "replayed what was spooled during an outage: 2 new" in done.stdout
+    assert "1 articles: 1 new" in done.stdout
+    ElasticsearchStore(es_url, prefix=prefix, spool_dir=spool).drop()

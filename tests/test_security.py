@@ -3,16 +3,19 @@ forged cross-origin changes refused, a bounded search cache, over the real app."
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from rasad.api import create_app
 from rasad.api.cache import TTLCache
 from rasad.config import Settings
 from rasad.index.sqlite_store import SQLiteStore
+from tests.auth import bearer
 from tests.corpus import CORPUS
 
 
@@ -21,7 +24,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     store = SQLiteStore(tmp_path / "rasad.db")
     store.upsert(CORPUS)
     settings = Settings.load(allowed_hosts="testserver,127.0.0.1")
-    with TestClient(create_app(store, settings)) as c:
+    with TestClient(create_app(store, settings), headers=bearer(store)) as c:
         yield c
     store.close()
 
@@ -84,3 +87,28 @@ def test_the_search_cache_is_bounded_by_bytes() -> None:
     assert cache.held <= cache.budget
     assert 0 < len(cache.entries) < 50
     assert cache.get("q49", lambda: "recomputed") != "recomputed"  # the newest stays
+
+
+def test_elasticsearch_credentials_never_reach_a_message(tmp_path: Path) -> None:
+    from rasad.index import StoreUnavailable
+    from rasad.index.es_store import ElasticsearchStore
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreUnavailable) as caught:
+        ElasticsearchStore(
+            f"http://elastic:s3cret-pw@127.0.0.1:{port}", spool_dir=tmp_path, request_timeout=2
+        )
+    assert "s3cret-pw" not in str(caught.value) and f"127.0.0.1:{port}" in str(caught.value)
+
+
+def test_compose_runs_elasticsearch_with_security_on() -> None:
+    compose = yaml.safe_load((Path(__file__).parents[1] / "docker-compose.yml").read_text())
+    es = compose["services"]["elasticsearch"]["environment"]
+    assert "xpack.security.enabled=true" in es
+    assert any(e.startswith("ELASTIC_PASSWORD=${ELASTIC_PASSWORD:?") for e in es)  # from .env
+    for name in ("api", "scheduler"):
+        env = compose["services"][name]["environment"]
+        assert env["RASAD_ES_PASSWORD"].startswith("${ELASTIC_PASSWORD:?")
+        assert env["RASAD_ANONYMOUS_READS"].endswith(":-false}")

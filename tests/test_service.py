@@ -28,6 +28,7 @@ from rasad.index.models import SearchRequest
 from rasad.index.saved import SavedSearches
 from rasad.index.sqlite_store import SQLiteStore
 from rasad.service import DEMO_CRAWL, Scheduler, crawl_once, demo_sources
+from tests.auth import bearer
 from tests.corpus import CORPUS
 
 METRIC = "دفتر توسعه محله | دفتر | مشهد"
@@ -57,7 +58,7 @@ def test_demo_path_reaches_the_series_endpoint(configured: Store, tmp_path: Path
     assert run.notifications == 5  # the five articles about the offices, once each
     if isinstance(store, ElasticsearchStore):
         store.refresh_now()
-    with TestClient(create_app(store)) as client:
+    with TestClient(create_app(store), headers=bearer(store, "viewer")) as client:
         metrics = client.get("/api/metrics", params={"q": "دفتر توسعه محله مشهد"}).json()
         assert metrics[0]["metric"] == METRIC
         series = client.get("/api/series", params={"metric": METRIC}).json()

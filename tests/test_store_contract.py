@@ -348,6 +348,8 @@ def test_state_documents(store: Store) -> None:
     store.put_state("notification", "a", {"n": 1})
     store.put_state("saved_search", "b", {"name": "دوم، ویرایش‌شده"})  # replaced in place
     assert store.states("saved_search") == [{"name": "دوم، ویرایش‌شده"}, {"name": "اول"}]
+    assert store.get_state("saved_search", "a") == {"name": "اول"}
+    assert store.get_state("notification", "b") is None  # keys are per collection
     assert store.delete_state("saved_search", "b") is True
     assert store.delete_state("saved_search", "b") is False
     assert store.states("saved_search") == [{"name": "اول"}]

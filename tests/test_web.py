@@ -15,7 +15,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from rasad.accounts import Accounts
 from rasad.api import create_app
+from rasad.config import Settings
 from rasad.index.sqlite_store import SQLiteStore
 from tests.corpus import CORPUS, make
 
@@ -33,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 METRIC = "دفتر توسعه محله | دفتر | مشهد"
+PASSWORD = "a-long-test-password"
 
 
 def _free_port() -> int:
@@ -47,10 +50,10 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     title = "افتتاح ۳۲ دفتر توسعه محله در مشهد"
     later = make("https://a/6", title, "فرماندار مشهد گفت: ۳۲ دفتر.", 25)
     store.upsert([*CORPUS, later])
+    Accounts(store).add("sara", "editor", PASSWORD)
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = create_app(store, Settings.load(anonymous_reads=True))  # as the demo serves
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -141,10 +144,25 @@ def test_article_view_marks_each_figure_inline(page: Page, base_url: str) -> Non
     assert page.locator("#article-figures tbody tr").count() == 2
 
 
-def test_save_a_search_and_find_it_listed(page: Page, base_url: str) -> None:
+def test_save_a_search_asks_for_a_login_then_lists_it(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/?q={quote('بازآفرینی')}")
+    page.wait_for_selector("#results li")  # reading needs no login here
+    page.once("dialog", lambda dialog: dialog.accept("بازآفرینی اصفهان"))
+    page.click("#save-search")
+    page.wait_for_selector("#error a[href='#/login']")
+    assert page.locator("#error").inner_text().startswith("برای این کار باید وارد شوید")
+    page.click("#error a[href='#/login']")
+    page.fill("#login-form input[name=name]", "sara")
+    page.fill("#login-form input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#logout:not([hidden])")
+    assert page.locator("#account-name").inner_text().startswith("sara")
+    assert page.evaluate("document.cookie") == ""  # the session cookie is HttpOnly
     page.goto(f"{base_url}/#/?q={quote('بازآفرینی')}")
     page.wait_for_selector("#results li")
     page.once("dialog", lambda dialog: dialog.accept("بازآفرینی اصفهان"))
-    page.click("#save-search")
+    page.click("#save-search")  # now with the session and its CSRF token
     page.wait_for_selector("#saved-list li")
     assert "بازآفرینی اصفهان" in page.locator("#saved-list li").first.inner_text()
+    page.click("#logout")
+    page.wait_for_selector("#login-link:not([hidden])")

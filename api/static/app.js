@@ -22,10 +22,35 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function showError(message) {
+function showError(error) {
+  // an ApiError shows its Persian sentence, and the API's words beside it for support
   const box = $("#error");
-  box.textContent = message || "";
+  const message = typeof error === "string" ? error : error?.message;
+  box.replaceChildren(message || "");
+  if (error?.detail) box.append(" ", el("bdi", { class: "detail", dir: "auto", text: `(${error.detail})` }));
+  if (error?.status === 401) box.append(" ", el("a", { href: "#/login", text: "ورود" }));
   box.hidden = !message;
+}
+
+// who is logged in (from /api/me); the CSRF token goes with every change the page makes
+const session = { name: null, role: null, csrf: null, anonymousReads: false };
+
+// a Persian sentence for each kind of refusal; the API's own message follows it
+const STATUS_TEXT = {
+  400: "درخواست را نمی‌توان اجرا کرد؛ عبارت جستجو یا تاریخ را درست یا ساده‌تر کنید.",
+  401: "برای این کار باید وارد شوید.",
+  403: "اجازهٔ این کار را ندارید.",
+  404: "پیدا نشد.",
+  422: "مقداری که وارد کردید پذیرفته نیست.",
+  503: "پایگاه دادهٔ خبرها اکنون در دسترس نیست؛ کمی بعد دوباره امتحان کنید.",
+};
+
+class ApiError extends Error {
+  constructor(status, detail) {
+    super(STATUS_TEXT[status] || `خطای ${persianDigits(status)}`);
+    this.status = status;
+    this.detail = detail;
+  }
 }
 
 async function api(path, params = {}, options = {}) {
@@ -33,15 +58,18 @@ async function api(path, params = {}, options = {}) {
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
+  const method = (options.method || "GET").toUpperCase();
+  const headers = { ...(options.headers || {}) };
+  if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
   let response;
   try {
-    response = await fetch(url, options);
+    response = await fetch(url, { ...options, headers, credentials: "same-origin" });
   } catch (err) {
     throw new Error("سرویس در دسترس نیست: " + err.message);
   }
   if (response.status === 204) return null;
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.detail || `خطای ${response.status}`);
+  if (!response.ok) throw new ApiError(response.status, body.detail);
   return body;
 }
 
@@ -71,9 +99,11 @@ function route() {
     article: () => articleView(decodeURIComponent(parts[1] || ""), params),
     analyst: () => analystView(params),
     saved: () => savedView(),
+    login: async () => $("#login-form").elements.name.focus(),
   }[view] || (() => searchView(params));
-  $(`#view-${view in { search: 1, article: 1, analyst: 1, saved: 1 } ? view : "search"}`).hidden = false;
-  run().catch((err) => showError(err.message));
+  const known = { search: 1, article: 1, analyst: 1, saved: 1, login: 1 };
+  $(`#view-${view in known ? view : "search"}`).hidden = false;
+  run().catch((err) => showError(err));
 }
 
 // ---- search ------------------------------------------------------------------------------
@@ -362,6 +392,45 @@ async function refreshAlertCount() {
   }
 }
 
+// ---- account -----------------------------------------------------------------------------
+
+function showAccount() {
+  $("#account-name").textContent = session.name ? `${session.name} (${ROLE_NAMES[session.role] || session.role})` : "";
+  $("#login-link").hidden = Boolean(session.name);
+  $("#logout").hidden = !session.name;
+}
+
+const ROLE_NAMES = { viewer: "خواننده", editor: "ویراستار", admin: "مدیر" };
+
+async function loadSession() {
+  try {
+    const me = await api("/api/me");
+    Object.assign(session, { name: me.name, role: me.role, csrf: me.csrf, anonymousReads: me.anonymous_reads });
+  } catch {
+    // the page still works for reads when the deployment allows them
+  }
+  showAccount();
+}
+
+async function login(form) {
+  const me = await api("/api/login", {}, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: form.elements.name.value, password: form.elements.password.value }),
+  });
+  form.elements.password.value = "";
+  Object.assign(session, { name: me.name, role: me.role, csrf: me.csrf });
+  showAccount();
+  location.hash = "#/";
+}
+
+async function logout() {
+  await api("/api/logout", {}, { method: "POST" });
+  Object.assign(session, { name: null, role: null, csrf: null });
+  showAccount();
+  location.hash = "#/login";
+}
+
 // ---- wiring ------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -378,11 +447,18 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       appendHits(await api("/api/search", { ...filters, size: 20, cursor: searchCursor }));
     } catch (err) {
-      showError(err.message);
+      showError(err);
     }
   });
-  $("#save-search").addEventListener("click", () => saveSearch().catch((err) => showError(err.message)));
+  $("#save-search").addEventListener("click", () => saveSearch().catch((err) => showError(err)));
+  $("#login-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    login(event.target).catch((err) => showError(err));
+  });
+  $("#logout").addEventListener("click", () => logout().catch((err) => showError(err)));
   window.addEventListener("hashchange", route);
-  route();
-  refreshAlertCount();
+  loadSession().finally(() => {
+    route();
+    refreshAlertCount();
+  });
 });

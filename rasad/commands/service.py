@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rasad.config import Settings
 
 from . import Subparsers
+
+if TYPE_CHECKING:
+    from rasad.index import Store
+
+
+DEMO_USER = "demo"
 
 
 def register(sub: Subparsers) -> None:
@@ -38,7 +46,8 @@ def register(sub: Subparsers) -> None:
         help="the service: crawl the sources on a schedule and serve the API and page",
         description="Crawl the configured sources now and then every RASAD_CRAWL_EVERY minutes "
         "(default 60), record alerts for saved searches after each crawl (POSTed to "
-        "RASAD_WEBHOOK if set), and serve the API and web page. One summary line is logged "
+        "RASAD_WEBHOOK if set, e-mailed as digests when RASAD_SMTP_HOST is set), and serve "
+        "the API and web page. One summary line is logged "
         "per crawl; a source that is down is reported and the rest are crawled.",
     )
     _listen(ru)
@@ -59,8 +68,9 @@ def _listen(parser: argparse.ArgumentParser) -> None:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from rasad.service import serve_app
 
-    with settings.open_store():  # fail here, clearly, if the store cannot be opened
+    with settings.open_store() as store:  # fail here, clearly, if it cannot be opened
         print(f"rasad: open http://{args.host}:{args.port}/  (store: {settings.store})")
+        _no_users_hint(store)
     serve_app(settings, args.host, args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
@@ -76,9 +86,35 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"rasad: {crawled.summary} ({crawled.seconds:.0f} s)", flush=True)
         if not crawled.ok:
             return 1
+        password = demo_user(store)
         print(f"rasad: open http://{args.host}:{args.port}/  (Ctrl+C stops)", flush=True)
-        serve_app(settings, args.host, args.port, store=store)
+        print(f"rasad: reading needs no login; to save searches log in as demo / {password}")
+        demo_settings = settings.model_copy(update={"anonymous_reads": True})
+        serve_app(demo_settings, args.host, args.port, store=store)
     return 0
+
+
+def demo_user(store: Store) -> str:
+    """The demo's editor with a fresh password for this run (printed beside the address)."""
+    from rasad.accounts import Accounts
+
+    accounts, password = Accounts(store), secrets.token_urlsafe(12)
+    if accounts.get(DEMO_USER) is None:
+        accounts.add(DEMO_USER, "editor", password)
+    else:
+        accounts.set_password(DEMO_USER, password)
+    return password
+
+
+def _no_users_hint(store: Store) -> None:
+    from rasad.accounts import Accounts
+
+    if not Accounts(store).users():
+        print(
+            "rasad: no users yet, so nobody can log in: rasad users add NAME --role admin "
+            "--password",
+            flush=True,
+        )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,7 +132,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             sources,
             ("--max-pages", str(args.max_pages)),
             Webhook(settings.webhook) if settings.webhook else None,
+            settings.digests(store),
         )
+        _no_users_hint(store)
         if args.no_serve:
             print(f"rasad: crawling every {every / 60:g} minutes (Ctrl+C stops)", flush=True)
             scheduler.run()

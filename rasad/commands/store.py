@@ -101,6 +101,13 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         articles.append(with_figures(draft, extractor, date_from_text=True))
     with settings.open_store() as store:
         report = store.upsert(articles)
+        replayed = store.pending_report
+    if replayed and (replayed.new or replayed.updated or replayed.unchanged or replayed.errors):
+        print(
+            f"replayed what was spooled during an outage: {replayed.new} new, "
+            f"{replayed.updated} updated, {replayed.unchanged} unchanged"
+        )
+        report.errors += replayed.errors
     print(
         f"{len(articles)} articles: {report.new} new, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.spooled} spooled; "
