@@ -21,7 +21,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
-from rasad.accounts import SESSION_LIFETIME, Accounts, Role, User, allows
+from rasad.accounts import MIN_PASSWORD, SESSION_LIFETIME, Accounts, Role, User, allows
+from rasad.errors import InvalidInput
 from rasad.index import Store
 
 SESSION_COOKIE = "rasad_session"
@@ -103,6 +104,7 @@ def require(role: Role) -> Callable[[Request], Caller | None]:
 
 Reader = Annotated[Caller | None, Depends(require("viewer"))]
 Editor = Annotated[Caller, Depends(require("editor"))]
+Admin = Annotated[Caller, Depends(require("admin"))]
 
 
 class LoginIn(BaseModel):
@@ -148,6 +150,51 @@ def logout(request: Request, caller: Reader) -> Response:
 @router.get("/me", summary="Who is logged in")
 def me(request: Request) -> MeOut:
     return _me(request, identify(request))
+
+
+# ---- users (admins) ---------------------------------------------------------------------
+
+
+class UserIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    role: Role = "viewer"
+    password: str | None = Field(
+        None, min_length=MIN_PASSWORD, max_length=1000, description="None: an API token instead."
+    )
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    created: str
+    token: str | None = Field(None, description="The new user's API token, shown once.")
+
+
+@router.get("/users", summary="Users and their roles (admins)")
+def list_users(request: Request, caller: Admin) -> list[UserOut]:
+    return [
+        UserOut(name=u.name, role=u.role, created=u.created) for u in _accounts(request).users()
+    ]
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED, summary="Add a user (admins)")
+def add_user(request: Request, caller: Admin, body: UserIn) -> UserOut:
+    try:
+        user, token = _accounts(request).add(body.name, body.role, body.password)
+    except InvalidInput as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+    return UserOut(name=user.name, role=user.role, created=user.created, token=token)
+
+
+@router.delete(
+    "/users/{name}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a user (admins)"
+)
+def remove_user(request: Request, caller: Admin, name: str) -> Response:
+    if name == caller.user.name:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "an admin cannot remove itself")
+    if not _accounts(request).remove(name):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"there is no user {name!r}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 def _me(request: Request, caller: Caller | None) -> MeOut:

@@ -1,8 +1,9 @@
 """Copying one store into another (the embedded default into Elasticsearch, say).
 
 Articles go in batches through the target's ordinary upsert, so the copy is idempotent and
-an interrupted copy is finished by running it again.  Saved searches and notifications
-travel too.
+an interrupted copy is finished by running it again.  Saved searches, notifications,
+users with their API tokens, and digest marks travel too; page sessions do not (people log
+in again on the new store).
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from .contract import Store
 from .saved import NOTIFICATION, SAVED
 
 BATCH = 500
+# state collections copied, with the field each document is keyed by (`rasad.accounts`,
+# `rasad.digests` and `saved` write them)
+COPIED_STATES = {
+    SAVED: "id",
+    NOTIFICATION: "id",
+    "user": "name",
+    "api_token": "digest",
+    "digest_mark": "user",
+}
 
 
 @dataclass
@@ -39,9 +49,9 @@ def copy_store(
             batch = []
     if batch:
         _write(target, batch, report, progress)
-    for kind in (SAVED, NOTIFICATION):
+    for kind, key in COPIED_STATES.items():
         for doc in source.states(kind):
-            target.put_state(kind, str(doc["id"]), doc)
+            target.put_state(kind, str(doc[key]), doc)
             report.states += 1
     return report
 

@@ -80,7 +80,8 @@ class Digests:
                 outcome.failed[user.name] = problem
                 continue
             until = _order(items[-1])
-            self.store.put_state(MARK, user.name, {"until": until, "sent": now.isoformat()})
+            mark = {"user": user.name, "until": until, "sent": now.isoformat()}
+            self.store.put_state(MARK, user.name, mark)
             outcome.sent[user.name] = len(items)
         return outcome
 

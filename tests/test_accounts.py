@@ -187,3 +187,20 @@ def test_the_users_command(tmp_path: Path) -> None:
     accounts = Accounts(store)
     assert accounts.by_token(token) is None and accounts.login("sara", PASSWORD)
     store.close()
+
+
+def test_only_admins_manage_users(served: tuple[TestClient, Store]) -> None:
+    client, store = served
+    editor, admin = bearer(store, "editor", "ali"), bearer(store, "admin", "boss")
+    assert client.get("/api/users", headers=editor).status_code == 403
+    created = client.post("/api/users", json={"name": "kian", "role": "viewer"}, headers=admin)
+    assert created.status_code == 201 and created.json()["token"].startswith("rsd_")
+    kian = {"Authorization": f"Bearer {created.json()['token']}"}
+    assert client.get("/api/search", params={"q": "دفتر"}, headers=kian).status_code == 200
+    again = client.post("/api/users", json={"name": "kian"}, headers=admin)
+    assert again.status_code == 400 and "already" in again.json()["detail"]
+    names = {u["name"] for u in client.get("/api/users", headers=admin).json()}
+    assert names == {"sara", "ali", "boss", "kian"}
+    assert client.delete("/api/users/boss", headers=admin).status_code == 400
+    assert client.delete("/api/users/kian", headers=admin).status_code == 204
+    assert client.get("/api/search", params={"q": "دفتر"}, headers=kian).status_code == 401

@@ -18,6 +18,7 @@ from typing import ClassVar
 import pytest
 from fastapi.testclient import TestClient
 
+from rasad.accounts import Accounts
 from rasad.alerts import Webhook
 from rasad.api import create_app
 from rasad.crawler.demo_sites import DEMO_ARTICLES, StyledSite, local_copy, serve, write_sources
@@ -166,6 +167,9 @@ def test_copy_the_embedded_store_into_elasticsearch(es_url: str, tmp_path: Path)
     source = SQLiteStore(db)
     source.upsert(CORPUS)
     saved = SavedSearches(source).create("دفترها", "دفتر توسعه")
+    _, token = Accounts(source).add("bot", "viewer")
+    Accounts(source).add("sara", "editor", "correct horse battery")
+    Accounts(source).login("sara", "correct horse battery")  # a session: not copied
     source.close()
     prefix = f"copy{os.getpid()}{int(time.time())}"
     env = os.environ | {
@@ -176,7 +180,8 @@ def test_copy_the_embedded_store_into_elasticsearch(es_url: str, tmp_path: Path)
     command = [sys.executable, "-m", "rasad", "copy", es_url]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "copied 5 articles (5 new" in done.stdout and "1 saved searches" in done.stdout
+    assert "copied 5 articles (5 new" in done.stdout
+    assert "4 saved searches, notifications and accounts" in done.stdout  # 1 + 2 users + token
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert "(0 new, 0 updated, 5 unchanged)" in again.stdout  # safe to run twice
     target = ElasticsearchStore(es_url, prefix=prefix, spool_dir=tmp_path / "spool")
@@ -186,6 +191,10 @@ def test_copy_the_embedded_store_into_elasticsearch(es_url: str, tmp_path: Path)
         [copied] = SavedSearches(target).all()
         assert copied.id == saved.id and copied.seen_at == saved.seen_at
         assert SavedSearches(target).new_results(copied).total == 0  # copies keep their times
+        accounts = Accounts(target)
+        assert accounts.by_token(str(token)).name == "bot"  # type: ignore[union-attr]
+        assert accounts.login("sara", "correct horse battery")
+        assert len(target.states("session")) == 1  # the one just opened on the target
     finally:
         target.drop()
         target.close()

@@ -166,3 +166,11 @@ def test_save_a_search_asks_for_a_login_then_lists_it(page: Page, base_url: str)
     assert "بازآفرینی اصفهان" in page.locator("#saved-list li").first.inner_text()
     page.click("#logout")
     page.wait_for_selector("#login-link:not([hidden])")
+
+
+def test_a_refused_query_is_told_in_persian(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/?q={quote('(' * 40 + 'دفتر' + ')' * 40)}")
+    page.wait_for_selector("#error:not([hidden])")
+    message = page.locator("#error").inner_text()
+    assert message.startswith("درخواست را نمی‌توان اجرا کرد")
+    assert page.locator("#error bdi.detail").count() == 1  # the API's words, kept apart

@@ -216,8 +216,8 @@ def copy(args: argparse.Namespace, settings: Settings) -> int:
         report = copy_store(src, dst, progress=lambda n: print(f"  {n} articles…", flush=True))
     print(
         f"copied {report.articles} articles ({report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged) and {report.states} saved searches and notifications "
-        f"from {source_url} to {args.target}"
+        f"{report.unchanged} unchanged) and {report.states} saved searches, notifications "
+        f"and accounts from {source_url} to {args.target}"
     )
     for error in report.errors:
         print(f"rasad: {error}", file=sys.stderr)
