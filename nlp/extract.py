@@ -26,7 +26,7 @@ from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer, place_names
 from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
-from .measured import clause_start, key_unit, measured_key
+from .measured import clause_start, key_unit, measured, written_thing
 from .numbers import split_glued_number_words, to_python_number
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
@@ -122,14 +122,23 @@ class _Article:
             self.scopes[s_idx] = _scope(self.ft.folded[s_start:s_end])
         return self.scopes[s_idx]
 
-    def metric(self, cand: Candidate, f_start: int, subject: str, location: str | None) -> str:
-        """The figure's metric key: what it measures (canonical), its unit, its place."""
+    def measured(self, cand: Candidate, f_start: int) -> tuple[str, int, int] | None:
+        """What the figure measures (`measured.measured`), within its clause."""
         s_start = self.sentences[_sentence_index(self.sentences, f_start)][0]
         clause = clause_start(self.tokens, s_start, cand.first)
-        thing = measured_key(self.tokens, cand, clause, place_names())
-        if not thing:
-            return metric_key(subject, cand.unit or "", location)
-        return metric_key(thing, key_unit(cand, thing), location)
+        return measured(self.tokens, cand, clause, place_names())
+
+    def subject(self, cand: Candidate, found: tuple[str, int, int] | None) -> str:
+        """What is measured as the article wrote it: the words that name it, else the
+        phrase beside the number (and a borrowed unit's subject with it)."""
+        if found is None or cand.unit_last is None:
+            return subject_of(self.ft, self.tokens, cand, self.seen)
+
+        def original(k: int) -> str:
+            start, end = self.ft.span(self.tokens[k].start, self.tokens[k].end)
+            return self.ft.original[start:end]
+
+        return normalize_phrase(written_thing(self.tokens, found[1], found[2], original))
 
     def record(self, cand: Candidate) -> Figure:
         ft, tokens = self.ft, self.tokens
@@ -140,7 +149,8 @@ class _Article:
         sentence = self.sentences[s_idx]
         speaker: Speaker | None = self.who.sentence_speakers[s_idx]
         o_start, o_end = ft.span(*sentence)
-        subject = subject_of(ft, tokens, cand, self.seen)
+        found = self.measured(cand, f_start)
+        subject = self.subject(cand, found)
         self.seen.append((cand.unit, subject))
         location = place_for(f_start, sentence, self.entities, speaker, self.who.main_place)
         return Figure(
@@ -159,7 +169,11 @@ class _Article:
             sentence=ft.original[o_start:o_end],
             sentence_start=o_start,
             sentence_end=o_end,
-            metric=self.metric(cand, f_start, subject, location),
+            metric=(
+                metric_key(found[0], key_unit(cand, found[0]), location)
+                if found
+                else metric_key(subject, cand.unit or "", location)
+            ),
             unit_source=cand.unit_source,
             value_rial=_to_rial(cand.value, cand.unit),
         )

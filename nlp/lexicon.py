@@ -236,6 +236,9 @@ MEASURING_WORDS = _words("شمار تعداد طول مساحت سطح میزا�
 # Administrative bodies that stand for their place (بودجه شهرداری شیراز): not part of what
 # is measured.
 ADMIN_BODIES = _words("شهرداری شهرداریهای استانداری فرمانداری بخشداری دهیاری شورای شورا")
+# Personal and demonstrative pronouns (a closed class): ۲۰۰ نفر از آنها points back to a
+# thing named before, it names none itself (آن‌ها folds to آن + ها).
+PRONOUNS = frozenset({"آن", "این", "آنها", "اینها", "آنان", "اینان", "ایشان", "همه", "خود"})
 # Words that never name what is measured: place heads, time words, novelty and frequency
 # adjectives, pronouns, existence and state words.
 NOT_MEASURED = _words(

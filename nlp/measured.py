@@ -21,23 +21,59 @@ to its noun: ۵۰۰ دستگاه اتوبوس and ۵۰۰ اتوبوس are one st
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 
 from . import lexicon as lx
 from .candidate import Candidate
 from .numbers import word_atoms
+from .text import fold_string
 from .tokens import Token
-from .vocabulary import is_noun, noun_lemma, tags
+from .vocabulary import is_noun, is_verb_form, noun_lemma, tags
 
 MAX_KEY_WORDS = 3
 _GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
 
 
-def measured_key(
+def measured(
     tokens: list[Token], cand: Candidate, clause_first: int, places: frozenset[str]
-) -> str:
-    """The canonical name of what the figure measures ('' when nothing names it)."""
+) -> tuple[str, int, int] | None:
+    """What the figure measures: its canonical name, and the first and last tokens that
+    name it as written (the subject an analyst reads); None when nothing names it."""
     head = _head(tokens, cand, clause_first, places)
-    return _noun_run(tokens, head, places) if head is not None else ""
+    if head is None:
+        return None
+    key, last = _noun_run(tokens, head, places)
+    return (key, head, last) if key else None
+
+
+def written_thing(
+    tokens: list[Token], first: int, last: int, original: Callable[[int], str]
+) -> str:
+    """What is measured as an analyst reads it: the words from `first` to `last` in the
+    article's own spelling, each in its singular (دفترهای → دفتر، دفاتر → دفتر، توسعه‌ی →
+    توسعه) but keeping the ezafe a vowel needs to be read (فضای سبز)."""
+    words = []
+    for k in range(first, last + 1):
+        text = tokens[k].text
+        if k > first and text in _GLUED_SUFFIXES:
+            continue
+        lemma = _canonical(text)
+        if text.endswith(("ای", "وی")) and lemma == text[:-1]:
+            lemma = text  # فضای سبز, not فضا سبز
+        words.append(_in_original(original(k), lemma) if text.startswith(lemma) else lemma)
+    return " ".join(words)
+
+
+def _in_original(word: str, folded_prefix: str) -> str:
+    """The first letters of the original word that fold to `folded_prefix` (its diacritics
+    and tatweel fold to nothing), so زائر keeps its hamza."""
+    out, count = [], 0
+    for ch in word:
+        if count == len(folded_prefix):
+            break
+        out.append(ch)
+        count += len(fold_string(ch))
+    return "".join(out)
 
 
 def key_unit(cand: Candidate, thing: str) -> str:
@@ -73,6 +109,8 @@ def _head(
     after = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
     if _text(tokens, after) == "از":
         after += 1  # ۸۸۰ نفر از داوطلبان
+        if _text(tokens, after) in lx.PRONOUNS:
+            return None  # ۲۰۰ نفر از آنها: the thing was named before
     if _is_thing(tokens, after, places) and _same_line(tokens, after):
         return after  # ۲۰۰ دستگاه اتوبوس، ۳۱۰۰ هکتار فضای سبز، ۵۰ درصد پیشرفت
     return _opening_noun(tokens, clause_first, cand.first, places)
@@ -96,12 +134,15 @@ def _opening_noun(
     return None
 
 
-def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> str:
+def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> tuple[str, int]:
+    """The canonical words from the head on, and the last token they (or a glued suffix of
+    theirs) take."""
     words: list[str] = []
-    k = head
+    k = last = head
     while k < len(tokens) and len(words) < MAX_KEY_WORDS:
         text = tokens[k].text
         if words and text in _GLUED_SUFFIXES:
+            last = k
             k += 1  # توسعه‌ی، کسب‌وکارهای: a suffix written apart belongs to its word
             continue
         if words and (not _is_thing(tokens, k, places) or not _same_line(tokens, k)):
@@ -109,8 +150,9 @@ def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> str:
         if text in lx.ADMIN_BODIES:
             break  # بودجه شهرداری شیراز: the body stands for the place
         words.append(_canonical(text))
+        last = k
         k += 1
-    return " ".join(words)
+    return " ".join(words), last
 
 
 def _canonical(word: str) -> str:
@@ -151,6 +193,8 @@ def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
         return True
     if known not in ((), ("0",)):
         return False  # an adjective, adverb or verb by hazm's tags
+    if is_verb_form(text):
+        return False  # باران بارید: the verb closing the clause
     # untagged: a noun, unless it is a relational adjective (سواری ← سوار، داخلی ← داخل)
     return not (text.endswith("ی") and "N" in tags(text[:-1]))
 

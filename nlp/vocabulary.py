@@ -75,3 +75,39 @@ def _is_adjective(text: str, words: dict[str, tuple[str, ...]]) -> bool:
     if found is None or "N" in found:
         return False
     return "AJ" in found or (found == ("0",) and text.endswith("ی") and len(text) > 3)
+
+
+_PERSON_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
+
+
+@cache
+def _verb_stems() -> tuple[frozenset[str], frozenset[str]]:
+    """hazm's verb list as (past stems, present stems), folded."""
+    from hazm.utils import verbs_list
+
+    past, present = set(), set()
+    for entry in verbs_list():
+        past_stem, _, present_stem = fold_string(entry).partition("#")
+        past.add(past_stem)
+        present.add(present_stem)
+    past.discard("")
+    present.discard("")
+    return frozenset(past), frozenset(present)
+
+
+@lru_cache(maxsize=65536)
+def is_verb_form(text: str) -> bool:
+    """A simple past (بارید، رسیدند) or a می- present (می‌بارد، میبارند) of a verb hazm
+    knows: no noun after a number is written so."""
+    past, present = _verb_stems()
+    for ending in _PERSON_ENDINGS:
+        stem = text[: len(text) - len(ending)] if ending else text
+        if ending and not text.endswith(ending):
+            continue
+        if stem in past:
+            return True
+        for prefix in ("می", "نمی"):
+            rest = stem.removeprefix(prefix).lstrip("\u200c")
+            if stem.startswith(prefix) and (rest in present or rest.removesuffix("د") in present):
+                return True
+    return False

@@ -66,3 +66,21 @@ def test_a_classifier_folds_into_its_noun(extractor: Extractor) -> None:
 )
 def test_what_is_measured(extractor: Extractor, text: str, value: int, thing: str) -> None:
     assert key(extractor, text, value).split(" | ")[0] == thing
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "subject"),
+    [
+        ("شمار کتابخانه‌های عمومی یزد به ۴۲ کتابخانه رسید.", 42, "کتابخانه"),  # no adjective
+        ("تعداد مدارس غیرانتفاعی کاشان ۴۰ باب است.", 40, "مدرسه غیرانتفاعی"),  # broken plural
+        ("۱۲ هزار مسافر نوروزی وارد یزد شدند.", 12000, "مسافر"),
+        ("۳۰ هزار زائر به قم آمدند.", 30000, "زائر"),  # the hamza as written
+        ("ساوه ۸۰۰ هکتار فضای سبز دارد.", 800, "فضای سبز"),  # the ezafe a vowel needs
+        ("در اراک ۳۰۰ میلیمتر باران بارید.", 300, "باران"),  # not the verb after it
+    ],
+)
+def test_the_subject_is_what_is_measured_in_the_article_s_spelling(
+    extractor: Extractor, text: str, value: int, subject: str
+) -> None:
+    figure = next(f for f in extractor.extract(text).figures if f.value == value)
+    assert figure.subject == subject
