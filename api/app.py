@@ -22,7 +22,7 @@ from rasad.crawler.sources import load_sources
 from rasad.errors import ConfigError
 from rasad.index import QueryError, Store, StoreError, StoreUnavailable
 
-from . import auth, export, routes
+from . import auth, export, indicators, routes
 from .cache import TTLCache
 from .security import SecurityMiddleware
 
@@ -70,6 +70,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.include_router(auth.router)
     app.include_router(routes.router)
     app.include_router(routes.public)
+    app.include_router(indicators.router)
     app.include_router(export.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _errors(app)

@@ -15,15 +15,17 @@ from datetime import datetime
 from itertools import chain, islice
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from rasad.index import Store
+from rasad.index.indicators import Indicators
 from rasad.index.models import FigureQuery, SearchRequest
 from rasad.nlp.dates import jalali
 
-from .auth import require
-from .params import FigureFilters, SearchFilters, StoreDep
+from .auth import Reader, require
+from .indicators import visible_indicator
+from .params import DateRange, FigureFilters, SearchFilters, StoreDep
 from .routes import ERRORS
 
 MAX_EXPORT_ROWS = 100_000
@@ -49,6 +51,21 @@ FIGURE_COLUMNS = (
     "sentence",
     "metric",
     "source",
+    "title",
+    "url",
+)
+
+SERIES_COLUMNS = (
+    "bucket",
+    "bucket_jalali",
+    "published",
+    "published_jalali",
+    "value",
+    "unit",
+    "source",
+    "speaker",
+    "subject",
+    "sentence",
     "title",
     "url",
 )
@@ -147,3 +164,37 @@ def export_figures(
 ) -> StreamingResponse:
     """Every figure matching the filters (newest first), one row each."""
     return _stream(lambda: _figure_rows(store, filters, limit), FIGURE_COLUMNS, format, "figures")
+
+
+@router.get("/series", summary="Export a series' reports", response_class=StreamingResponse)
+def export_series(
+    store: StoreDep,
+    caller: Reader,
+    dates: DateRange,
+    metric: Annotated[str | None, Query(max_length=500)] = None,
+    indicator: Annotated[str | None, Query(max_length=100, description="An indicator id.")] = None,
+    interval: Literal["day", "week", "month"] = "month",
+    format: Format = "csv",
+) -> StreamingResponse:
+    """Every report of a metric or an indicator, one row each with its bucket: what the
+    analyst view charts, for a spreadsheet."""
+    if (metric is None) == (indicator is None):
+        raise HTTPException(400, "give either metric or indicator")
+    if indicator is not None:
+        indicators = Indicators(store)
+        found = visible_indicator(indicators, indicator, caller)
+        result = indicators.series(found, interval, *dates)
+    else:
+        result = store.series(str(metric), interval, *dates)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for bucket in result.buckets:
+            for point in bucket.points:
+                published = datetime.fromisoformat(point["published"])
+                yield point | {
+                    "bucket": bucket.start.isoformat(),
+                    "bucket_jalali": jalali(bucket.start),
+                    "published_jalali": jalali(published),
+                }
+
+    return _stream(rows, SERIES_COLUMNS, format, "series")

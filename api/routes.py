@@ -13,10 +13,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from rasad.index import Store
-from rasad.index.models import Article, Hit, SearchPage, SearchRequest
+from rasad.index.models import Article, Hit, SearchPage, SearchRequest, Series
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.index.schema import figure_rows
 from rasad.nlp.dates import jalali
+from rasad.nlp.extract import metric_label
 from rasad.nlp.figure import Figure
 
 from .auth import Caller, Editor, Reader, require
@@ -209,8 +210,9 @@ def metrics(
     q: Annotated[str, Query(max_length=500, description="Words of the subject or place.")] = "",
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[MetricOut]:
-    """Metric keys (subject | unit | place) with how many figures each has, most first."""
-    return [MetricOut(metric=m, count=c) for m, c in store.metrics(q, size)]
+    """Metric keys (thing | unit | place) with how many reports each has, most first; a
+    query word finds a key by any of its words, singular or plural, or a word's start."""
+    return [MetricOut(metric=m, label=metric_label(m), count=c) for m, c in store.metrics(q, size)]
 
 
 @router.get("/series", summary="One metric over time")
@@ -227,14 +229,21 @@ def series(
     where outlets reported different values is flagged as a conflict.  Every point counts
     in `count`, `values`, `min` and `max`; the first `points` of a bucket are listed."""
     result = store.series(metric, interval, *dates, listed=points)
+    return series_out(result, points)
+
+
+def series_out(result: Series, points: int) -> SeriesOut:
+    """A series as the API shows it: each bucket's counts, values, outlets and reports."""
     buckets = []
     for bucket in result.buckets:
         listed = [
             PointOut(
                 figure_id=p["id"],
                 value=p["value"],
+                unit=p["unit"],
                 surface=p["surface"],
                 sentence=p["sentence"],
+                speaker=p.get("speaker"),
                 article_id=p["article_id"],
                 url=p["url"],
                 source=p["source"],
@@ -258,7 +267,12 @@ def series(
                 points=listed,
             )
         )
-    return SeriesOut(metric=metric, interval=interval, buckets=buckets)
+    return SeriesOut(
+        metric=result.metric,
+        label=metric_label(result.metric),
+        interval=result.interval,
+        buckets=buckets,
+    )
 
 
 # ---- saved searches ------------------------------------------------------------------------

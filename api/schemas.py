@@ -11,7 +11,7 @@ from typing import Any, Literal, get_type_hints
 
 from pydantic import BaseModel, Field, create_model
 
-from rasad.index.schema import ARTICLE_FIELDS
+from rasad.index.schema import ARTICLE_FIELDS, ROW_DEFAULTS
 from rasad.nlp.figure import Figure
 
 
@@ -66,7 +66,7 @@ def _figure_fields() -> dict[str, Any]:
         name: (
             kind,
             Field(
-                None if name == "published_jalali" else ...,
+                None if name == "published_jalali" else ROW_DEFAULTS.get(name, ...),
                 description=FIGURE_DESCRIPTIONS.get(name),
             ),
         )
@@ -122,15 +122,18 @@ class ArticleOut(BaseModel):
 
 
 class MetricOut(BaseModel):
-    metric: str = Field(description="subject | unit | place: one series.")
-    count: int
+    metric: str = Field(description="thing | unit | place: one series.")
+    label: str = Field(description="The key as a reader reads it: «thing — place (unit)».")
+    count: int = Field(description="Reports (an article's restatements of a fact: one).")
 
 
 class PointOut(BaseModel):
     figure_id: str
     value: float
+    unit: str
     surface: str
     sentence: str
+    speaker: str | None
     article_id: str
     url: str
     source: str
@@ -159,7 +162,8 @@ class BucketOut(BaseModel):
 
 
 class SeriesOut(BaseModel):
-    metric: str
+    metric: str = Field(description="The metric key, or the indicator's name.")
+    label: str
     interval: Literal["day", "week", "month"]
     buckets: list[BucketOut]
 

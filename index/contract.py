@@ -29,7 +29,7 @@ from typing import Any
 
 from rasad.errors import RasadError
 
-from .filters import Filter, article_filters, between, figure_filters, words
+from .filters import Filter, article_filters, between, figure_filters, singular_words, words
 from .highlight import marked, snippet
 from .models import (
     TOTAL_EXACT_UP_TO,
@@ -192,22 +192,12 @@ class Store(ABC):
         total = self._count_figures(filters)
         return FigurePage([row for row, _ in rows[: query.size]], total, next_cursor)
 
-    def metric_points(
-        self,
-        metric: str,
-        date_from: datetime | None = None,
-        date_to: datetime | None = None,
-        fields: Sequence[str] | None = None,
-    ) -> list[dict[str, Any]]:
-        """The figure rows of one metric, oldest first (the raw material of a series);
-        only `fields` of each when given."""
-        filters = [Filter("metric", "eq", metric), *between("published", date_from, date_to)]
-        rows = self._figure_rows(filters, None, MAX_POINTS, newest_first=False, fields=fields)
-        return [row for row, _ in rows]
-
     def metrics(self, text: str = "", size: int = 50) -> list[tuple[str, int]]:
-        """Metric keys with their figure counts, most reported first; `text` filters them."""
-        return self._metric_counts(words("search", text), size)
+        """Metric keys with how many reports each has (an article's restatements of one
+        fact count once), most reported first; `text` filters them by words of the key,
+        its sentence, speaker or place, any word in its singular or plural, or a prefix."""
+        wanted = [Filter("report", "eq", True), *words("search", singular_words(text))]
+        return self._metric_counts(wanted, size)
 
     def series(
         self,
@@ -217,17 +207,34 @@ class Store(ABC):
         date_to: datetime | None = None,
         listed: int | None = None,
     ) -> Series:
-        """One metric over time, bucketed; conflicting reports in a bucket are flagged.
+        """One metric over time, bucketed; conflicting reports in a bucket are flagged."""
+        metric_filter = [Filter("metric", "eq", metric)]
+        return self.series_of(metric_filter, metric, interval, date_from, date_to, listed)
+
+    def series_of(
+        self,
+        filters: list[Filter],
+        label: str,
+        interval: Interval = "month",
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+        listed: int | None = None,
+    ) -> Series:
+        """The figures matching `filters` over time (a metric, or an indicator's keys or
+        query), bucketed and flagged as `series` does.
 
         Buckets are counted from a few columns of every point; whole rows are read only for
         the first `listed` reports of each bucket (all when None), because a metric may
         have thousands of points and a chart lists a handful."""
-        points = self.metric_points(metric, date_from, date_to, SERIES_FIELDS)
-        result = bucket_series(metric, interval, points)
+        filters = [*filters, *between("published", date_from, date_to)]
+        rows = self._figure_rows(
+            filters, None, MAX_POINTS, newest_first=False, fields=SERIES_FIELDS
+        )
+        result = bucket_series(label, interval, [row for row, _ in rows])
         wanted = [p["id"] for b in result.buckets for p in b.points[:listed]]
-        rows = {row["id"]: row for row in self._figures_by_id(wanted)}
+        full = {row["id"]: row for row in self._figures_by_id(wanted)}
         for bucket in result.buckets:
-            bucket.points = [rows[p["id"]] for p in bucket.points[:listed] if p["id"] in rows]
+            bucket.points = [full[p["id"]] for p in bucket.points[:listed] if p["id"] in full]
         return result
 
     def _figures_by_id(self, ids: list[str]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Copying one store into another (the embedded default into Elasticsearch, say).
 
 Articles go in batches through the target's ordinary upsert, so the copy is idempotent and
-an interrupted copy is finished by running it again.  Saved searches, notifications,
+an interrupted copy is finished by running it again.  Saved searches, indicators, notifications,
 users with their API tokens, and digest marks travel too; page sessions do not (people log
 in again on the new store).
 """
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .contract import Store
+from .indicators import INDICATOR
 from .saved import NOTIFICATION, SAVED
 
 BATCH = 500
@@ -20,6 +21,7 @@ BATCH = 500
 COPIED_STATES = {
     SAVED: "id",
     NOTIFICATION: "id",
+    INDICATOR: "id",
     "user": "name",
     "api_token": "digest",
     "digest_mark": "user",

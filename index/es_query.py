@@ -33,8 +33,8 @@ def dsl(filters: list[Filter]) -> list[dict[str, Any]]:
             out.append({"term": {f.field: f.value}})
         elif f.op == "in":
             out.append({"terms": {f.field: f.value}})
-        elif f.op == "words":
-            out.append({"match": {f.field: {"query": " ".join(f.value), "operator": "and"}}})
+        elif f.op == "words":  # every word, each as the start of a word (as in SQLite)
+            out.extend({"prefix": {f.field: word}} for word in f.value)
         else:
             out.append({"range": {f.field: {f.op: f.value}}})
     return out

@@ -22,7 +22,8 @@ Op = Literal["eq", "in", "gte", "lte", "gt", "words"]
 @dataclass(frozen=True)
 class Filter:
     """`field op value` over a stored field: `in` takes a list, `words` a list of
-    normalized words that must all occur, the range operators an ISO time in UTC."""
+    normalized words that must all occur, each as the start of a word of the field (so
+    بوستان finds بوستانها), the range operators an ISO time in UTC."""
 
     field: str
     op: Op
@@ -56,6 +57,14 @@ def between(field: str, start: datetime | None, end: datetime | None) -> list[Fi
 def words(field: str, text: str | None) -> list[Filter]:
     folded = normalize_for_search(text or "").split()
     return [Filter(field, "words", folded)] if folded else []
+
+
+def singular_words(text: str) -> str:
+    """The words of a metric search in their singular (دفترها، دفاتر → دفتر), so a plural
+    finds the key; a word matches as a prefix, so the singular finds the plural too."""
+    from rasad.nlp.measured import canonical
+
+    return " ".join(canonical(w) for w in normalize_for_search(text).split())
 
 
 def article_filters(r: SearchRequest) -> list[Filter]:

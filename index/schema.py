@@ -29,7 +29,11 @@ ARTICLE_FIELDS: dict[str, Any] = {
     "title": str,
     "story_id": str | None,
     "published": datetime | None,
+    # the article's first mention of this fact: one report, however often it is restated
+    "report": bool,
 }
+# what a row stored before a field existed reads as
+ROW_DEFAULTS: dict[str, Any] = {"report": True}
 ROW_FIELDS: tuple[str, ...] = FIELD_NAMES + tuple(ARTICLE_FIELDS)
 
 # row field → type, for the fields figure queries filter and sort on
@@ -46,22 +50,31 @@ FILTERED: dict[str, type] = {
     "source": str,
     "metric": str,
     "published": datetime,
+    "report": bool,
 }
 # the words a figure's free-text filter searches
 SEARCHED: tuple[str, ...] = ("subject", "metric", "sentence", "speaker", "location")
 
-SQLITE_TYPES: dict[type, str] = {str: "TEXT", int: "INTEGER", float: "REAL", datetime: "TEXT"}
+SQLITE_TYPES: dict[type, str] = {
+    str: "TEXT",
+    int: "INTEGER",
+    float: "REAL",
+    datetime: "TEXT",
+    bool: "INTEGER",
+}
 ES_TYPES: dict[type, dict[str, str]] = {
     str: {"type": "keyword"},
     int: {"type": "integer"},
     float: {"type": "double"},
     datetime: {"type": "date"},
+    bool: {"type": "boolean"},
 }
 
 
 def figure_rows(article: Article) -> list[dict[str, Any]]:
     """One flat row per figure of the article: the record plus its article's fields."""
     published = article.published.isoformat() if article.published else None
+    first_mentions = {fig.figure_id: seq for seq, fig in reversed(list(enumerate(article.figures)))}
     return [
         fig.to_dict()
         | {
@@ -73,6 +86,7 @@ def figure_rows(article: Article) -> list[dict[str, Any]]:
             "title": article.title,
             "story_id": article.story_id,
             "published": published,
+            "report": first_mentions[fig.figure_id] == seq,
         }
         for seq, fig in enumerate(article.figures)
     ]

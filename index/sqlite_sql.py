@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS state (
 MIGRATIONS = (
     ("articles", "indexed_at", "TEXT", None),
     ("figures", "figure_id", "INTEGER", "json_extract(row, '$.figure_id')"),
+    (
+        "figures",
+        "report",
+        "INTEGER",
+        "seq = (SELECT min(f.seq) FROM figures f WHERE f.article_id = figures.article_id "
+        "AND f.figure_id = figures.figure_id)",
+    ),
 )
 ARTICLE_COLUMNS = ("url", "source", "published", "city", "story_id", "kinds", "content_hash")
 INSERT_FIGURE = (
@@ -97,9 +104,9 @@ def where_clause(filters: list[Filter], prefix: str = "") -> tuple[list[str], li
         elif f.op == "in":
             where.append(f"{column} IN ({marks(f.value)})")
             params.extend(f.value)
-        elif f.op == "words":
-            where.extend(f"instr({column}, ?) > 0" for _ in f.value)
-            params.extend(f.value)
+        elif f.op == "words":  # every word, each as the start of a word
+            where.extend(f"instr(' ' || {column}, ?) > 0" for _ in f.value)
+            params.extend(f" {word}" for word in f.value)
         else:
             where.append(f"{column} {_RANGE[f.op]} ?")
             params.append(f.value)

@@ -259,6 +259,19 @@ def metric_key(subject: str, unit: str, location: str | None) -> str:
     return f"{subject} | {unit} | {location or '-'}"
 
 
+def metric_label(key: str) -> str:
+    """A metric key as a reader reads it: دفتر توسعه محله — مشهد (دفتر); anything that is
+    not a key (an indicator's name) is itself."""
+    parts = [p.strip() for p in key.split(" | ")]
+    if len(parts) != 3:
+        return key
+    thing, unit, place = parts
+    label = thing or unit
+    if place and place != "-":
+        label += f" — {place}"
+    return label + (f" ({unit})" if unit and unit != thing else "")
+
+
 def _assign_figure_ids(figures: list[Figure]) -> None:
     """Occurrences of one fact (same value, unit and subject) share an id."""
     seen: dict[tuple[object, str, str], int] = {}

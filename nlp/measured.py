@@ -57,7 +57,7 @@ def written_thing(
         text = tokens[k].text
         if k > first and text in _GLUED_SUFFIXES:
             continue
-        lemma = _canonical(text)
+        lemma = canonical(text)
         if text.endswith(("ای", "وی")) and lemma == text[:-1]:
             lemma = text  # فضای سبز, not فضا سبز
         words.append(_in_original(original(k), lemma) if text.startswith(lemma) else lemma)
@@ -102,7 +102,7 @@ def _head(
     kind = lx.unit_kind(unit)
     counted = kind == "count" and unit not in lx.CLASSIFIERS and cand.unit_first is not None
     cue = _measuring_word_before(tokens, cand.first, clause_first)
-    if cue is not None and (not counted or _canonical(tokens[cue].text) == _canonical(unit)):
+    if cue is not None and (not counted or canonical(tokens[cue].text) == canonical(unit)):
         return cue  # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
     if counted:
         return cand.unit_first  # ۲۸ دفتر: the counted noun is the thing
@@ -149,13 +149,13 @@ def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> tuple[s
             break
         if text in lx.ADMIN_BODIES:
             break  # بودجه شهرداری شیراز: the body stands for the place
-        words.append(_canonical(text))
+        words.append(canonical(text))
         last = k
         k += 1
     return " ".join(words), last
 
 
-def _canonical(word: str) -> str:
+def canonical(word: str) -> str:
     """One spelling for every form of a noun: plural and ezafe folded (داوطلبین، داوطلبان
     → داوطلب، فضای → فضا), broken plurals to their singular (دفاتر → دفتر)."""
     lemma = noun_lemma(word)
@@ -187,7 +187,7 @@ def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
         or _text(tokens, k + 1) in lx.LIGHT_VERBS
     ):
         return False
-    lemma = _canonical(text)
+    lemma = canonical(text)
     known = tags(lemma)
     if "N" in known:
         return True

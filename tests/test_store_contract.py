@@ -210,7 +210,10 @@ def test_figure_queries(loaded: Store) -> None:
 def test_metrics_and_series(loaded: Store) -> None:
     metrics = dict(loaded.metrics("دفتر توسعه محله"))
     key = "دفتر توسعه محله | دفتر | مشهد"
-    assert metrics[key] == 4
+    assert metrics[key] == 2  # two reports; each article restates its figure (4 mentions)
+    assert dict(loaded.metrics("دفاتر"))[key] == 2  # a plural finds the key
+    assert dict(loaded.metrics("دفترها مشه"))[key] == 2  # and a word's start
+    assert key not in dict(loaded.metrics("فتر"))  # but not the middle of a word
     series = loaded.series(key, "month")
     assert [b.start.isoformat() for b in series.buckets] == ["2023-12-22"]  # 1 Dey 1402
     # reports, not mentions: each article states its figure in title and body, once counted

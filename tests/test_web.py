@@ -4,6 +4,7 @@ test-artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -13,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from rasad.accounts import Accounts
 from rasad.api import create_app
@@ -174,3 +175,35 @@ def test_a_refused_query_is_told_in_persian(page: Page, base_url: str) -> None:
     message = page.locator("#error").inner_text()
     assert message.startswith("درخواست را نمی‌توان اجرا کرد")
     assert page.locator("#error bdi.detail").count() == 1  # the API's words, kept apart
+
+
+def _log_in(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/login")
+    page.fill("#login-form input[name=name]", "sara")
+    page.fill("#login-form input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#logout:not([hidden])")
+
+
+def test_an_indicator_built_from_two_keys_is_charted(page: Page, base_url: str) -> None:
+    _log_in(page, base_url)
+    page.goto(f"{base_url}/#/analyst?q={quote('دفتر')}")
+    page.wait_for_selector("#metrics li")
+    labels = page.locator("#metrics button").all_inner_texts()
+    assert any(label.startswith("دفتر توسعه محله — مشهد (دفتر)") for label in labels)
+    boxes = page.locator("#metrics input[type=checkbox]")
+    assert boxes.count() == 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.fill("#indicator-form input[name=name]", "دفترهای محله مشهد")
+    page.click("#indicator-form button[type=submit]")
+    page.wait_for_selector("#chart[data-points='4']")  # 3 reports of one key, 1 of the other
+    assert page.locator("#series-title").inner_text() == "دفترهای محله مشهد"
+    assert page.locator("#indicators button[data-indicator]").inner_text() == "دفترهای محله مشهد"
+    assert "indicator=" in (page.get_attribute("#export-series", "href") or "")
+    page.select_option("#metric-form select[name=interval]", "week")  # the indicator stays
+    expect(page).to_have_url(re.compile(r"interval=week"))
+    page.wait_for_selector("#chart[data-points='4']")
+    assert "indicator=" in page.evaluate("location.hash")
+    page.click("#indicators button.quiet")  # delete it
+    expect(page.locator("#indicators button[data-indicator]")).to_have_count(0)

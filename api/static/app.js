@@ -272,18 +272,63 @@ async function analystView(params) {
   form.elements.q.value = params.get("q") || "";
   form.elements.interval.value = params.get("interval") || "month";
   const found = await api("/api/metrics", { q: params.get("q") || "", size: 30 });
-  $("#metrics").replaceChildren(...found.map((m) => el("li", {}, el("button", {
-    type: "button",
-    "data-metric": m.metric,
-    text: `${m.metric}  (${persianDigits(m.count)} گزارش)`,
-    onclick: () => go("analyst", { q: params.get("q"), metric: m.metric, interval: form.elements.interval.value }),
-  }))));
-  if (params.get("metric")) await drawSeries(params.get("metric"), form.elements.interval.value);
+  $("#metrics").replaceChildren(...found.map((m) => el("li", {},
+    el("input", { type: "checkbox", value: m.metric, "aria-label": "برای شاخص" }),
+    " ",
+    el("button", {
+      type: "button",
+      "data-metric": m.metric,
+      title: m.metric,
+      text: `${m.label}  (${persianDigits(m.count)} گزارش)`,
+      onclick: () => go("analyst", { q: params.get("q"), metric: m.metric, interval: form.elements.interval.value }),
+    }))));
+  await listIndicators(params);
+  const chosen = params.get("indicator") ? { indicator: params.get("indicator") } : params.get("metric") ? { metric: params.get("metric") } : null;
+  if (chosen) await drawSeries(chosen, form.elements.interval.value);
 }
 
-async function drawSeries(metric, interval) {
-  const series = await api("/api/series", { metric, interval });
-  $("#series-title").textContent = metric;
+async function listIndicators(params) {
+  const mine = await api("/api/indicators");
+  $("#indicators").replaceChildren(...mine.map((i) => el("li", {},
+    el("button", {
+      type: "button",
+      "data-indicator": i.id,
+      text: i.name,
+      title: i.labels.join("، "),
+      onclick: () => go("analyst", { q: params.get("q"), indicator: i.id, interval: $("#metric-form").elements.interval.value }),
+    }),
+    " ",
+    el("button", { type: "button", class: "quiet", text: "حذف", onclick: () => removeIndicator(i.id).catch((err) => showError(err)) }))));
+}
+
+async function createIndicator(form) {
+  const metrics = [...document.querySelectorAll("#metrics input:checked")].map((box) => box.value);
+  if (!metrics.length) throw new Error("دست‌کم یک شاخص را از فهرست انتخاب کنید.");
+  const made = await api("/api/indicators", {}, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: form.elements.name.value, metrics }),
+  });
+  form.elements.name.value = "";
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  go("analyst", { q: params.get("q"), indicator: made.id, interval: $("#metric-form").elements.interval.value });
+}
+
+async function removeIndicator(id) {
+  await api(`/api/indicators/${encodeURIComponent(id)}`, {}, { method: "DELETE" });
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  if (params.get("indicator") === id) params.delete("indicator");
+  go("analyst", Object.fromEntries(params));
+}
+
+async function drawSeries(chosen, interval) {
+  const series = chosen.indicator
+    ? await api(`/api/indicators/${encodeURIComponent(chosen.indicator)}/series`, { interval })
+    : await api("/api/series", { metric: chosen.metric, interval });
+  $("#series-title").textContent = series.label;
+  const exportParams = new URLSearchParams({ ...chosen, interval, format: "csv" });
+  $("#export-series").href = `/api/export/series?${exportParams}`;
+  $("#export-series").hidden = false;
   const points = series.buckets.flatMap((bucket) => bucket.points.map((p) => ({
     x: Date.parse(p.published), y: p.value, point: p, conflict: bucket.conflict,
   })));
@@ -291,7 +336,7 @@ async function drawSeries(metric, interval) {
   rows.replaceChildren(...series.buckets.map((bucket) => el("tr", { class: bucket.conflict ? "conflict" : "" },
     el("td", { text: dateText(bucket.start_jalali.slice(0, interval === "month" ? 7 : 10)) }),
     el("td", { text: bucket.values.map(number).join("، ") + (bucket.conflict ? "  (گزارش‌های ناهمسان)" : "") }),
-    el("td", { text: [...new Set(bucket.points.map((p) => p.source))].join("، ") }))));
+    el("td", { text: Object.entries(bucket.outlets).map(([source, values]) => `${outletName(source)}: ${values.map(number).join("، ")}`).join(" — ") }))));
   if (chart) chart.destroy();
   // one line per outlet, so that two outlets' different numbers never read as a change
   const outlets = [...new Set(points.map((p) => p.point.source))];
@@ -308,7 +353,7 @@ async function drawSeries(metric, interval) {
       pointHoverRadius: 8,
     };
   });
-  const unit = metric.split(" | ")[1] || "";
+  const unit = points.length ? points[0].point.unit : "";
   chart = new Chart($("#chart"), {
     type: "line",
     data: { datasets },
@@ -334,7 +379,7 @@ async function drawSeries(metric, interval) {
           rtl: true,
           callbacks: {
             title: (items) => dateText(items[0].raw.point.published_jalali) + " — " + outletName(items[0].raw.point.source),
-            label: (item) => item.raw.point.surface,
+            label: (item) => item.raw.point.surface + (item.raw.point.speaker ? " — " + item.raw.point.speaker : ""),
           },
         },
       },
@@ -441,6 +486,15 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#metric-form").addEventListener("submit", (event) => {
     event.preventDefault();
     go("analyst", { q: event.target.elements.q.value, interval: event.target.elements.interval.value });
+  });
+  // a new interval redraws what is charted: the metric or indicator stays
+  $("#metric-form").elements.interval.addEventListener("change", (event) => {
+    const params = Object.fromEntries(new URLSearchParams(location.hash.split("?")[1] || ""));
+    if (params.metric || params.indicator) go("analyst", { ...params, interval: event.target.value });
+  });
+  $("#indicator-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    createIndicator(event.target).catch((err) => showError(err));
   });
   $("#more").addEventListener("click", async () => {
     const filters = searchParams(new URLSearchParams(location.hash.split("?")[1] || ""));

@@ -1,0 +1,99 @@
+"""Indicators on every backend (merged keys, a figure query), their API with ownership, and
+the analyst export of a series' reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rasad.api import create_app
+from rasad.config import Settings
+from rasad.index import Store
+from rasad.index.copy import copy_store
+from rasad.index.indicators import Indicator, Indicators
+from rasad.index.query import QueryError
+from rasad.index.sqlite_store import SQLiteStore
+from tests.auth import bearer
+from tests.corpus import make
+
+# one statistic the extractor keys two ways (synonyms), and another one beside it
+RAIN = [
+    make("https://r/1", "بارش رشت", "میزان بارش رشت به ۱۲۰۰ میلیمتر رسید.", 3, source="a"),
+    make("https://r/2", "بارندگی رشت", "بارندگی رشت امسال ۱۳۰۰ میلیمتر بود.", 20, source="b"),
+    make("https://r/3", "پارک‌های رشت", "رشت ۴۰ بوستان دارد.", 21, source="a"),
+]
+
+
+def _keys(articles: list) -> list[str]:
+    return [a.figures[0].metric for a in articles]
+
+
+def test_an_indicator_merges_keys_or_runs_a_figure_query(store: Store, tmp_path) -> None:
+    store.upsert(RAIN)
+    rain, rainfall, parks = _keys(RAIN)
+    assert rain != rainfall  # the extractor's two keys for one statistic
+    indicators = Indicators(store)
+    merged = indicators.create(Indicator("بارش رشت", metrics=[rain, rainfall], owner="sara"))
+    [bucket] = indicators.series(merged, "month").buckets
+    assert sorted(bucket.values) == [1200, 1300] and bucket.conflict  # two outlets
+    by_query = indicators.create(Indicator("بارش به میلیمتر", unit="میلیمتر", city="رشت"))
+    assert sorted(indicators.series(by_query).buckets[0].values) == [1200, 1300]
+    assert [i.id for i in indicators.visible("sara")] == [merged.id]  # by_query is nobody's
+    shared = indicators.create(Indicator("بوستان", metrics=[parks], owner="reza", shared=True))
+    assert {i.id for i in indicators.visible("sara")} == {merged.id, shared.id}
+    with pytest.raises(QueryError):
+        indicators.create(Indicator("همه چیز"))  # would match every figure
+    target = SQLiteStore(tmp_path / "copy.db")  # rasad copy moves them
+    copy_store(store, target)
+    assert Indicators(target).get(merged.id) == indicators.get(merged.id)
+    target.close()
+    assert indicators.delete(merged.id) and indicators.get(merged.id) is None
+
+
+@pytest.fixture
+def client(tmp_path) -> Iterator[tuple[TestClient, Store]]:
+    store = SQLiteStore(tmp_path / "rasad.db")
+    store.upsert(RAIN)
+    with TestClient(create_app(store, Settings.load(anonymous_reads=False))) as c:
+        yield c, store
+    store.close()
+
+
+def test_indicators_over_the_api(client: tuple[TestClient, Store]) -> None:
+    c, store = client
+    sara, reza = bearer(store, "editor", "sara"), bearer(store, "editor", "reza")
+    viewer = bearer(store, "viewer", "vida")
+    rain, rainfall, _ = _keys(RAIN)
+    body = {"name": "بارش رشت", "metrics": [rain, rainfall]}
+    assert c.post("/api/indicators", json=body, headers=viewer).status_code == 403
+    created = c.post("/api/indicators", json=body, headers=sara)
+    assert created.status_code == 201, created.text
+    indicator = created.json()
+    assert indicator["labels"][0].endswith("— رشت (میلیمتر)") and indicator["owner"] == "sara"
+    series = c.get(f"/api/indicators/{indicator['id']}/series", headers=sara).json()
+    [bucket] = series["buckets"]
+    assert bucket["count"] == 2 and set(bucket["outlets"]) == {"a", "b"}
+    assert {p["unit"] for p in bucket["points"]} == {"میلیمتر"}
+    hidden = c.get(f"/api/indicators/{indicator['id']}/series", headers=reza)
+    assert hidden.status_code == 404  # sara's own, not shared
+    assert c.delete(f"/api/indicators/{indicator['id']}", headers=reza).status_code == 404
+    empty = c.post("/api/indicators", json={"name": "هیچ"}, headers=sara)
+    assert empty.status_code == 400 and "filter" in empty.json()["detail"]
+    exported = c.get("/api/export/series", params={"indicator": indicator["id"]}, headers=sara)
+    assert exported.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert sorted(float(r["value"]) for r in rows) == [1200, 1300]
+    assert all(r["bucket_jalali"].startswith("1402/") and r["sentence"] for r in rows)
+    assert c.get("/api/export/series", headers=sara).status_code == 400  # neither
+    assert c.delete(f"/api/indicators/{indicator['id']}", headers=sara).status_code == 204
+    assert c.get("/api/indicators", headers=sara).json() == []
+
+
+def test_metric_names_read_as_persian(client: tuple[TestClient, Store]) -> None:
+    c, store = client
+    metrics = c.get("/api/metrics", params={"q": "بوستانها"}, headers=bearer(store)).json()
+    assert [m["label"] for m in metrics] == ["بوستان — رشت"]
