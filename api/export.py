@@ -12,12 +12,14 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from itertools import chain, islice
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
+from rasad.crawler.sources import Source
 from rasad.index import Store
 from rasad.index.indicators import Indicators
 from rasad.index.models import FigureQuery, SearchRequest
@@ -25,7 +27,7 @@ from rasad.nlp.dates import jalali
 
 from .auth import Reader, require
 from .indicators import visible_indicator
-from .params import DateRange, FigureFilters, SearchFilters, StoreDep
+from .params import DateRange, FigureFilters, SearchFilters, SourcesDep, StoreDep
 from .routes import ERRORS
 
 MAX_EXPORT_ROWS = 100_000
@@ -33,7 +35,16 @@ PAGE = 500
 Format = Annotated[Literal["csv", "jsonl"], Query(description="csv (spreadsheets) or jsonl.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_EXPORT_ROWS, description="At most this many rows.")]
 
-SEARCH_COLUMNS = ("published", "published_jalali", "source", "city", "title", "url", "story_id")
+SEARCH_COLUMNS = (
+    "published",
+    "published_jalali",
+    "source",
+    "outlet",
+    "city",
+    "title",
+    "url",
+    "story_id",
+)
 FIGURE_COLUMNS = (
     "published",
     "published_jalali",
@@ -51,6 +62,7 @@ FIGURE_COLUMNS = (
     "sentence",
     "metric",
     "source",
+    "outlet",
     "title",
     "url",
 )
@@ -63,6 +75,7 @@ SERIES_COLUMNS = (
     "value",
     "unit",
     "source",
+    "outlet",
     "speaker",
     "subject",
     "sentence",
@@ -136,8 +149,10 @@ def _stream(
     columns: tuple[str, ...],
     fmt: str,
     name: str,
+    sources: dict[str, Source],
 ) -> StreamingResponse:
-    pending = rows()
+    titles = {n: s.title or n for n, s in sources.items()}
+    pending = (row | {"outlet": titles.get(row["source"], row["source"])} for row in rows())
     head = list(islice(pending, 1))  # run the query now: a bad one is a 400, not a broken file
     every = chain(head, pending)
     body = _csv(every, columns) if fmt == "csv" else _jsonl(every)
@@ -152,23 +167,34 @@ def _stream(
 
 @router.get("/search", summary="Export search results", response_class=StreamingResponse)
 def export_search(
-    store: StoreDep, filters: SearchFilters, format: Format = "csv", limit: Limit = 10_000
+    store: StoreDep,
+    sources: SourcesDep,
+    filters: SearchFilters,
+    format: Format = "csv",
+    limit: Limit = 10_000,
 ) -> StreamingResponse:
     """Every article matching the search (newest first), one row each."""
-    return _stream(lambda: _search_rows(store, filters, limit), SEARCH_COLUMNS, format, "search")
+    rows = partial(_search_rows, store, filters, limit)
+    return _stream(rows, SEARCH_COLUMNS, format, "search", sources)
 
 
 @router.get("/figures", summary="Export figures", response_class=StreamingResponse)
 def export_figures(
-    store: StoreDep, filters: FigureFilters, format: Format = "csv", limit: Limit = 10_000
+    store: StoreDep,
+    sources: SourcesDep,
+    filters: FigureFilters,
+    format: Format = "csv",
+    limit: Limit = 10_000,
 ) -> StreamingResponse:
     """Every figure matching the filters (newest first), one row each."""
-    return _stream(lambda: _figure_rows(store, filters, limit), FIGURE_COLUMNS, format, "figures")
+    rows = partial(_figure_rows, store, filters, limit)
+    return _stream(rows, FIGURE_COLUMNS, format, "figures", sources)
 
 
 @router.get("/series", summary="Export a series' reports", response_class=StreamingResponse)
 def export_series(
     store: StoreDep,
+    sources: SourcesDep,
     caller: Reader,
     dates: DateRange,
     metric: Annotated[str | None, Query(max_length=500)] = None,
@@ -197,4 +223,4 @@ def export_series(
                     "published_jalali": jalali(published),
                 }
 
-    return _stream(rows, SERIES_COLUMNS, format, "series")
+    return _stream(rows, SERIES_COLUMNS, format, "series", sources)

@@ -388,8 +388,14 @@ def sources(store: StoreDep, configured: SourcesDep) -> list[SourceOut]:
     for name, source in configured.items():
         first = next(iter(source.listing + source.rss + source.sitemaps), "")
         site = urlsplit(first).netloc or None
-        out.append(SourceOut(name=name, city=source.city, site=site, articles=counts.pop(name, 0)))
-    out.extend(SourceOut(name=n, city=None, site=None, articles=c) for n, c in counts.items())
+        title = source.title or name
+        articles = counts.pop(name, 0)
+        out.append(
+            SourceOut(name=name, title=title, city=source.city, site=site, articles=articles)
+        )
+    out.extend(
+        SourceOut(name=n, title=n, city=None, site=None, articles=c) for n, c in counts.items()
+    )
     return out
 
 

@@ -206,6 +206,7 @@ class NotificationOut(BaseModel):
 
 class SourceOut(BaseModel):
     name: str
+    title: str = Field(description="The outlet's display name (its id when it has none).")
     city: str | None
     site: str | None
     articles: int

@@ -18,6 +18,7 @@ SELECTOR_KEYS = ("title", "lead", "body", "date", "author", "tags", "credit")
 class Source:
     name: str
     city: str | None = None
+    title: str | None = None  # the outlet's name as readers know it (شهرآرانیوز)
     listing: tuple[str, ...] = ()
     rss: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
@@ -47,6 +48,7 @@ class Source:
         return cls(
             name=name,
             city=data.get("city"),
+            title=data.get("title"),
             listing=tuple(data.get("listing", ())),
             rss=tuple(data.get("rss", ())),
             sitemaps=tuple(data.get("sitemaps", ())),

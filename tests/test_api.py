@@ -124,7 +124,8 @@ def test_figures_metrics_and_series(client: TestClient) -> None:
     assert spoken.json()["total"] == 3  # a/1 in title and body, its copy in the body
     metrics = client.get("/api/metrics", params={"q": "دفتر توسعه محله مشهد"}).json()
     key = "دفتر توسعه محله | دفتر | مشهد"
-    assert metrics[0] == {"metric": key, "count": 5}
+    # reports, not mentions (5 mentions), and a name to read
+    assert metrics[0] == {"metric": key, "label": "دفتر توسعه محله — مشهد (دفتر)", "count": 3}
     series = client.get("/api/series", params={"metric": key, "interval": "month"}).json()
     [bucket] = series["buckets"]
     assert bucket["start_jalali"] == "1402/10/01" and bucket["conflict"] is True
@@ -147,9 +148,10 @@ def test_exports_stream_csv_and_jsonl(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 3 and rows[0]["title"] == "افتتاح ۳۰ دفتر توسعه محله در مشهد"
     assert rows[0]["published_jalali"].startswith("1402/10/30")
+    assert rows[0]["outlet"] == "شهرآرانیوز"  # the display name beside the id
     lines = client.get("/api/export/figures", params={"format": "jsonl"}).text.splitlines()
     assert len(lines) == client.get("/api/figures").json()["total"]
-    assert json.loads(lines[0])["unit"]
+    assert json.loads(lines[0])["unit"] and json.loads(lines[0])["outlet"]
     bad = client.get("/api/export/search", params={"q": "(مترو"})
     assert bad.status_code == 400
 
@@ -189,7 +191,14 @@ def test_sources_and_health(client: TestClient) -> None:
     sources = {s["name"]: s for s in client.get("/api/sources").json()}
     assert sources["shahraranews"]["articles"] == 4 and sources["shahraranews"]["city"] == "مشهد"
     assert sources["mashhad.ir"]["site"] == "www.mashhad.ir"
-    assert sources["hamshahri"] == {"name": "hamshahri", "city": None, "site": None, "articles": 1}
+    assert sources["shahraranews"]["title"] == "شهرآرانیوز"  # the display name
+    assert sources["hamshahri"] == {
+        "name": "hamshahri",
+        "title": "hamshahri",  # a source the configuration does not know: its id
+        "city": None,
+        "site": None,
+        "articles": 1,
+    }
     health = client.get("/api/health")
     assert health.status_code == 200 and health.json()["ok"] is True
 

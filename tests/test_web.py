@@ -119,7 +119,8 @@ def test_analyst_view_draws_the_series_and_a_point_opens_its_sentence(
         "Chart.getChart(document.querySelector('#chart')).data.datasets"
         ".map((d) => ({label: d.label, y: d.data.map((p) => p.y)}))"
     )
-    assert datasets == [{"label": "shahraranews", "y": [28, 30, 32]}]  # one line per outlet
+    # one line per outlet, named as readers know it (crawler/sources.yaml `title`)
+    assert datasets == [{"label": "شهرآرانیوز", "y": [28, 30, 32]}]
     assert page.evaluate(
         "Chart.getChart(document.querySelector('#chart')).options.plugins.legend.display"
     )

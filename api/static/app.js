@@ -139,7 +139,7 @@ function appendHits(page) {
   for (const hit of page.hits) {
     const title = el("a", { href: `#/article/${encodeURIComponent(hit.id)}`, html: hit.title_html });
     const meta = el("p", { class: "meta" },
-      el("span", { class: "source", text: hit.source }),
+      el("span", { class: "source", text: outletName(hit.source) }),
       el("span", { class: "date", text: dateText(hit.published_jalali) }),
       el("a", { href: hit.url, rel: "noopener noreferrer", target: "_blank", text: "متن در منبع" }));
     if (hit.outlets > 1) {
@@ -161,7 +161,7 @@ function renderFacets(facets, filters) {
     if (!entries.length) continue;
     const group = el("div", {}, el("strong", { text: names[facet] + ": " }));
     for (const [value, count] of entries) {
-      const label = facet === "kind" ? KINDS[value] || value : value;
+      const label = facet === "kind" ? KINDS[value] || value : facet === "source" ? outletName(value) : value;
       group.append(el("button", {
         type: "button",
         text: `${label} (${persianDigits(count)})`,
@@ -176,7 +176,7 @@ async function loadSources(selected) {
   const select = $("#search-form").elements.source;
   if (select.options.length <= 1) {
     for (const source of await api("/api/sources")) {
-      select.append(el("option", { value: source.name, text: `${source.name} (${persianDigits(source.articles)})` }));
+      select.append(el("option", { value: source.name, text: `${source.title} (${persianDigits(source.articles)})` }));
     }
   }
   select.value = selected || "";
@@ -220,7 +220,7 @@ async function articleView(id, params) {
   $("#article-title").textContent = article.title;
   const meta = $("#article-meta");
   meta.replaceChildren(
-    el("span", { text: article.source }),
+    el("span", { text: outletName(article.source) }),
     el("span", { text: dateText(article.published_jalali) }),
     el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank", text: "متن در منبع" }),
   );
@@ -241,7 +241,7 @@ async function articleView(id, params) {
   }
   const coverage = $("#article-coverage");
   coverage.replaceChildren(...article.coverage.map((copy) => el("li", {},
-    el("a", { href: `#/article/${encodeURIComponent(copy.id)}`, text: copy.source }),
+    el("a", { href: `#/article/${encodeURIComponent(copy.id)}`, text: outletName(copy.source) }),
     " — " + dateText(copy.published_jalali))));
   if (article.coverage.length <= 1) coverage.replaceChildren(el("li", { text: "فقط همین منبع" }));
   if (params.get("figure") !== null) focusFigure(Number(params.get("figure")));
@@ -263,8 +263,19 @@ function focusFigure(index) {
 let chart = null;
 const PALETTE = ["#0b6e6e", "#8a4f00", "#3b4cc0", "#7a1f5c", "#2e7d32", "#5d4037"];
 
+// outlet id → its display name (crawler/sources.yaml `title`), loaded once
+const outletTitles = new Map();
+
+async function loadOutlets() {
+  try {
+    for (const source of await api("/api/sources")) outletTitles.set(source.name, source.title);
+  } catch {
+    // ids stand in for names until the sources can be read
+  }
+}
+
 function outletName(source) {
-  return source; // the sources' display names arrive with issue 14
+  return outletTitles.get(source) || source;
 }
 
 async function analystView(params) {
@@ -412,7 +423,7 @@ async function savedView() {
   $("#notifications").replaceChildren(...notes.map((n) => el("li", {},
     el("strong", { text: n.search_name + ": " }),
     el("a", { href: `#/article/${encodeURIComponent(n.article_id)}`, text: n.title }),
-    el("span", { class: "meta", text: "  " + n.source }))));
+    el("span", { class: "meta", text: "  " + outletName(n.source) }))));
 }
 
 async function markSeen(id) {
@@ -466,6 +477,7 @@ async function login(form) {
   form.elements.password.value = "";
   Object.assign(session, { name: me.name, role: me.role, csrf: me.csrf });
   showAccount();
+  await loadOutlets();
   location.hash = "#/";
 }
 
@@ -511,7 +523,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#logout").addEventListener("click", () => logout().catch((err) => showError(err)));
   window.addEventListener("hashchange", route);
-  loadSession().finally(() => {
+  Promise.all([loadSession(), loadOutlets()]).finally(() => {
     route();
     refreshAlertCount();
   });
