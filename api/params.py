@@ -6,7 +6,7 @@ Tehran time, so "to=1402-12-29" includes everything published that day.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -16,7 +16,7 @@ from rasad.index import Store
 from rasad.index.models import MAX_PAGE_SIZE, FigureQuery, SearchRequest
 from rasad.index.query import MAX_QUERY_CHARS
 from rasad.index.saved import SavedSearches
-from rasad.nlp.dates import TEHRAN, parse_day
+from rasad.nlp.dates import day_moment
 
 from .cache import TTLCache
 
@@ -66,11 +66,9 @@ def day_bound(value: str | None, name: str, end: bool = False) -> datetime | Non
     if not value:
         return None
     try:
-        day = parse_day(value)
+        return day_moment(value, end)
     except ValueError as exc:
         raise HTTPException(422, f"{name}: {exc}") from None
-    start = datetime.combine(day, time(0), TEHRAN)
-    return start + timedelta(days=1, microseconds=-1) if end else start
 
 
 def date_range(

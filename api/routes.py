@@ -280,19 +280,8 @@ def series_out(result: Series, points: int) -> SeriesOut:
 
 def _saved_out(saved_searches: SavedSearches, saved: SavedSearch) -> SavedSearchOut:
     new = saved_searches.new_results(saved, size=1).total
-    return SavedSearchOut(
-        id=saved.id,
-        name=saved.name,
-        q=saved.q,
-        sources=saved.sources,
-        cities=saved.cities,
-        kinds=saved.kinds,
-        owner=saved.owner,
-        shared=saved.shared,
-        created=saved.created,
-        seen_at=saved.seen_at,
-        new=new,
-    )
+    fields = {k: v for k, v in vars(saved).items() if k in SavedSearchOut.model_fields}
+    return SavedSearchOut(**fields, new=new)
 
 
 def _name(caller: Caller | None) -> str | None:
@@ -322,9 +311,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 @router.post("/saved-searches", status_code=status.HTTP_201_CREATED, summary="Save a search")
 def create_saved(saved: SavedDep, body: SavedSearchIn, caller: Editor) -> SavedSearchOut:
-    created = saved.create(
-        body.name, body.q, body.sources, body.cities, body.kinds, caller.user.name, body.shared
-    )
+    created = saved.create(**body.model_dump(), owner=caller.user.name)
     return _saved_out(saved, created)
 
 

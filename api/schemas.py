@@ -174,6 +174,9 @@ class SavedSearchIn(BaseModel):
     sources: list[str] = Field(default_factory=list, max_length=50)
     cities: list[str] = Field(default_factory=list, max_length=50)
     kinds: list[str] = Field(default_factory=list, max_length=20)
+    date_from: str = Field("", max_length=40, description="A day, Jalali or Gregorian.")
+    date_to: str = Field("", max_length=40)
+    sort: Literal["relevance", "date"] = "relevance"
     shared: bool = Field(False, description="Visible to every user (changed by its owner).")
 
 
@@ -184,6 +187,9 @@ class SavedSearchOut(BaseModel):
     sources: list[str]
     cities: list[str]
     kinds: list[str]
+    date_from: str
+    date_to: str
+    sort: Literal["relevance", "date"]
     owner: str = Field(description="The user who saved it (empty: saved before accounts).")
     shared: bool
     created: datetime

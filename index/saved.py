@@ -15,8 +15,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from rasad.nlp.dates import day_moment
+
 from .contract import Store
-from .models import SearchPage, SearchRequest
+from .models import SearchPage, SearchRequest, Sort
 from .query import QueryError, parse_query
 
 SAVED = "saved_search"
@@ -35,6 +37,9 @@ class SavedSearch:
     sources: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    date_from: str = ""  # the days as the user typed them (Jalali or Gregorian)
+    date_to: str = ""
+    sort: Sort = "relevance"
     owner: str = ""  # the user who made it ("" before accounts: everyone's)
     shared: bool = False  # visible to every user, changed by its owner only
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -43,7 +48,15 @@ class SavedSearch:
     checked_at: datetime = field(default_factory=_now)  # alerts last looked for new matches
 
     def request(self, **overrides: Any) -> SearchRequest:
-        base = {"q": self.q, "sources": self.sources, "cities": self.cities, "kinds": self.kinds}
+        base = {
+            "q": self.q,
+            "sources": self.sources,
+            "cities": self.cities,
+            "kinds": self.kinds,
+            "date_from": day_moment(self.date_from) if self.date_from else None,
+            "date_to": day_moment(self.date_to, end=True) if self.date_to else None,
+            "sort": self.sort,
+        }
         return SearchRequest(**(base | overrides))
 
     def to_doc(self) -> dict[str, Any]:
@@ -66,22 +79,18 @@ class SavedSearches:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def create(
-        self,
-        name: str,
-        q: str = "",
-        sources: list[str] | None = None,
-        cities: list[str] | None = None,
-        kinds: list[str] | None = None,
-        owner: str = "",
-        shared: bool = False,
-    ) -> SavedSearch:
-        """Save a search; a query that cannot run is refused now rather than at every check."""
+    def create(self, name: str, q: str = "", **fields: Any) -> SavedSearch:
+        """Save a search (its filters, days and sort too: `SavedSearch`'s fields); a query or
+        a day that cannot be read is refused now rather than at every check."""
         name = name.strip()
         if not name:
             raise QueryError("a saved search needs a name")
         parse_query(q)
-        saved = SavedSearch(name, q, sources or [], cities or [], kinds or [], owner, shared)
+        saved = SavedSearch(name, q, **fields)
+        try:
+            saved.request()
+        except ValueError as exc:
+            raise QueryError(f"the saved search's dates cannot be read: {exc}") from None
         self.store.put_state(SAVED, saved.id, saved.to_doc())
         return saved
 

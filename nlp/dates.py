@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -359,6 +359,13 @@ def first_full_date(dates: Iterable[DateMatch]) -> date | None:
 
 
 _NUMERIC_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def day_moment(text: str, end: bool = False) -> datetime:
+    """The first (or, with `end`, the last) moment in Tehran of a day a user typed
+    (`parse_day`): a filter "to 1402-12-29" includes everything published that day."""
+    start = datetime.combine(parse_day(text), time(0), TEHRAN)
+    return start + timedelta(days=1, microseconds=-1) if end else start
 
 
 def parse_day(text: str) -> date:

@@ -173,6 +173,23 @@ def test_saved_searches_and_what_is_new(client: TestClient) -> None:
     assert client.get(f"/api/saved-searches/{saved['id']}/new").status_code == 404
     refused = client.post("/api/saved-searches", json={"name": "بد", "q": "(مترو"})
     assert refused.status_code == 400
+    bad_day = {"name": "بد", "q": "دفتر", "date_from": "1402-13-40"}
+    assert client.post("/api/saved-searches", json=bad_day).status_code == 400
+
+
+def test_a_saved_search_keeps_its_days_and_sort(client: TestClient) -> None:
+    body = {"name": "دی", "q": "دفتر", "date_from": "1402-10-01", "date_to": "۱۴۰۲/۱۰/۲۰"}
+    saved = client.post("/api/saved-searches", json=body | {"sort": "date"}).json()
+    assert (saved["date_from"], saved["date_to"], saved["sort"]) == (
+        "1402-10-01",
+        "۱۴۰۲/۱۰/۲۰",
+        "date",
+    )
+    after = make("https://a/8", "۳۳ دفتر توسعه محله", "فرماندار مشهد گفت: ۳۳ دفتر.", 25)
+    within = make("https://a/9", "۳۱ دفتر توسعه محله", "فرماندار مشهد گفت: ۳۱ دفتر.", 5)
+    client.store.upsert([after, within])  # type: ignore[attr-defined]
+    new = client.get(f"/api/saved-searches/{saved['id']}/new").json()
+    assert [h["url"] for h in new["hits"]] == ["https://a/9"]  # ۱۵ دی, not ۵ بهمن
 
 
 def test_alerts_become_notifications(client: TestClient) -> None:

@@ -146,10 +146,15 @@ def test_article_view_marks_each_figure_inline(page: Page, base_url: str) -> Non
     assert page.locator("#article-figures tbody tr").count() == 2
 
 
-def test_save_a_search_asks_for_a_login_then_lists_it(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}/#/?q={quote('بازآفرینی')}")
+def test_save_a_search_asks_for_a_login_then_keeps_its_dates(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/?q={quote('دفتر')}")
+    page.wait_for_selector("#results li")
+    undated = page.locator("#search-total").inner_text()
+    search = f"q={quote('دفتر')}&from=1402-10-01&to=1402-10-29&sort=date"
+    page.goto(f"{base_url}/#/?{search}")
     page.wait_for_selector("#results li")  # reading needs no login here
-    page.once("dialog", lambda dialog: dialog.accept("بازآفرینی اصفهان"))
+    within_dey = page.locator("#search-total").inner_text()
+    page.fill("#save-form input[name=name]", "دفترهای دی")
     page.click("#save-search")
     page.wait_for_selector("#error a[href='#/login']")
     assert page.locator("#error").inner_text().startswith("برای این کار باید وارد شوید")
@@ -160,12 +165,20 @@ def test_save_a_search_asks_for_a_login_then_lists_it(page: Page, base_url: str)
     page.wait_for_selector("#logout:not([hidden])")
     assert page.locator("#account-name").inner_text().startswith("sara")
     assert page.evaluate("document.cookie") == ""  # the session cookie is HttpOnly
-    page.goto(f"{base_url}/#/?q={quote('بازآفرینی')}")
+    page.goto(f"{base_url}/#/?{search}")
     page.wait_for_selector("#results li")
-    page.once("dialog", lambda dialog: dialog.accept("بازآفرینی اصفهان"))
+    page.fill("#save-form input[name=name]", "دفترهای دی")  # named in a form, no prompt
     page.click("#save-search")  # now with the session and its CSRF token
     page.wait_for_selector("#saved-list li")
-    assert "بازآفرینی اصفهان" in page.locator("#saved-list li").first.inner_text()
+    saved = page.locator("#saved-list li a").first
+    assert saved.inner_text() == "دفترهای دی"
+    saved.click()  # opens the search as saved: words, days and sort
+    page.wait_for_selector("#results li")
+    form = "#search-form"
+    assert page.input_value(f"{form} input[name=from]") == "1402-10-01"
+    assert page.input_value(f"{form} input[name=to]") == "1402-10-29"
+    assert page.input_value(f"{form} select[name=sort]") == "date"
+    assert page.locator("#search-total").inner_text() == within_dey != undated  # a/6: بهمن
     page.click("#logout")
     page.wait_for_selector("#login-link:not([hidden])")
 

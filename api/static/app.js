@@ -193,23 +193,26 @@ function formFilters(form) {
   return out;
 }
 
-async function saveSearch() {
-  const form = $("#search-form");
-  const filters = formFilters(form);
-  const name = prompt("نام این جستجو:", filters.q || "جستجوی من");
-  if (!name) return;
+async function saveSearch(saveForm) {
+  // the search as it stands in the form: words, filters, days and sort
+  const filters = formFilters($("#search-form"));
   const body = {
-    name,
+    name: saveForm.elements.name.value,
     q: filters.q || "",
     sources: filters.source ? [filters.source] : [],
     cities: filters.city ? [filters.city] : [],
     kinds: filters.kind ? [filters.kind] : [],
+    date_from: filters.from || "",
+    date_to: filters.to || "",
+    sort: filters.sort || "relevance",
+    shared: saveForm.elements.shared.checked,
   };
   await api("/api/saved-searches", {}, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
+  saveForm.reset();
   location.hash = "#/saved";
 }
 
@@ -410,7 +413,9 @@ async function drawSeries(chosen, interval) {
 async function savedView() {
   const saved = await api("/api/saved-searches");
   $("#saved-list").replaceChildren(...saved.map((s) => {
-    const params = { q: s.q, source: s.sources[0], city: s.cities[0], kind: s.kinds[0], sort: "date" };
+    const params = {
+      q: s.q, source: s.sources[0], city: s.cities[0], kind: s.kinds[0], from: s.date_from, to: s.date_to, sort: s.sort,
+    };
     return el("li", {},
       el("a", { href: "#/?" + new URLSearchParams(Object.entries(params).filter(([, v]) => v)), text: s.name }),
       el("span", { class: "meta", text: `  ${persianDigits(s.new)} خبر تازه` }),
@@ -516,7 +521,10 @@ document.addEventListener("DOMContentLoaded", () => {
       showError(err);
     }
   });
-  $("#save-search").addEventListener("click", () => saveSearch().catch((err) => showError(err)));
+  $("#save-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    saveSearch(event.target).catch((err) => showError(err));
+  });
   $("#login-form").addEventListener("submit", (event) => {
     event.preventDefault();
     login(event.target).catch((err) => showError(err));
