@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasad.config import Settings
 from rasad.crawler.sources import load_sources
@@ -87,21 +88,25 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(QueryError)
     async def bad_query(_: Request, exc: QueryError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return _error(400, str(exc))
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
         log.warning("store unavailable: %s", exc)
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+        return _error(503, str(exc))
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
         log.error("store error: %s", exc)
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+        return _error(503, str(exc))
 
     @app.exception_handler(ConfigError)
     async def config_error(_: Request, exc: ConfigError) -> JSONResponse:
-        return JSONResponse({"detail": f"the service is misconfigured: {exc}"}, status_code=500)
+        return _error(500, f"the service is misconfigured: {exc}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,9 +116,26 @@ def _errors(app: FastAPI) -> None:
             f"{e['msg']}"
             for e in exc.errors()
         ]
-        return JSONResponse(
-            {"detail": "; ".join(problems), "errors": _plain(exc.errors())}, status_code=422
-        )
+        body = {"detail": "; ".join(problems), "code": CODES[422], "errors": _plain(exc.errors())}
+        return JSONResponse(body, status_code=422)
+
+
+# status → the stable code beside the message (`schemas.ErrorOut`)
+CODES = {
+    400: "bad_query",
+    401: "login_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "invalid_parameter",
+    500: "misconfigured",
+    503: "store_unavailable",
+}
+
+
+def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    code = CODES.get(status, "error")
+    return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
 
 
 def _plain(errors: object) -> object:

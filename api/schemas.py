@@ -17,6 +17,11 @@ from rasad.nlp.figure import Figure
 
 class ErrorOut(BaseModel):
     detail: str = Field(description="What went wrong, and how to fix the request if you can.")
+    code: str = Field(
+        description="A stable name for the kind of error (bad_query, login_required, "
+        "forbidden, not_found, invalid_parameter, store_unavailable, misconfigured), for "
+        "a client to choose its own message."
+    )
 
 
 class HitOut(BaseModel):

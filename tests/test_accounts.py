@@ -77,6 +77,7 @@ def test_nothing_without_credentials(served: tuple[TestClient, Store]) -> None:
     for path in ("/api/search?q=دفتر", "/api/figures", "/api/export/search?q=دفتر"):
         refused = client.get(path)
         assert refused.status_code == 401 and "Bearer" in refused.headers["www-authenticate"]
+        assert refused.json()["code"] == "login_required"  # a stable code beside the message
     assert client.post("/api/saved-searches", json=NEW).status_code == 401
     assert client.get("/api/health").status_code == 200  # health checks carry no login
     assert client.get("/api/me").json()["name"] is None

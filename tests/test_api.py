@@ -172,7 +172,9 @@ def test_saved_searches_and_what_is_new(client: TestClient) -> None:
     assert client.delete(f"/api/saved-searches/{saved['id']}").status_code == 404
     assert client.get(f"/api/saved-searches/{saved['id']}/new").status_code == 404
     refused = client.post("/api/saved-searches", json={"name": "بد", "q": "(مترو"})
-    assert refused.status_code == 400
+    assert refused.status_code == 400 and refused.json()["code"] == "bad_query"
+    gone = client.get(f"/api/saved-searches/{saved['id']}/new")
+    assert gone.json()["code"] == "not_found"
     bad_day = {"name": "بد", "q": "دفتر", "date_from": "1402-13-40"}
     assert client.post("/api/saved-searches", json=bad_day).status_code == 400
 
