@@ -45,7 +45,7 @@ from .models import (
     UpsertReport,
     article_id,
 )
-from .query import Node, QueryError, parse_query
+from .query import Node, QueryError, parse_query, with_word_forms
 from .series import bucket_series
 from .stories import fingerprints, shares_story
 
@@ -176,7 +176,7 @@ class Store(ABC):
         return None
 
     def search(self, request: SearchRequest) -> SearchPage:
-        node = parse_query(request.q)
+        node = with_word_forms(parse_query(request.q))
         after = decode_cursor(request.cursor, 2)
         raw = self._search(request, node, article_filters(request), after)
         hits = [make_hit(r) for r in raw.rows]

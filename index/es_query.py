@@ -46,7 +46,8 @@ def to_es(node: Node) -> dict[str, Any]:
         if node.prefix:
             should = [{"prefix": {f.split("^")[0]: node.text}} for f in FIELDS]
             return {"bool": {"should": should, "minimum_should_match": 1}}
-        return {"multi_match": {"query": node.text, "fields": FIELDS}}
+        boost = 1.0 if node.exact else 0.5  # the word as written ranks above its forms
+        return {"multi_match": {"query": node.text, "fields": FIELDS, "boost": boost}}
     if isinstance(node, Phrase):
         return {"multi_match": {"query": " ".join(node.words), "type": "phrase", "fields": FIELDS}}
     if isinstance(node, Or):

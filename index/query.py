@@ -33,6 +33,7 @@ class QueryError(RasadError, ValueError):
 class Term:
     text: str
     prefix: bool = False
+    exact: bool = True  # False: an inflected form the search added (ranked below the word)
 
 
 @dataclass(frozen=True)
@@ -238,3 +239,20 @@ def positive_words(node: Node | None) -> list[Term]:
     if isinstance(node, Phrase):
         return [Term(w) for w in node.words]
     return [t for c in node.children for t in positive_words(c)]
+
+
+def with_word_forms(node: Node | None) -> Node | None:
+    """Each word also as its inflected forms (`rasad.nlp.word_forms`: دفتر finds دفترها
+    and دفاتر); a quoted phrase and a prefix stay as written."""
+    from rasad.nlp.word_forms import forms
+
+    if node is None or isinstance(node, Phrase):
+        return node
+    if isinstance(node, Term):
+        others = () if node.prefix else forms(node.text)[1:]
+        return Or((node, *(Term(f, exact=False) for f in others))) if others else node
+    if isinstance(node, Not):
+        child = with_word_forms(node.child)
+        assert child is not None
+        return Not(child)
+    return type(node)(tuple(c for c in map(with_word_forms, node.children) if c is not None))

@@ -365,3 +365,40 @@ def test_a_sum_beyond_64_bits_is_kept(store: Store) -> None:
     assert big.figures and big.figures[0].value_rial > 2**63
     store.upsert([big])
     assert store.get(big.id).figures[0].value_rial == big.figures[0].value_rial
+
+
+def test_a_word_finds_its_inflected_forms(store: Store) -> None:
+    """Plural, ezafe and possessive endings, glued or after a ZWNJ, and broken plurals, on
+    every backend; a quoted phrase stays exact, and a different word is not a form."""
+    articles = [
+        make("https://w/1", "گزارش یک", "دفترهای تازه در شهر باز شد.", 3),
+        make("https://w/2", "گزارش دو", "دفاتر محله تعطیل نیستند.", 4),
+        make("https://w/3", "گزارش سه", "مدیر دفترش را به محله برد.", 5),
+        make("https://w/4", "گزارش چهار", "یک دفتر تازه در محله باز شد.", 6),
+        make("https://w/5", "گزارش پنج", "منطقه‌ای در شمال و مناطق دیگر.", 7),
+        make("https://w/6", "گزارش شش", "باران تند در شهر بارید.", 8),
+        make("https://w/7", "گزارش هفت", "این بار هم کامیون بار آورد.", 9),
+    ]
+    store.upsert(articles)
+    refresh = getattr(store, "refresh_now", None)
+    if refresh:
+        refresh()
+
+    def urls(q: str) -> set[str]:
+        return {h.url for h in store.search(SearchRequest(q=q, size=50)).hits}
+
+    every_office = {"https://w/1", "https://w/2", "https://w/3", "https://w/4"}
+    assert urls("دفتر") == every_office
+    assert urls("دفترها") == every_office  # a plural finds the singular too
+    assert urls("دفاتر") == every_office  # and a broken plural
+    assert urls("مناطق") == {"https://w/5"} == urls("منطقه")
+    assert urls('"دفتر تازه"') == {"https://w/4"}  # a phrase is the words as written
+    assert urls("بار") == {"https://w/7"}  # باران is a word of its own
+    assert urls("دفتر -مدیر") == {"https://w/1", "https://w/2", "https://w/4"}
+    assert urls("دفتر -دفاتر") == set()  # excluding a word excludes its forms
+    [hit] = store.search(SearchRequest(q="دفتر", size=50, sort="date")).hits[-1:]
+    first = store.search(SearchRequest(q="دفتر", size=50)).hits
+    marked = {h.url: h.snippet.html() for h in first}
+    assert "<mark>دفترهای</mark>" in marked["https://w/1"]  # the form is highlighted
+    assert "<mark>دفاتر</mark>" in marked["https://w/2"]
+    assert hit.url == "https://w/1"
