@@ -34,6 +34,7 @@ class Term:
     text: str
     prefix: bool = False
     exact: bool = True  # False: an inflected form the search added (ranked below the word)
+    as_written: bool = False  # quoted: that spelling only
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,8 @@ class _Parser:
         if kind == "phrase" or not text.endswith("*"):
             # a phrase, or one written word that normalization splits (abc1 → abc 1)
             words = tuple(normalize_for_search(text[1:-1] if kind == "phrase" else text).split())
-            if len(words) <= 1:
-                return Term(words[0]) if words else None
+            if len(words) <= 1:  # a quoted word is that spelling only: no forms added
+                return Term(words[0], as_written=kind == "phrase") if words else None
             return Phrase(words)
         stem = normalize_for_search(text.rstrip("*"))
         if not stem:
@@ -249,7 +250,7 @@ def with_word_forms(node: Node | None) -> Node | None:
     if node is None or isinstance(node, Phrase):
         return node
     if isinstance(node, Term):
-        others = () if node.prefix else forms(node.text)[1:]
+        others = () if node.prefix or node.as_written else forms(node.text)[1:]
         return Or((node, *(Term(f, exact=False) for f in others))) if others else node
     if isinstance(node, Not):
         child = with_word_forms(node.child)

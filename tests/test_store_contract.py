@@ -393,6 +393,7 @@ def test_a_word_finds_its_inflected_forms(store: Store) -> None:
     assert urls("دفاتر") == every_office  # and a broken plural
     assert urls("مناطق") == {"https://w/5"} == urls("منطقه")
     assert urls('"دفتر تازه"') == {"https://w/4"}  # a phrase is the words as written
+    assert urls('"دفترها"') == set() and urls('"دفترهای"') == {"https://w/1"}  # and a word
     assert urls("بار") == {"https://w/7"}  # باران is a word of its own
     assert urls("دفتر -مدیر") == {"https://w/1", "https://w/2", "https://w/4"}
     assert urls("دفتر -دفاتر") == set()  # excluding a word excludes its forms
