@@ -69,12 +69,18 @@ class StoryPipeline(_Stage):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._own: dict[str, str] = {}
+        self._own_sizes: dict[str, int] = {}
 
     @property
     def seen(self) -> dict[str, str]:
         """Fingerprint → story id of the articles of this crawl, shared by all the sources
         crawled side by side (their copies have not reached the store yet)."""
         return getattr(self.spider, "stories", self._own)
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Story id → fingerprints of its first article in this crawl (for containment)."""
+        return getattr(self.spider, "story_sizes", self._own_sizes)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         article: Article = item["article"]
@@ -86,6 +92,7 @@ class StoryPipeline(_Stage):
             self.stats.inc_value("rasad/articles_duplicate")
         for fingerprint in article.fingerprints:
             self.seen.setdefault(fingerprint, article.story_id)
+        self.sizes.setdefault(article.story_id, len(article.fingerprints))
         return item
 
     def _in_this_crawl(self, article: Article) -> str | None:
@@ -93,9 +100,8 @@ class StoryPipeline(_Stage):
         if not votes:
             return None
         story, shared = votes.most_common(1)[0]
-        # the first copy seen is not at hand: take its size to be this article's
         n = len(article.fingerprints)
-        return story if shares_story(n, n, shared) else None
+        return story if shares_story(n, self.sizes.get(story, n), shared) else None
 
 
 class StorePipeline(_Stage):

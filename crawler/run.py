@@ -96,6 +96,7 @@ def crawl(
     process = CrawlerProcess(settings(polite, **overrides))
     crawlers = []
     stories: dict[str, str] = {}  # one press release on several outlets (StoryPipeline)
+    story_sizes: dict[str, int] = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
         crawlers.append((source, crawler))
@@ -108,6 +109,7 @@ def crawl(
             extractor=extractor,
             since=since,
             stories=stories,
+            story_sizes=story_sizes,
         )
     process.start()
     summary = Summary()

@@ -44,7 +44,8 @@ def copy_store(
     report = CopyReport()
     batch = []
     for article in source.iter_articles(BATCH):
-        article.search_text = None  # the target normalizes with its own code
+        article.search_text = None  # the target normalizes and fingerprints with its code
+        article.fingerprints = []
         batch.append(article)
         if len(batch) >= BATCH:
             _write(target, batch, report, progress)

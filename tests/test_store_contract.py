@@ -66,8 +66,11 @@ def test_find_story_prefers_most_shared_then_earliest(store: Store) -> None:
     """Both backends choose the same stored copy: most fingerprints shared, then the
     earliest published, then the smallest id."""
     sentences = [
-        f"جمله شماره {n} این خبر درباره بازآفرینی بافت فرسوده محله و کار شهرداری است."
-        for n in range(5)
+        "شهردار منطقه از آغاز بازآفرینی بافت فرسوده محله سعدی در هفته آینده خبر داد.",
+        "ساکنان محله در نشست شورای محلی نگرانی خود را از کمبود پارکینگ بیان کردند.",
+        "پیمانکار طرح باید تا پایان تابستان دیوارهای فرسوده کوچه‌های اصلی را نوسازی کند.",
+        "اعتبار این طرح از محل عوارض نوسازی و کمک‌های دولتی تامین شده است.",
+        "کارشناسان میراث فرهنگی خواستار حفظ نمای خانه‌های قدیمی کوچه باغ شدند.",
     ]
     late_full = make("https://s/late", "کامل", " ".join(sentences), 9)
     early_part = make("https://s/early", "بخشی", " ".join(sentences[:3]), 2)
