@@ -39,6 +39,7 @@ test: lint
 bench: setup-dev
 	$(PY) bench/extraction.py
 	$(PY) bench/metrics.py
+	$(PY) bench/stories.py
 	$(PY) bench/store.py
 	$(PY) bench/crawl.py
 	$(PY) bench/api.py
