@@ -102,6 +102,17 @@ def require(role: Role) -> Callable[[Request], Caller | None]:
     return dependency
 
 
+def caller_name(caller: Caller | None) -> str | None:
+    return caller.user.name if caller else None
+
+
+def check_owner(owner: str, caller: Caller, what: str) -> None:
+    """403 unless the caller may change what `owner` saved: its owner, or an admin (what
+    was saved before accounts has no owner and is everyone's)."""
+    if owner not in ("", caller.user.name) and caller.user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"{what} belongs to {owner}")
+
+
 Reader = Annotated[Caller | None, Depends(require("viewer"))]
 Editor = Annotated[Caller, Depends(require("editor"))]
 Admin = Annotated[Caller, Depends(require("admin"))]

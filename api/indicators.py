@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
 from rasad.index.indicators import Indicator, Indicators
+from rasad.index.owned import visible_to
 from rasad.nlp.extract import metric_label
 
-from .auth import Caller, Editor, Reader, require
+from .auth import Caller, Editor, Reader, caller_name, check_owner, require
 from .params import DateRange, StoreDep
 from .routes import ERRORS, series_out
 from .schemas import SeriesOut
@@ -54,15 +55,11 @@ def _out(indicator: Indicator) -> IndicatorOut:
     return IndicatorOut(**fields, labels=[metric_label(k) for k in indicator.metrics])
 
 
-def _name(caller: Caller | None) -> str | None:
-    return caller.user.name if caller else None
-
-
 def visible_indicator(
     indicators: Indicators, indicator_id: str, caller: Caller | None
 ) -> Indicator:
     found = indicators.get(indicator_id)
-    if found is None or not (found.shared or found.owner == _name(caller)):
+    if found is None or not visible_to(found.owner, found.shared, caller_name(caller)):
         raise HTTPException(404, f"no indicator with id {indicator_id}")
     return found
 
@@ -75,7 +72,7 @@ def create_indicator(store: StoreDep, body: IndicatorIn, caller: Editor) -> Indi
 
 @router.get("", summary="Indicators (own and shared)")
 def list_indicators(store: StoreDep, caller: Reader) -> list[IndicatorOut]:
-    return [_out(i) for i in Indicators(store).visible(_name(caller))]
+    return [_out(i) for i in Indicators(store).visible(caller_name(caller))]
 
 
 @router.delete(
@@ -84,8 +81,7 @@ def list_indicators(store: StoreDep, caller: Reader) -> list[IndicatorOut]:
 def delete_indicator(store: StoreDep, indicator_id: str, caller: Editor) -> Response:
     indicators = Indicators(store)
     found = visible_indicator(indicators, indicator_id, caller)
-    if found.owner != caller.user.name and caller.user.role != "admin":
-        raise HTTPException(403, f"the indicator {indicator_id} belongs to {found.owner}")
+    check_owner(found.owner, caller, f"the indicator {indicator_id}")
     indicators.delete(indicator_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -14,13 +14,14 @@ from fastapi.responses import JSONResponse
 
 from rasad.index import Store
 from rasad.index.models import Article, Hit, SearchPage, SearchRequest, Series
+from rasad.index.owned import visible_to
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.index.schema import figure_rows
 from rasad.nlp.dates import jalali
 from rasad.nlp.extract import metric_label
 from rasad.nlp.figure import Figure
 
-from .auth import Caller, Editor, Reader, require
+from .auth import Caller, Editor, Reader, caller_name, check_owner, require
 from .cache import TTLCache
 from .params import (
     CacheDep,
@@ -284,14 +285,10 @@ def _saved_out(saved_searches: SavedSearches, saved: SavedSearch) -> SavedSearch
     return SavedSearchOut(**fields, new=new)
 
 
-def _name(caller: Caller | None) -> str | None:
-    return caller.user.name if caller else None
-
-
 def _saved(saved_searches: SavedSearches, search_id: str, caller: Caller | None) -> SavedSearch:
     """The saved search if the caller may see it (someone else's private one: not found)."""
     saved = saved_searches.get(search_id)
-    if saved is None or saved not in saved_searches.visible(_name(caller)):
+    if saved is None or not visible_to(saved.owner, saved.shared, caller_name(caller)):
         raise HTTPException(404, f"no saved search with id {search_id}")
     return saved
 
@@ -299,8 +296,7 @@ def _saved(saved_searches: SavedSearches, search_id: str, caller: Caller | None)
 def _own(saved_searches: SavedSearches, search_id: str, caller: Caller) -> SavedSearch:
     """The saved search if the caller may change it: its owner, or an admin."""
     saved = _saved(saved_searches, search_id, caller)
-    if saved.owner not in ("", caller.user.name) and caller.user.role != "admin":
-        raise HTTPException(403, f"the saved search {search_id} belongs to {saved.owner}")
+    check_owner(saved.owner, caller, f"the saved search {search_id}")
     return saved
 
 
@@ -318,7 +314,7 @@ def create_saved(saved: SavedDep, body: SavedSearchIn, caller: Editor) -> SavedS
 @router.get("/saved-searches", summary="Saved searches with their new-result counts")
 def list_saved(saved: SavedDep, caller: Reader) -> list[SavedSearchOut]:
     """The caller's own saved searches and those shared with everyone."""
-    return [_saved_out(saved, s) for s in saved.visible(_name(caller))]
+    return [_saved_out(saved, s) for s in saved.visible(caller_name(caller))]
 
 
 @router.delete(
@@ -361,7 +357,7 @@ def notifications(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[NotificationOut]:
     """New articles that matched the caller's saved searches after a crawl, newest first."""
-    notes = saved.notifications(search_id, limit, _name(caller))
+    notes = saved.notifications(search_id, limit, caller_name(caller))
     return [NotificationOut.model_validate(n) for n in notes]
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from .contract import Store
 from .filters import Filter, figure_filters
 from .models import FigureQuery, Interval, Series
+from .owned import visible_to
 from .query import QueryError
 
 INDICATOR = "indicator"
@@ -73,9 +74,9 @@ class Indicators:
         return Indicator(**doc) if doc else None
 
     def visible(self, user: str | None) -> list[Indicator]:
-        """What `user` sees (None: nobody logged in): its own and the shared."""
-        docs = self.store.states(INDICATOR)
-        return [i for i in (Indicator(**d) for d in docs) if i.shared or i.owner == user]
+        """What `user` sees (None: nobody logged in): its own, the shared, the ownerless."""
+        found = (Indicator(**d) for d in self.store.states(INDICATOR))
+        return [i for i in found if visible_to(i.owner, i.shared, user)]
 
     def delete(self, indicator_id: str) -> bool:
         return self.store.delete_state(INDICATOR, indicator_id)

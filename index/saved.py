@@ -19,6 +19,7 @@ from rasad.nlp.dates import day_moment
 
 from .contract import Store
 from .models import SearchPage, SearchRequest, Sort
+from .owned import visible_to
 from .query import QueryError, parse_query
 
 SAVED = "saved_search"
@@ -99,7 +100,7 @@ class SavedSearches:
 
     def visible(self, user: str | None) -> list[SavedSearch]:
         """What `user` (None: nobody logged in) sees: its own, the shared, the ownerless."""
-        return [s for s in self.all() if s.shared or not s.owner or s.owner == user]
+        return [s for s in self.all() if visible_to(s.owner, s.shared, user)]
 
     def get(self, search_id: str) -> SavedSearch | None:
         doc = self.store.get_state(SAVED, search_id)

@@ -42,9 +42,10 @@ def test_an_indicator_merges_keys_or_runs_a_figure_query(store: Store, tmp_path)
     assert sorted(bucket.values) == [1200, 1300] and bucket.conflict  # two outlets
     by_query = indicators.create(Indicator("بارش به میلیمتر", unit="میلیمتر", city="رشت"))
     assert sorted(indicators.series(by_query).buckets[0].values) == [1200, 1300]
-    assert [i.id for i in indicators.visible("sara")] == [merged.id]  # by_query is nobody's
+    assert {i.id for i in indicators.visible("sara")} == {merged.id, by_query.id}  # ownerless
+    assert [i.id for i in indicators.visible("reza")] == [by_query.id]  # not sara's
     shared = indicators.create(Indicator("بوستان", metrics=[parks], owner="reza", shared=True))
-    assert {i.id for i in indicators.visible("sara")} == {merged.id, shared.id}
+    assert {i.id for i in indicators.visible("sara")} == {merged.id, by_query.id, shared.id}
     with pytest.raises(QueryError):
         indicators.create(Indicator("همه چیز"))  # would match every figure
     target = SQLiteStore(tmp_path / "copy.db")  # rasad copy moves them
