@@ -42,8 +42,11 @@ SEARCH_COLUMNS = (
     "outlet",
     "city",
     "title",
+    "snippet",
     "url",
     "story_id",
+    "outlets",
+    "figures",
 )
 FIGURE_COLUMNS = (
     "published",
@@ -89,24 +92,40 @@ router = APIRouter(
 
 
 def _search_rows(store: Store, request: SearchRequest, limit: int) -> Iterator[dict[str, Any]]:
+    """One row per matching article: where and when, a plain snippet, how many outlets
+    ran its story, and the figures it reports (value unit subject, separated by «؛»)."""
     request = replace(request, sort="date", size=PAGE, cursor=None, facets=False)
     sent = 0
     while sent < limit:
         page = store.search(request)
-        for hit in page.hits[: limit - sent]:
+        hits = page.hits[: limit - sent]
+        outlets = store.story_outlets([h.story_id for h in hits if h.story_id])
+        reports = store.reports_of([h.id for h in hits])
+        for hit in hits:
             yield {
                 "published": hit.published.isoformat() if hit.published else "",
                 "published_jalali": jalali(hit.published) if hit.published else "",
                 "source": hit.source,
                 "city": hit.city or "",
                 "title": hit.title,
+                "snippet": hit.snippet.plain("", ""),
                 "url": hit.url,
                 "story_id": hit.story_id or "",
+                "outlets": outlets.get(hit.story_id or "", 1),
+                "figures": "؛ ".join(
+                    f"{_number(r['value'])} {r['unit']} {r['subject']}".strip()
+                    for r in reports[hit.id]
+                ),
             }
         sent += len(page.hits)
         if not page.next_cursor:
             return
         request = replace(request, cursor=page.next_cursor)
+
+
+def _number(value: float) -> str:
+    """A figure's value as a spreadsheet reads it: 350000000000, not 3.5e+11."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _figure_rows(store: Store, query: FigureQuery, limit: int) -> Iterator[dict[str, Any]]:

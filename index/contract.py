@@ -237,6 +237,19 @@ class Store(ABC):
             bucket.points = [full[p["id"]] for p in bucket.points[:listed] if p["id"] in full]
         return result
 
+    def reports_of(self, article_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each article's figures, one per reported fact (first mentions), in text order."""
+        out: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
+        ids = list(out)
+        for start in range(0, len(ids), 500):
+            wanted = [Filter("article_id", "in", ids[start : start + 500])]
+            wanted.append(Filter("report", "eq", True))
+            for row, _ in self._figure_rows(wanted, None, MAX_POINTS, newest_first=False):
+                out[row["article_id"]].append(row)
+        for rows in out.values():
+            rows.sort(key=lambda r: r["seq"])
+        return out
+
     def _figures_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for start in range(0, len(ids), 500):  # bounded: SQL parameters, terms per query

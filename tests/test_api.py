@@ -149,6 +149,11 @@ def test_exports_stream_csv_and_jsonl(client: TestClient) -> None:
     assert len(rows) == 3 and rows[0]["title"] == "افتتاح ۳۰ دفتر توسعه محله در مشهد"
     assert rows[0]["published_jalali"].startswith("1402/10/30")
     assert rows[0]["outlet"] == "شهرآرانیوز"  # the display name beside the id
+    assert "دفتر" in rows[0]["snippet"] and "<mark>" not in rows[0]["snippet"]  # plain text
+    assert rows[0]["figures"].startswith("30 دفتر")  # each fact once, value unit subject
+    assert sorted(r["outlets"] for r in rows) == ["1", "2", "2"]  # a/1 and its copy: 2
+    money = client.get("/api/export/search", params={"q": "اعتبار"}).content.decode()
+    assert "350000000000 ریال" in money  # whole numbers, not 3.5e+11
     lines = client.get("/api/export/figures", params={"format": "jsonl"}).text.splitlines()
     assert len(lines) == client.get("/api/figures").json()["total"]
     assert json.loads(lines[0])["unit"] and json.loads(lines[0])["outlet"]

@@ -184,8 +184,14 @@ def test_save_a_search_asks_for_a_login_then_keeps_its_dates(page: Page, base_ur
 
 
 def test_a_refused_query_is_told_in_persian(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}/#/?q={quote('(' * 40 + 'دفتر' + ')' * 40)}")
+    page.goto(f"{base_url}/#/?q={quote('دفتر')}&facets=1")
+    page.wait_for_selector("#results li")
+    deep = "(" * 40 + "دفتر" + ")" * 40
+    page.goto(f"{base_url}/#/?q={quote(deep)}")
     page.wait_for_selector("#error:not([hidden])")
+    assert page.locator("#results li").count() == 0  # the last search's results are gone
+    assert page.locator("#facets button").count() == 0
+    assert page.input_value("#search-form input[name=q]") == deep  # the input is kept
     message = page.locator("#error").inner_text()
     assert message.startswith("درخواست را نمی‌توان اجرا کرد")
     assert page.locator("#error bdi.detail").count() == 1  # the API's words, kept apart

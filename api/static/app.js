@@ -126,7 +126,11 @@ async function searchView(params) {
   const exportQuery = new URLSearchParams(filters);
   $("#export-csv").href = `/api/export/search?${exportQuery}&format=csv`;
   $("#export-jsonl").href = `/api/export/search?${exportQuery}&format=jsonl`;
+  // what the previous search showed goes before this one runs: an error stands alone
   $("#results").replaceChildren();
+  $("#facets").replaceChildren();
+  $("#search-total").textContent = "";
+  $("#more").hidden = true;
   const page = await api("/api/search", { ...filters, facets: true, size: 20 });
   const total = Number(page.total).toLocaleString("fa-IR");
   $("#search-total").textContent = page.total_exact ? `${total} خبر` : `بیش از ${total} خبر`;
