@@ -232,7 +232,7 @@ class Store(ABC):
         )
         result = bucket_series(label, interval, [row for row, _ in rows])
         wanted = [p["id"] for b in result.buckets for p in b.points[:listed]]
-        full = {row["id"]: row for row in self._figures_by_id(wanted)}
+        full = {row["id"]: row for row in self._figures_where_in("id", wanted)}
         for bucket in result.buckets:
             bucket.points = [full[p["id"]] for p in bucket.points[:listed] if p["id"] in full]
         return result
@@ -240,21 +240,21 @@ class Store(ABC):
     def reports_of(self, article_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each article's figures, one per reported fact (first mentions), in text order."""
         out: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
-        ids = list(out)
-        for start in range(0, len(ids), 500):
-            wanted = [Filter("article_id", "in", ids[start : start + 500])]
-            wanted.append(Filter("report", "eq", True))
-            for row, _ in self._figure_rows(wanted, None, MAX_POINTS, newest_first=False):
-                out[row["article_id"]].append(row)
+        for row in self._figures_where_in("article_id", list(out), Filter("report", "eq", True)):
+            out[row["article_id"]].append(row)
         for rows in out.values():
             rows.sort(key=lambda r: r["seq"])
         return out
 
-    def _figures_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
+    def _figures_where_in(
+        self, field: str, values: list[str], *more: Filter
+    ) -> list[dict[str, Any]]:
+        """Whole figure rows whose `field` is one of `values`, read in bounded chunks (SQL
+        parameters, terms per Elasticsearch query)."""
         rows: list[dict[str, Any]] = []
-        for start in range(0, len(ids), 500):  # bounded: SQL parameters, terms per query
-            chunk = ids[start : start + 500]
-            found = self._figure_rows([Filter("id", "in", chunk)], None, len(chunk), False)
+        for start in range(0, len(values), 500):
+            wanted = [Filter(field, "in", values[start : start + 500]), *more]
+            found = self._figure_rows(wanted, None, MAX_POINTS, newest_first=False)
             rows += [row for row, _ in found]
         return rows
 
