@@ -4,7 +4,7 @@ notifications, sources and health.  Exports are in export.py."""
 from __future__ import annotations
 
 import html
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -12,7 +12,10 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
+from rasad.crawler.health import SourceHealth, assess
+from rasad.crawler.sources import Source
 from rasad.index import Store
+from rasad.index.coverage import Copy
 from rasad.index.models import Article, Hit, SearchPage, SearchRequest, Series
 from rasad.index.owned import visible_to
 from rasad.index.saved import SavedSearch, SavedSearches
@@ -37,7 +40,9 @@ from .params import (
 from .schemas import (
     ArticleOut,
     BucketOut,
+    CountBucketOut,
     CoverageOut,
+    CrawlOut,
     ErrorOut,
     FigureOut,
     FiguresOut,
@@ -45,19 +50,22 @@ from .schemas import (
     HitOut,
     MetricOut,
     NotificationOut,
+    OutletCountOut,
     PointOut,
     SavedSearchIn,
     SavedSearchOut,
+    SearchCoverageOut,
     SearchOut,
     SeriesOut,
+    SourceAlertOut,
     SourceOut,
+    StoryCoverageOut,
 )
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "The query cannot be run as written."},
     503: {"model": ErrorOut, "description": "The store cannot be reached."},
 }
-MAX_COVERAGE = 100
 MAX_VALUES = 50  # distinct values listed per series bucket
 
 # every route here needs a viewer (or anonymous reads allowed); changes ask for more
@@ -78,6 +86,25 @@ def _about(h: Hit) -> dict[str, Any]:
         "published": h.published,
         "published_jalali": _jalali(h.published),
     }
+
+
+def outlet_titles(sources: dict[str, Source]) -> dict[str, str]:
+    """Source id → the outlet's display name (its id when it has none)."""
+    return {name: source.title or name for name, source in sources.items()}
+
+
+def copy_out(copy: Copy, titles: dict[str, str]) -> CoverageOut:
+    minutes = int(copy.delay.total_seconds() // 60) if copy.delay is not None else None
+    return CoverageOut(
+        id=copy.article_id,
+        url=copy.url,
+        source=copy.source,
+        outlet=titles.get(copy.source, copy.source),
+        title=copy.title,
+        published=copy.published,
+        published_jalali=_jalali(copy.published),
+        delay_minutes=minutes,
+    )
 
 
 def hits_out(store: Store, hits: list[Hit]) -> list[HitOut]:
@@ -130,6 +157,52 @@ def search(
     return run_search(store, replace(filters, size=size, cursor=cursor, facets=facets), cache)
 
 
+@router.get(
+    "/coverage", summary="Coverage of a search at a glance", response_model=SearchCoverageOut
+)
+def coverage(
+    store: StoreDep,
+    cache: CacheDep,
+    configured: SourcesDep,
+    filters: SearchFilters,
+    interval: Literal["day", "week", "month"] = "day",
+    outlets: Annotated[int, Query(ge=1, le=100, description="Outlets listed.")] = 10,
+    stories: Annotated[int, Query(ge=0, le=50, description="Stories listed.")] = 10,
+) -> Response:
+    """The search's matches per Jalali day, Saturday week or month; the outlets with most
+    matches; and the stories among them that two outlets or more ran, each outlet's first
+    copy with its delay after the first: who ran our press release, and when."""
+    titles = outlet_titles(configured)
+
+    def answer() -> bytes:
+        found = store.coverage(filters, interval, outlets, stories)
+        out = SearchCoverageOut(
+            total=found.total,
+            undated=found.undated,
+            interval=found.interval,
+            buckets=[
+                CountBucketOut(start=d, start_jalali=jalali(d), count=n) for d, n in found.buckets
+            ],
+            outlets=[
+                OutletCountOut(source=s, outlet=titles.get(s, s), count=n) for s, n in found.outlets
+            ],
+            stories=[
+                StoryCoverageOut(
+                    story_id=run.story_id,
+                    title=run.title,
+                    matching=run.matching,
+                    copies=len(run.copies),
+                    outlets=[copy_out(c, titles) for c in run.outlets],
+                )
+                for run in found.stories
+            ],
+        )
+        return out.model_dump_json().encode()
+
+    key = repr(("coverage", filters, interval, outlets, stories))
+    return Response(cache.get(key, answer), media_type="application/json")
+
+
 def figure_out(row: dict[str, Any]) -> FigureOut:
     published = datetime.fromisoformat(row["published"]) if row.get("published") else None
     return FigureOut.model_validate(
@@ -156,17 +229,18 @@ def marked_text(text: str, figures: list[Figure]) -> str:
     summary="One article with its figures and coverage",
     responses={404: {"model": ErrorOut, "description": "No such article."}},
 )
-def article(store: StoreDep, article_id: str) -> ArticleOut:
+def article(store: StoreDep, configured: SourcesDep, article_id: str) -> ArticleOut:
     found: Article | None = store.get(article_id)
     if found is None:
         raise HTTPException(404, f"no article with id {article_id}")
     rows = figure_rows(found)
-    coverage: list[CoverageOut] = []
-    if found.story_id:
-        copies = store.search(
-            SearchRequest(story_id=found.story_id, sort="date", size=MAX_COVERAGE)
-        )
-        coverage = [CoverageOut(**_about(h)) for h in copies.hits]
+    titles = outlet_titles(configured)
+    story = store.story_runs([found.story_id]).get(found.story_id) if found.story_id else None
+    copies = (
+        story.copies
+        if story
+        else [Copy(found.id, found.url, found.source, found.title, found.published, None)]
+    )
     return ArticleOut(
         id=found.id,
         url=found.url,
@@ -185,7 +259,7 @@ def article(store: StoreDep, article_id: str) -> ArticleOut:
         city=found.city,
         story_id=found.story_id,
         figures=[figure_out(r) for r in rows],
-        coverage=coverage,
+        coverage=[copy_out(c, titles) for c in copies],
     )
 
 
@@ -364,22 +438,43 @@ def notifications(
 # ---- sources and health ----------------------------------------------------------------------
 
 
-@router.get("/sources", summary="Sources and how many articles each has")
-def sources(store: StoreDep, configured: SourcesDep) -> list[SourceOut]:
+@router.get("/sources", summary="Sources, their article counts and their health")
+def sources(
+    store: StoreDep,
+    configured: SourcesDep,
+    crawls: Annotated[int, Query(ge=0, le=50, description="Crawls listed per source.")] = 5,
+) -> list[SourceOut]:
+    """Each source with how many articles the store has of it, the state its last crawls
+    add up to (ok, degraded, broken; see crawler/health.py) and those crawls."""
     counts = store.source_counts()
+    health = SourceHealth(store).all(list(configured))
     out = []
-    for name, source in configured.items():
-        first = next(iter(source.listing + source.rss + source.sitemaps), "")
-        site = urlsplit(first).netloc or None
-        title = source.title or name
-        articles = counts.pop(name, 0)
+    for name in dict.fromkeys([*configured, *counts, *health]):
+        source = configured.get(name)
+        first = next(iter(source.listing + source.rss + source.sitemaps), "") if source else ""
+        found = health.get(name) or assess(name, [])
         out.append(
-            SourceOut(name=name, title=title, city=source.city, site=site, articles=articles)
+            SourceOut(
+                name=name,
+                title=(source.title if source else None) or name,
+                city=source.city if source else None,
+                site=urlsplit(first).netloc or None,
+                articles=counts.get(name, 0),
+                state=found.state,
+                reasons=found.reasons,
+                codes=found.codes,
+                crawls=[CrawlOut.model_validate(asdict(c)) for c in found.crawls[:crawls]],
+            )
         )
-    out.extend(
-        SourceOut(name=n, title=n, city=None, site=None, articles=c) for n, c in counts.items()
-    )
     return out
+
+
+@router.get("/source-alerts", summary="Sources that turned broken")
+def source_alerts(
+    store: StoreDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[SourceAlertOut]:
+    """An alert for each time a source turned broken, newest first."""
+    return [SourceAlertOut.model_validate(a) for a in SourceHealth(store).alerts(limit)]
 
 
 public = APIRouter(prefix="/api")  # needs no login: health checks carry no credentials

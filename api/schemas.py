@@ -93,14 +93,55 @@ class FiguresOut(BaseModel):
 
 
 class CoverageOut(BaseModel):
-    """Another outlet's copy of the same story."""
+    """One outlet's copy of a story, with how long after the story's first copy it ran."""
 
     id: str
     url: str
     source: str
+    outlet: str = Field(description="The outlet's display name.")
     title: str
     published: datetime | None
     published_jalali: str | None
+    delay_minutes: int | None = Field(
+        None, description="Minutes after the story's first dated copy; none when undated."
+    )
+
+
+class StoryCoverageOut(BaseModel):
+    """A story among a search's matches: which outlets ran it, and when."""
+
+    story_id: str
+    title: str = Field(description="The first copy's headline.")
+    matching: int = Field(description="Copies that match the search.")
+    copies: int = Field(description="Every copy, matching or not.")
+    outlets: list[CoverageOut] = Field(description="Each outlet's first copy, first first.")
+
+
+class CountBucketOut(BaseModel):
+    start: date
+    start_jalali: str
+    count: int
+
+
+class OutletCountOut(BaseModel):
+    source: str
+    outlet: str
+    count: int
+
+
+class SearchCoverageOut(BaseModel):
+    """How a search's matches spread over time, outlets and stories."""
+
+    total: int
+    undated: int = Field(description="Matches with no publication date (not in the buckets).")
+    interval: Literal["day", "week", "month"]
+    buckets: list[CountBucketOut] = Field(
+        description="Matches per Jalali day, week from Saturday, or month; empty ones as 0."
+    )
+    outlets: list[OutletCountOut] = Field(description="Outlets with most matches.")
+    stories: list[StoryCoverageOut] = Field(
+        description="Stories among the matches run by two outlets or more, most outlets first."
+    )
 
 
 class ArticleOut(BaseModel):
@@ -123,7 +164,9 @@ class ArticleOut(BaseModel):
     city: str | None
     story_id: str | None
     figures: list[FigureOut]
-    coverage: list[CoverageOut] = Field(description="Every copy of this story, this one too.")
+    coverage: list[CoverageOut] = Field(
+        description="Every copy of this story, this one too, first published first."
+    )
 
 
 class MetricOut(BaseModel):
@@ -215,12 +258,46 @@ class NotificationOut(BaseModel):
     snippet: str = Field("", description="Plain text around the match, matched words in «».")
 
 
+class CrawlOut(BaseModel):
+    """What one crawl of a source yielded."""
+
+    started: datetime
+    seconds: float
+    pages: int
+    links: int = Field(description="Article links found on listings, feeds and sitemaps.")
+    new: int
+    updated: int
+    unchanged: int
+    fallback: int = Field(description="Articles read by the fallback extractor.")
+    undated: int
+    errors: dict[str, int]
+
+
 class SourceOut(BaseModel):
     name: str
     title: str = Field(description="The outlet's display name (its id when it has none).")
     city: str | None
     site: str | None
     articles: int
+    state: Literal["ok", "degraded", "broken", "unknown"] = Field(
+        "unknown", description="What the last crawls add up to (unknown: never crawled)."
+    )
+    reasons: list[str] = Field(default_factory=list, description="Why it is not ok.")
+    codes: list[str] = Field(
+        default_factory=list,
+        description="The reasons as stable codes: never_crawled, nothing_found, "
+        "last_crawl_empty, fallback_jump, undated_jump, fetch_errors.",
+    )
+    crawls: list[CrawlOut] = Field(default_factory=list, description="Last crawls, newest first.")
+
+
+class SourceAlertOut(BaseModel):
+    id: str
+    source: str
+    state: str
+    reasons: list[str]
+    codes: list[str] = []
+    created: datetime
 
 
 class HealthOut(BaseModel):

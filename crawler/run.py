@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
 from rasad.errors import ConfigError
 from rasad.index import Store
+from rasad.index.contract import StoreError
 from rasad.nlp.extract import Extractor
 
+from .health import CrawlRecord, SourceHealth
 from .settings import settings
 from .sources import Source
 from .spiders.news import NewsSpider
+
+log = logging.getLogger("rasad.crawler")
 
 
 @dataclass
@@ -22,6 +27,8 @@ class Summary:
     """One crawl's totals, per source and overall."""
 
     per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # sources this crawl turned broken (`crawler.health`), for the webhook
+    alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def total(self, key: str) -> int:
         return sum(int(s.get(key, 0)) for s in self.per_source.values())
@@ -63,6 +70,8 @@ def _source_summary(stats: dict[str, Any]) -> dict[str, Any]:
         errors["gave up after retries"] = stats["retry/max_reached"]
     return {
         "pages": stats.get("downloader/response_count", 0),
+        "links": stats.get("rasad/links_found", 0),
+        "fallback": stats.get("rasad/fallback_extractor", 0),
         "new": stats.get("rasad/articles_new", 0),
         "updated": stats.get("rasad/articles_updated", 0),
         "unchanged": stats.get("rasad/articles_unchanged", 0),
@@ -111,8 +120,24 @@ def crawl(
             stories=stories,
             story_sizes=story_sizes,
         )
+    started = datetime.now(UTC)
     process.start()
     summary = Summary()
+    records = []
     for source, crawler in crawlers:
-        summary.per_source[source.name] = _source_summary(crawler.stats.get_stats())
+        stats = crawler.stats.get_stats()
+        summary.per_source[source.name] = _source_summary(stats)
+        seconds = float(stats.get("elapsed_time_seconds", 0.0))
+        records.append(
+            CrawlRecord.from_summary(
+                source.name,
+                stats.get("start_time", started),
+                seconds,
+                summary.per_source[source.name],
+            )
+        )
+    try:
+        summary.alerts = SourceHealth(store).record(records)
+    except StoreError as exc:  # the crawl's articles are kept; its health record is not
+        log.error("source health not recorded", extra={"detail": str(exc)})
     return summary

@@ -10,7 +10,8 @@ To add a backend, implement:
 
 - writes: `_stored`, `_write` (and `_writing` when the engine has transactions);
 - reads: `_search`, `_figure_rows`, `_count_figures`, `_metric_counts`,
-  `_story_candidates`, `get`, `source_counts`, `story_outlets`, `iter_articles`;
+  `_story_candidates`, `_day_counts`, `_article_groups`, `get`, `source_counts`,
+  `story_outlets`, `iter_articles`;
 - state documents: `put_state`, `get_state`, `states`, `delete_state`; and `health`, `close`;
 
 each rendering `filters.Filter`s and `query.Node`s in its own query language.
@@ -23,15 +24,17 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rasad.errors import RasadError
 
+from .coverage import Copy, Coverage, StoryRun, histogram, timeline
 from .filters import Filter, article_filters, between, figure_filters, singular_words, words
 from .highlight import marked, snippet
 from .models import (
+    MAX_PAGE_SIZE,
     TOTAL_EXACT_UP_TO,
     Article,
     FigurePage,
@@ -50,6 +53,8 @@ from .series import bucket_series
 from .stories import fingerprints, shares_story
 
 STORY_CANDIDATES = 20  # stored articles considered when looking for an article's story
+STORY_COPIES = 500  # copies of one story read for its timeline
+COVERAGE_STORIES = 200  # stories among a search's matches weighed for the coverage view
 MAX_POINTS = 10_000  # figures read for one series
 # what bucketing a series reads of every point (`series.bucket_series`)
 SERIES_FIELDS = ("id", "article_id", "figure_id", "source", "value", "published")
@@ -184,6 +189,58 @@ class Store(ABC):
         exact = raw.total <= TOTAL_EXACT_UP_TO
         return SearchPage(hits, min(raw.total, TOTAL_EXACT_UP_TO), raw.facets, next_cursor, exact)
 
+    def coverage(
+        self,
+        request: SearchRequest,
+        interval: Interval = "day",
+        outlets: int = 10,
+        stories: int = 10,
+    ) -> Coverage:
+        """How the search's matches spread: per Jalali day, week or month, the outlets with
+        most matches, and the stories among them carried by most outlets (two at least),
+        each with every copy, the ones that do not match the words too (a trimmed copy may
+        have lost them)."""
+        if interval not in ("day", "week", "month"):
+            raise QueryError("interval must be day, week or month")
+        node = with_word_forms(parse_query(request.q))
+        filters = article_filters(request)
+        days, undated = self._day_counts(filters, node)
+        matching = dict(self._article_groups(filters, node, "story_id", COVERAGE_STORIES))
+        carried = self.story_outlets(list(matching))
+        chosen = sorted(
+            (s for s in matching if carried.get(s, 0) > 1),
+            key=lambda s: (-carried[s], -matching[s], s),
+        )[:stories]
+        runs = self.story_runs(chosen)
+        return Coverage(
+            interval,
+            sum(days.values()) + undated,
+            undated,
+            histogram(days, interval),
+            self._article_groups(filters, node, "source", outlets),
+            [replace(runs[s], matching=matching[s]) for s in chosen if s in runs],
+        )
+
+    def story_runs(self, story_ids: Sequence[str]) -> dict[str, StoryRun]:
+        """Each story's copies, oldest first, with their delays after the first."""
+        copies: dict[str, list[Copy]] = {s: [] for s in story_ids}
+        if not copies:
+            return {}
+        wanted, after, read = [Filter("story_id", "in", list(copies))], None, 0
+        request = SearchRequest(sort="date", size=MAX_PAGE_SIZE)
+        while read < STORY_COPIES * len(copies):
+            page = self._search(request, None, wanted, after)
+            for row in page.rows:
+                a = row.article
+                copies[a.story_id or ""].append(
+                    Copy(a.id, a.url, a.source, a.title, a.published, None)
+                )
+            read += len(page.rows)
+            if not page.more or not page.rows:
+                break
+            after = page.rows[-1].sort
+        return {s: timeline(s, found) for s, found in copies.items() if found}
+
     def figures(self, query: FigureQuery) -> FigurePage:
         filters = figure_filters(query)
         after = decode_cursor(query.cursor, 2)
@@ -314,6 +371,17 @@ class Store(ABC):
     ) -> list[StoryCandidate]:
         """Stored articles sharing any of these fingerprints, the article `exclude_id`
         left out: most shared first, then earliest published (undated last), then id."""
+
+    @abstractmethod
+    def _day_counts(self, filters: list[Filter], node: Node | None) -> tuple[dict[date, int], int]:
+        """Matching articles per publication day in Tehran, and how many have no date."""
+
+    @abstractmethod
+    def _article_groups(
+        self, filters: list[Filter], node: Node | None, field: str, size: int
+    ) -> list[tuple[str, int]]:
+        """The `size` values of an article field (`source`, `story_id`, `city`) with most
+        matching articles, most first, ties by value; articles without one left out."""
 
     @abstractmethod
     def get(self, article_id: str) -> Article | None: ...

@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -295,6 +296,44 @@ class ElasticsearchStore(Store):
         }
         return RawPage(rows, len(raw) > request.size, result["hits"]["total"]["value"], facets)
 
+    def _day_counts(self, filters: list[Filter], node: Node | None) -> tuple[dict[date, int], int]:
+        result = self._query(
+            self.articles,
+            size=0,
+            track_total_hits=False,
+            query=_matching(filters, node),
+            aggs={
+                "days": {
+                    "date_histogram": {
+                        "field": "published",
+                        "calendar_interval": "day",
+                        "time_zone": "Asia/Tehran",
+                        "format": "yyyy-MM-dd",
+                        "min_doc_count": 1,
+                    }
+                },
+                "undated": {"missing": {"field": "published"}},
+            },
+        )
+        aggs = result["aggregations"]
+        days = {
+            date.fromisoformat(b["key_as_string"]): b["doc_count"] for b in aggs["days"]["buckets"]
+        }
+        return days, aggs["undated"]["doc_count"]
+
+    def _article_groups(
+        self, filters: list[Filter], node: Node | None, field: str, size: int
+    ) -> list[tuple[str, int]]:
+        order = [{"_count": "desc"}, {"_key": "asc"}]
+        result = self._query(
+            self.articles,
+            size=0,
+            track_total_hits=False,
+            query=_matching(filters, node),
+            aggs={"g": {"terms": {"field": field, "size": size, "order": order}}},
+        )
+        return [(b["key"], b["doc_count"]) for b in result["aggregations"]["g"]["buckets"]]
+
     def _figure_rows(
         self,
         filters: list[Filter],
@@ -414,6 +453,13 @@ class ElasticsearchStore(Store):
 
     def close(self) -> None:
         self.es.close()
+
+
+def _matching(filters: list[Filter], node: Node | None) -> dict[str, Any]:
+    """The query for filters and an optional parsed query, as a filter: counting needs
+    no scores."""
+    clauses = dsl(filters) + ([to_es(node)] if node is not None else [])
+    return {"bool": {"filter": clauses}}
 
 
 def _without_credentials(url: str) -> tuple[str, tuple[str, str] | None]:

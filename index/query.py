@@ -257,3 +257,20 @@ def with_word_forms(node: Node | None) -> Node | None:
         assert child is not None
         return Not(child)
     return type(node)(tuple(c for c in map(with_word_forms, node.children) if c is not None))
+
+
+def without_word_forms(node: Node) -> Node:
+    """The query as the user wrote it: `with_word_forms` undone (a backend that cannot
+    weigh one term above another ranks the matches of this first)."""
+    if isinstance(node, Or):
+        kept = [
+            without_word_forms(c)
+            for c in node.children
+            if not (isinstance(c, Term) and not c.exact)
+        ]
+        return kept[0] if len(kept) == 1 else Or(tuple(kept))
+    if isinstance(node, And):
+        return And(tuple(without_word_forms(c) for c in node.children))
+    if isinstance(node, Not):
+        return Not(without_word_forms(node.child))
+    return node

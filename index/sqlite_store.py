@@ -15,16 +15,19 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from rasad.nlp.dates import TEHRAN
+
 from .contract import RawHit, RawPage, Store, Stored, StoreError, StoryCandidate, Write
 from .filters import Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
 from .models import TOTAL_EXACT_UP_TO, Article, SearchRequest, SearchText
-from .query import Node
+from .query import Node, without_word_forms
 from .schema import FILTERED, figure_rows, search_text
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
@@ -43,7 +46,28 @@ _HIGHLIGHTS = (
     f"highlight(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}') AS hb"
 )
 _MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+_WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+_EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
+_GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
+
+
+def _matching(filters: list[Filter], node: Node | None) -> tuple[str, list[Any]]:
+    """The WHERE clause over `articles a` for filters and an optional query."""
+    where, params = where_clause(filters, "a.")
+    if node is not None:
+        where.append(_MATCHING)
+        params.append(to_fts5(node))
+    return " AND ".join(where) or "1", params
+
+
+def tehran_day(standard: date, summer: date) -> date:
+    """A moment's day in Tehran from its day at +3:30 and at +4:30: they differ only for
+    moments 19:30–20:30 UTC, when the offset in force that evening decides."""
+    if standard == summer:
+        return standard
+    evening = datetime.combine(standard, time(20), UTC).astimezone(TEHRAN)
+    return summer if evening.utcoffset() == timedelta(hours=4, minutes=30) else standard
 
 
 def _dumps(value: object) -> str:
@@ -204,7 +228,8 @@ class SQLiteStore(Store):
                 total, facets = self._facets(where, params, match)
             else:
                 total, facets = self._count(where, params, match), {}
-            page = self._page(request, where, params, match, after)
+            written = to_fts5(without_word_forms(node)) if node is not None else None
+            page = self._page(request, where, params, match, after, written)
             rows = self._hit_rows(page[: request.size], match)
         # outside the lock: parsing articles is Python work other searches need not wait for
         hits = [
@@ -260,17 +285,25 @@ class SQLiteStore(Store):
         params: list[Any],
         match: str | None,
         after: Any,
+        written: str | None = None,
     ) -> list[tuple[int, Any]]:
-        """(rowid, sort value) of the page's rows plus one, to know if another page follows."""
+        """(rowid, sort value) of the page's rows plus one, to know if another page follows;
+        `written` is the query without its added word forms, whose matches rank first."""
         clause = " AND ".join(where) or "1"
         if match is not None and r.sort == "relevance":
-            # bm25 is smaller for better matches; the title weighs twice the body
+            # bm25 is smaller for better matches; the title weighs twice the body; FTS5
+            # cannot weigh one term above another, so the words as written come first
             joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
+            rank, rank_args = "bm25(articles_fts, 2.0, 1.0)", []
+            if written is not None and written != match:
+                exact = f"articles_fts.rowid IN ({_WRITTEN})"
+                rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
+                rank_args = [written]
             base = (  # without filters, no join: ranking a common word's matches costs less
-                "SELECT articles_fts.rowid AS rid, bm25(articles_fts, 2.0, 1.0) AS sort "
+                f"SELECT articles_fts.rowid AS rid, {rank} AS sort "
                 f"FROM articles_fts {joined}WHERE articles_fts MATCH ? AND {clause}"
             )
-            args = [match, *params]
+            args = [*rank_args, match, *params]
             order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"
         else:
             if match is not None:
@@ -306,6 +339,39 @@ class SQLiteStore(Store):
         return [
             (data[rowid], matched.get(rowid, set()), -float(sort) if isinstance(sort, float) else 0)
             for rowid, sort in page
+        ]
+
+    def _day_counts(self, filters: list[Filter], node: Node | None) -> tuple[dict[date, int], int]:
+        # each match's day at both offsets Tehran has used (+3:30, +4:30 in the summers to
+        # 2022): few groups per day, and Python picks the offset in force (zoneinfo)
+        clause, args = _matching(filters, node)
+        rows = self._rows(
+            "SELECT date(a.published, '+210 minutes'), date(a.published, '+270 minutes'), "
+            f"count(*) FROM articles a WHERE {clause} GROUP BY 1, 2",
+            args,
+        )
+        days: Counter[date] = Counter()
+        undated = 0
+        for standard, summer, n in rows:
+            if standard is None:
+                undated += n
+            else:
+                days[tehran_day(date.fromisoformat(standard), date.fromisoformat(summer))] += n
+        return dict(days), undated
+
+    def _article_groups(
+        self, filters: list[Filter], node: Node | None, field: str, size: int
+    ) -> list[tuple[str, int]]:
+        if field not in _GROUPED:  # the name becomes SQL: known columns only
+            raise ValueError(f"cannot group articles by {field!r}")
+        clause, args = _matching(filters, node)
+        return [
+            (value, n)
+            for value, n in self._rows(
+                f"SELECT a.{field}, count(*) FROM articles a WHERE a.{field} IS NOT NULL AND "
+                f"{clause} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+                [*args, size],
+            )
         ]
 
     def _figure_rows(

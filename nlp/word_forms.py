@@ -5,15 +5,24 @@ Searching is done on normalized text where a suffix is glued to its word (دفت
 written on, and its broken plural (a lexicon, `lexicon.BROKEN_PLURALS`).  A form is kept
 only when it reads back to the same stem: hazm lists باران as a word of its own, so بار
 does not find it.  No stemmer cuts the query word: hazm's stemmer over-stems (دفتر → دف),
-and a wrong conflation is worse than a miss.  Verbs are left as written.
+and a wrong conflation is worse than a miss.
+
+A verb form finds the other forms of its verb (ساختند → ساخت‌ام … می‌سازد، بسازند،
+ساخته‌اند): past, continuous past, present, subjunctive and present perfect, built with
+hazm's conjugator from the stems of a verb in hazm's list.  Only where the reading is
+certain: a query word that is also a noun or another word (ساخت "construction", رسید
+"receipt") is not expanded, and no form that is such a word is added, so ساختند never
+finds an article about a ساخت.  Negative forms are another fact and are left out.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from . import lexicon as lx
 from .measured import canonical
+from .normalize import fold_word
 from .vocabulary import tags
 
 # plural, ezafe and possessive endings as normalized text writes them (glued), by how the
@@ -32,7 +41,13 @@ MIN_STEM = 2  # one-letter stems would glue onto anything
 
 @lru_cache(maxsize=16384)
 def forms(word: str) -> tuple[str, ...]:
-    """The word first, then the other forms of its stem (the stem itself among them)."""
+    """The word first, then the other forms of its stem (the stem itself among them), or
+    of its verb."""
+    verbs = _verb_forms()
+    lemmas = verbs.get(word, set())
+    if len(lemmas) == 1 and not tags(word):
+        (lemma,) = lemmas
+        return (word, *sorted(f for f in _conjugated(lemma) if f != word and _verb_only(f)))
     stem = canonical(word)
     if len(stem) < MIN_STEM:
         return (word,)
@@ -51,3 +66,43 @@ def _reads_back(form: str, stem: str) -> bool:
     """A glued form belongs to the stem unless hazm lists it as a word with another lemma
     (بار + ان is باران, a word of its own)."""
     return not tags(form) or canonical(form) == stem
+
+
+@cache
+def _verb_forms() -> dict[str, set[str]]:
+    """Normalized verb form → the verbs (hazm's past#present entries) it is a form of."""
+    from hazm.utils import verbs_list
+
+    out: dict[str, set[str]] = {}
+    for lemma in verbs_list():
+        for form in _conjugated(lemma):
+            out.setdefault(form, set()).add(lemma)
+    return out
+
+
+@lru_cache(maxsize=2048)
+def _conjugated(lemma: str) -> frozenset[str]:
+    """A verb's affirmative one-word forms as normalized text writes them (ZWNJ glued)."""
+    past, _, present = lemma.partition("#")
+    conjugate = _conjugator()
+    written: list[str] = []
+    if past:
+        written += conjugate.perfective_past(past) + conjugate.imperfective_past(past)
+        written += conjugate.present_perfect(past)
+    if present and " " not in present:
+        written += conjugate.imperfective_present(present)
+        written += conjugate.subjunctive_perfective_present(present)
+    found = (fold_word(w) for w in written)  # hazm writes them normalized, ZWNJ apart
+    return frozenset(f for f in found if f and " " not in f and len(f) >= MIN_STEM)
+
+
+@cache
+def _conjugator() -> Any:
+    from hazm.lemmatizer import Conjugation
+
+    return Conjugation()
+
+
+def _verb_only(form: str) -> bool:
+    """A form that is only a verb form: not a word of another kind, not another verb's."""
+    return not tags(form) and len(_verb_forms().get(form, ())) == 1

@@ -13,12 +13,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rasad.commands import crawl, extract, service, store, users
+from rasad.commands import crawl, extract, service, sources, store, users
 from rasad.config import Settings
 from rasad.errors import RasadError
 
 EXIT_USAGE = 2
-GROUPS = (extract, store, crawl, service, users)
+GROUPS = (extract, store, crawl, sources, service, users)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -81,9 +81,13 @@ def crawl_once(
     except Exception as exc:  # the alerts step must not stop the schedule
         log.error("alerts failed", extra={"detail": str(exc)})
         notes = []
-    run.notifications = len(notes)
-    if notes and webhook:
-        webhook.send(notes)
+    # a source the crawl turned broken alerts like a saved search (crawler/health.py)
+    broken = run.result.get("source_alerts", [])
+    for alert in broken:
+        log.error("source broken", extra={"detail": f"{alert['source']}: {alert['reasons']}"})
+    run.notifications = len(notes) + len(broken)
+    if (notes or broken) and webhook:
+        webhook.send(notes + broken)
     if digests is not None:
         send_digests(store, digests)
     level = logging.INFO if run.ok else logging.ERROR

@@ -100,9 +100,30 @@ def test_article_with_figures_spans_and_coverage(client: TestClient) -> None:
     for fig in article["figures"]:
         assert article["text"][fig["start"] : fig["end"]] == fig["surface"]
     assert '<mark data-figure="0">۲۸ دفتر</mark>' in article["text_html"]
-    assert {c["source"] for c in article["coverage"]} == {"shahraranews", "mashhad.ir"}
+    # the story's timeline: first copy first, each with its outlet's name and delay
+    timeline = [(c["outlet"], c["delay_minutes"]) for c in article["coverage"]]
+    assert timeline == [("شهرآرانیوز", 0), ("شهرداری مشهد", 5 * 24 * 60)]
     missing = client.get("/api/articles/nope")
     assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+
+
+def test_coverage_of_a_search(client: TestClient) -> None:
+    body = client.get("/api/coverage", params={"q": "دفتر توسعه", "interval": "day"}).json()
+    assert body["total"] == 3 and body["undated"] == 0
+    assert body["buckets"][0] == {"start": "2024-01-01", "start_jalali": "1402/10/11", "count": 1}
+    assert sum(b["count"] for b in body["buckets"]) == 3
+    assert len(body["buckets"]) == 20  # 1 to 20 January, quiet days as zeros
+    assert body["outlets"][0] == {"source": "shahraranews", "outlet": "شهرآرانیوز", "count": 2}
+    [story] = body["stories"]
+    assert story["story_id"] == CORPUS[0].id and story["copies"] == 2
+    assert [(o["source"], o["delay_minutes"]) for o in story["outlets"]] == [
+        ("shahraranews", 0),
+        ("mashhad.ir", 5 * 24 * 60),
+    ]
+    months = client.get("/api/coverage", params={"q": "دفتر توسعه", "interval": "month"}).json()
+    assert [b["start_jalali"] for b in months["buckets"]] == ["1402/10/01"]
+    bad = client.get("/api/coverage", params={"q": '"بسته نشده', "interval": "day"})
+    assert bad.status_code == 400 and bad.json()["code"]
 
 
 def test_crawled_html_is_escaped_everywhere(client: TestClient) -> None:

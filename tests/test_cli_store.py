@@ -92,3 +92,28 @@ def test_bad_query_and_unreachable_store(tmp_path: Path) -> None:
     )
     assert down.returncode == 2
     assert "http://127.0.0.1:9" in down.stderr and "Traceback" not in down.stderr
+
+
+def test_sources_lists_each_source_with_its_state(tmp_path: Path) -> None:
+    from rasad.crawler.health import CrawlRecord, SourceHealth
+    from rasad.index.sqlite_store import SQLiteStore
+
+    db = tmp_path / "store.db"
+    with SQLiteStore(db) as store:
+        empty = {"links": 0, "errors": {"HTTP 503": 4}, "pages": 4}
+        SourceHealth(store).record(
+            [CrawlRecord("tehran.ir", f"2024-06-0{n}T06:00:00+00:00", **empty) for n in (1, 2, 3)]
+            + [CrawlRecord("shahraranews", "2024-06-03T06:00:00+00:00", pages=3, links=7, new=2)]
+        )
+    shown = run(db, "sources")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("shahraranews — شهرآرانیوز: ok")
+    assert "3 pages, 7 links; articles 2 new" in lines[1]
+    broken = next(line for line in lines if line.startswith("tehran.ir"))
+    assert (
+        ": broken (no article or article link in the last 3 crawls; errors: HTTP 503 4)" in broken
+    )
+    assert any(line.startswith("isfahan.ir — شهرداری اصفهان: unknown") for line in lines)
+    as_json = [json.loads(line) for line in run(db, "sources", "--json").stdout.splitlines()]
+    assert {r["source"]: r["state"] for r in as_json}["tehran.ir"] == "broken"

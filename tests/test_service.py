@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -22,6 +24,7 @@ from rasad.accounts import Accounts
 from rasad.alerts import Webhook
 from rasad.api import create_app
 from rasad.crawler.demo_sites import DEMO_ARTICLES, StyledSite, local_copy, serve, write_sources
+from rasad.crawler.health import BROKEN_AFTER, SourceHealth
 from rasad.crawler.sources import builtin_sources
 from rasad.index import Store
 from rasad.index.es_store import ElasticsearchStore
@@ -98,18 +101,61 @@ def test_scheduled_crawls_survive_a_dead_source(
             ],
             tmp_path / "sources.yaml",
         )
-        scheduler = Scheduler(store, every=0.5, sources_file=sources, extra=("--no-politeness",))
-        scheduler.start()
-        deadline = time.monotonic() + 120
-        while len(scheduler.runs) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        scheduler.stop()
-        scheduler.join(60)
+        with _receiving() as (hook, received):
+            scheduler = Scheduler(
+                store,
+                every=0.5,
+                sources_file=sources,
+                extra=("--no-politeness",),
+                webhook=Webhook(hook, backoff=0.1),
+            )
+            scheduler.start()
+            deadline = time.monotonic() + 180
+            while len(scheduler.runs) < BROKEN_AFTER and time.monotonic() < deadline:
+                time.sleep(0.2)
+            scheduler.stop()
+            scheduler.join(60)
+            time.sleep(1)  # the webhook posts in the background
     first, second = scheduler.runs[:2]
     assert first.ok and "1 new" in first.summary, first.summary
     assert second.ok and "0 new" in second.summary, second.summary
     assert store.search(SearchRequest(q="بازآفرینی")).total == 1
+    # the dead site turned broken after its third empty crawl: one alert, to the webhook too
+    health = SourceHealth(store).all(["mashhad.ir", "isfahan.ir"])
+    assert health["mashhad.ir"].state == "broken" and health["isfahan.ir"].state == "ok"
+    assert health["isfahan.ir"].crawls[0].unchanged == 1  # its listing's first page again
+    [alert] = SourceHealth(store).alerts()
+    assert alert["source"] == "mashhad.ir"
+    sent = [n for body in received for n in body["notifications"]]
+    assert [n["source"] for n in sent if n.get("kind") == "source_broken"] == ["mashhad.ir"]
+    assert scheduler.runs[BROKEN_AFTER - 1].notifications == 1
     store.close()
+
+
+class _Accepting(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict]] = []
+
+    def do_POST(self) -> None:
+        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _receiving() -> Iterator[tuple[str, list[dict]]]:
+    """A webhook endpoint on loopback that accepts everything, and what it received."""
+    _Accepting.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Accepting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", _Accepting.received
+    finally:
+        server.shutdown()
 
 
 def test_a_failed_crawl_is_reported_and_the_schedule_goes_on(tmp_path: Path) -> None:

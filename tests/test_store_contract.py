@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from rasad.index import Store
-from rasad.index.models import FigureQuery, SearchRequest
+from rasad.index.models import Article, FigureQuery, SearchRequest
 from rasad.index.query import QueryError
 from tests.corpus import CORPUS, make
 
@@ -406,3 +406,114 @@ def test_a_word_finds_its_inflected_forms(store: Store) -> None:
     assert "<mark>دفترهای</mark>" in marked["https://w/1"]  # the form is highlighted
     assert "<mark>دفاتر</mark>" in marked["https://w/2"]
     assert hit.url == "https://w/1"
+
+
+def test_a_verb_finds_its_other_forms_only_where_the_reading_is_certain(store: Store) -> None:
+    store.upsert(
+        [
+            make("https://v/1", "یک", "شهرداری امسال ۳۰ مدرسه ساختند.", 3),
+            make("https://v/2", "دو", "شهرداری سال آینده ده مدرسه می‌سازد.", 4),
+            make("https://v/3", "سه", "خیرین مدرسه‌ها را ساخته‌اند.", 5),
+            make("https://v/4", "چهار", "ساخت مدرسه در محله آغاز شد.", 6),  # a noun
+            make("https://v/5", "پنج", "پیمانکاران مدرسه را نساختند.", 7),  # another fact
+        ]
+    )
+    refresh = getattr(store, "refresh_now", None)
+    if refresh:
+        refresh()
+
+    def urls(q: str) -> set[str]:
+        return {h.url for h in store.search(SearchRequest(q=q, size=50)).hits}
+
+    built = {"https://v/1", "https://v/2", "https://v/3"}
+    assert urls("ساختند") == built == urls("میسازد") == urls("می‌سازند")
+    assert urls('"ساختند"') == {"https://v/1"}  # quoted: as written
+    assert urls("ساخت") == {"https://v/4"}  # the noun is not a verb's form, nor the reverse
+    hit = next(h for h in store.search(SearchRequest(q="ساختند")).hits if h.url == "https://v/2")
+    assert "<mark>می‌سازد</mark>" in hit.snippet.html()
+
+
+def test_the_word_as_written_ranks_above_its_forms(store: Store) -> None:
+    """Two articles alike but for the form: the written one first, on every backend
+    (stored second, so a tie would put it last)."""
+    store.upsert(
+        [
+            make("https://r/1", "دفترهای محله", "خبر کوتاه از محله.", 3),
+            make("https://r/2", "دفتر محله", "خبر کوتاه از محله.", 4),
+        ]
+    )
+    refresh = getattr(store, "refresh_now", None)
+    if refresh:
+        refresh()
+    for q in ("دفتر", "دفتر محله"):
+        assert [h.url for h in store.search(SearchRequest(q=q)).hits] == [
+            "https://r/2",
+            "https://r/1",
+        ], q
+    assert store.search(SearchRequest(q="دفترهای")).hits[0].url == "https://r/1"
+
+
+def _at(url: str, moment: datetime | None, source: str, body: str, story: str | None = None):
+    return Article(url=url, source=source, title=url, body=body, published=moment, story_id=story)
+
+
+def test_coverage_counts_tehran_days_weeks_and_months(store: Store) -> None:
+    """Days are Tehran's, at the offset in force then (+4:30 in the summers to 2022)."""
+    word = "کتابخانه محله گشایش یافت"
+    store.upsert(
+        [
+            # 2021-06-01 19:45 UTC is 00:15 on 2 June in Tehran (summer time)
+            _at("https://c/1", datetime(2021, 6, 1, 19, 45, tzinfo=UTC), "a", word),
+            # 2024-06-01 19:45 UTC is 23:15 on 1 June (no summer time since 2022)
+            _at("https://c/2", datetime(2024, 6, 1, 19, 45, tzinfo=UTC), "a", word),
+            _at("https://c/3", datetime(2024, 6, 3, 6, tzinfo=UTC), "b", word),
+            _at("https://c/4", datetime(2024, 6, 3, 7, tzinfo=UTC), "b", word),
+            _at("https://c/5", None, "c", word),
+            _at("https://c/6", datetime(2024, 6, 2, 8, tzinfo=UTC), "a", "خبری دیگر"),
+        ]
+    )
+    june = SearchRequest(q="کتابخانه", date_from=datetime(2024, 5, 1, tzinfo=UTC))
+    days = store.coverage(june, "day")
+    assert days.total == 3 and days.undated == 0
+    assert [(d.isoformat(), n) for d, n in days.buckets] == [
+        ("2024-06-01", 1),
+        ("2024-06-02", 0),  # a day with no match is a gap, not left out
+        ("2024-06-03", 2),
+    ]
+    assert days.outlets == [("b", 2), ("a", 1)]
+    everything = store.coverage(SearchRequest(q="کتابخانه"), "month")
+    assert everything.total == 5 and everything.undated == 1
+    assert everything.buckets[0] == (date(2021, 5, 22), 1)  # 1 Khordad 1400 holds 2 June
+    assert everything.buckets[-1] == (date(2024, 5, 21), 3)  # 1 Khordad 1403
+    assert len(everything.buckets) == 37  # every Jalali month between, empty ones too
+    weeks = store.coverage(june, "week")
+    assert weeks.buckets == [(date(2024, 6, 1), 3)]  # a Saturday: its week holds all three
+    assert store.coverage(SearchRequest(q="ناموجود"), "day").buckets == []
+
+
+def test_coverage_lists_stories_with_every_outlet_and_delay(store: Store) -> None:
+    release = "شهرداری مشهد از گشایش کتابخانه محله سعدی خبر داد و گفت کار ساخت دو سال طول کشید."
+    start = datetime(2024, 6, 3, 6, tzinfo=UTC)
+    store.upsert(
+        [
+            _at("https://s/1", start, "a", release, story="S"),
+            _at("https://s/2", start + timedelta(minutes=90), "b", release, story="S"),
+            # a trimmed copy without the searched word still ran the story
+            _at("https://s/3", start + timedelta(hours=5), "c", "شهرداری مشهد خبر داد.", "S"),
+            _at("https://s/4", start + timedelta(hours=6), "b", release, story="S"),
+            # one outlet's two copies: not a story across outlets
+            _at("https://t/1", start, "a", "کتابخانه مرکزی تعطیل شد.", story="T"),
+            _at("https://t/2", start + timedelta(hours=1), "a", "کتابخانه مرکزی تعطیل شد.", "T"),
+        ]
+    )
+    found = store.coverage(SearchRequest(q="کتابخانه"), "day")
+    assert [run.story_id for run in found.stories] == ["S"]
+    run = found.stories[0]
+    assert run.matching == 3 and len(run.copies) == 4 and run.title == "https://s/1"
+    assert [(c.source, c.delay) for c in run.outlets] == [
+        ("a", timedelta(0)),
+        ("b", timedelta(minutes=90)),
+        ("c", timedelta(hours=5)),
+    ]
+    assert store.story_runs(["T", "none"])["T"].copies[1].delay == timedelta(hours=1)
+    assert "none" not in store.story_runs(["none"])

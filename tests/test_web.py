@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from rasad.accounts import Accounts
 from rasad.api import create_app
 from rasad.config import Settings
+from rasad.crawler.health import CrawlRecord, SourceHealth
 from rasad.index.sqlite_store import SQLiteStore
 from tests.corpus import CORPUS, make
 
@@ -37,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 METRIC = "دفتر توسعه محله | دفتر | مشهد"
 PASSWORD = "a-long-test-password"
+RELEASE = "شهرداری منطقه از گشایش کتابخانه محله سعدی با ۴۰۰۰ جلد کتاب خبر داد."
 
 
 def _free_port() -> int:
@@ -50,7 +53,19 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = SQLiteStore(tmp_path_factory.mktemp("web") / "rasad.db")
     title = "افتتاح ۳۲ دفتر توسعه محله در مشهد"
     later = make("https://a/6", title, "فرماندار مشهد گفت: ۳۲ دفتر.", 25)
-    store.upsert([*CORPUS, later])
+    # one press release on two outlets, the second three hours after the first
+    first = make("https://a/7", "گشایش کتابخانه محله سعدی", RELEASE, 10, story="library")
+    second = make("https://b/7", "کتابخانه تازه", RELEASE, 10, "hamshahrionline", story="library")
+    second.published += timedelta(hours=3)
+    store.upsert([*CORPUS, later, first, second])
+    # a source whose site stopped answering three crawls ago, beside one that works
+    empty = {"pages": 0, "links": 0, "errors": {"ConnectionRefusedError": 2}}
+    SourceHealth(store).record(
+        [
+            *(CrawlRecord("tehran.ir", f"2024-06-0{n}T06:00:00+00:00", **empty) for n in (1, 2, 3)),
+            CrawlRecord("shahraranews", "2024-06-03T06:00:00+00:00", pages=4, links=9, new=2),
+        ]
+    )
     Accounts(store).add("sara", "editor", PASSWORD)
     port = _free_port()
     app = create_app(store, Settings.load(anonymous_reads=True))  # as the demo serves
@@ -191,10 +206,64 @@ def test_a_refused_query_is_told_in_persian(page: Page, base_url: str) -> None:
     page.wait_for_selector("#error:not([hidden])")
     assert page.locator("#results li").count() == 0  # the last search's results are gone
     assert page.locator("#facets button").count() == 0
+    assert page.locator("#coverage").is_hidden()  # and so is its coverage chart
     assert page.input_value("#search-form input[name=q]") == deep  # the input is kept
     message = page.locator("#error").inner_text()
     assert message.startswith("درخواست را نمی‌توان اجرا کرد")
     assert page.locator("#error bdi.detail").count() == 1  # the API's words, kept apart
+
+
+def test_coverage_chart_and_who_ran_the_release(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/#/?q={quote('کتابخانه')}")
+    expect(page.locator("#coverage-chart")).to_have_attribute("data-buckets", "[2]")
+    assert page.locator("#coverage-outlets li").all_inner_texts() == [
+        "همشهری آنلاین (۱)",
+        "شهرآرانیوز (۱)",
+    ]
+    story = page.locator("#coverage-stories li[data-story=library]")
+    runs = story.locator("ol li").all_inner_texts()
+    assert runs[0].startswith("شهرآرانیوز — ۱۴۰۲/۱۰/۲۰") and runs[0].endswith("(نخستین انتشار)")
+    assert runs[1].startswith("همشهری آنلاین") and runs[1].endswith("(۳ ساعت بعد)")
+    # the chart counts every match of the days between: a wider search shows the gaps
+    page.goto(f"{base_url}/#/?q={quote('دفتر توسعه')}")
+    expect(page.locator("#coverage-chart")).to_have_attribute(
+        "data-buckets", re.compile(r"^\[1,0,")
+    )
+    page.select_option("#coverage-interval", "month")
+    expect(page.locator("#coverage-chart")).to_have_attribute("data-buckets", "[2,1]")
+    assert page.evaluate(
+        "Chart.getChart(document.querySelector('#coverage-chart')).data.labels"
+    ) == ["۱۴۰۲/۱۰", "۱۴۰۲/۱۱"]
+    assert "interval=month" in page.url  # the choice is in the address, to share or reload
+
+
+def test_the_article_view_shows_the_story_timeline(page: Page, base_url: str) -> None:
+    copy = make("https://b/7", "", "", 10, "hamshahrionline").id
+    page.goto(f"{base_url}/#/article/{copy}")
+    timeline = page.locator("#article-coverage li")
+    expect(timeline).to_have_count(2)
+    first, this = timeline.all_inner_texts()
+    assert first.startswith("شهرآرانیوز") and first.endswith("(نخستین انتشار)")
+    assert this.startswith("همشهری آنلاین") and this.endswith("(۳ ساعت بعد)")
+    assert page.locator("#article-coverage li strong").inner_text() == "همشهری آنلاین"
+    page.locator("#article-coverage li a").click()  # the first copy opens
+    expect(page.locator("#article-title")).to_have_text("گشایش کتابخانه محله سعدی")
+
+
+def test_the_sources_view_shows_each_source_state(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    expect(page.locator("#broken-count")).to_have_text("۱")  # seen from every view
+    page.click("nav a[data-view=sources]")
+    broken = page.locator("#sources-table tr[data-source='tehran.ir']")
+    expect(broken.locator(".state")).to_have_text("از کار افتاده")
+    assert "در سه خزش پیاپی هیچ خبر یا پیوند خبری پیدا نشد" in broken.inner_text()
+    assert "ConnectionRefusedError 2" in broken.inner_text()  # the crawler's words beside
+    working = page.locator("#sources-table tr[data-source=shahraranews]")
+    expect(working.locator(".state")).to_have_text("سالم")
+    assert "۲ خبر تازه" in working.inner_text()
+    never = page.locator("#sources-table tr[data-source='isfahan.ir'] .state")
+    expect(never).to_have_text("خزش نشده")
+    expect(page.locator("#source-alerts li strong")).to_have_text("شهرداری تهران: از کار افتاده")
 
 
 def _log_in(page: Page, base_url: str) -> None:

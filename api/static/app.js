@@ -99,9 +99,10 @@ function route() {
     article: () => articleView(decodeURIComponent(parts[1] || ""), params),
     analyst: () => analystView(params),
     saved: () => savedView(),
+    sources: () => sourcesView(),
     login: async () => $("#login-form").elements.name.focus(),
   }[view] || (() => searchView(params));
-  const known = { search: 1, article: 1, analyst: 1, saved: 1, login: 1 };
+  const known = { search: 1, article: 1, analyst: 1, saved: 1, login: 1, sources: 1 };
   $(`#view-${view in known ? view : "search"}`).hidden = false;
   run().catch((err) => showError(err));
 }
@@ -131,11 +132,79 @@ async function searchView(params) {
   $("#facets").replaceChildren();
   $("#search-total").textContent = "";
   $("#more").hidden = true;
-  const page = await api("/api/search", { ...filters, facets: true, size: 20 });
+  clearCoverage();
+  const interval = params.get("interval") || "day";
+  const [page, coverage] = await Promise.all([
+    api("/api/search", { ...filters, facets: true, size: 20 }),
+    api("/api/coverage", { ...filters, interval }),
+  ]);
   const total = Number(page.total).toLocaleString("fa-IR");
   $("#search-total").textContent = page.total_exact ? `${total} خبر` : `بیش از ${total} خبر`;
+  renderCoverage(coverage);
   renderFacets(page.facets, filters);
   appendHits(page);
+}
+
+// ---- coverage at a glance ----------------------------------------------------------------
+
+let coverageChart = null;
+
+function clearCoverage() {
+  if (coverageChart) coverageChart.destroy();
+  coverageChart = null;
+  $("#coverage").hidden = true;
+  $("#coverage-outlets").replaceChildren();
+  $("#coverage-stories").replaceChildren();
+}
+
+function delayText(minutes) {
+  // how long after the story's first copy an outlet ran it
+  if (minutes === null || minutes === undefined) return "بی‌تاریخ";
+  if (minutes === 0) return "نخستین انتشار";
+  if (minutes < 60) return `${persianDigits(minutes)} دقیقه بعد`;
+  if (minutes < 48 * 60) return `${persianDigits(Math.round(minutes / 60))} ساعت بعد`;
+  return `${persianDigits(Math.round(minutes / 1440))} روز بعد`;
+}
+
+function copyItem(copy, current) {
+  const name = copy.id === current ? el("strong", { text: copy.outlet }) :
+    el("a", { href: `#/article/${encodeURIComponent(copy.id)}`, text: copy.outlet });
+  return el("li", {}, name, " — ", dateText(copy.published_jalali), " ",
+    el("span", { class: "delay", text: `(${delayText(copy.delay_minutes)})` }));
+}
+
+function renderCoverage(coverage) {
+  $("#coverage").hidden = coverage.total === 0;
+  $("#coverage-interval").value = coverage.interval;
+  const length = coverage.interval === "month" ? 7 : 10;
+  const labels = coverage.buckets.map((b) => persianDigits(b.start_jalali.slice(0, length)));
+  const counts = coverage.buckets.map((b) => b.count);
+  $("#coverage-undated").textContent = coverage.undated
+    ? `${persianDigits(coverage.undated)} خبر بی‌تاریخ در نمودار نیست` : "";
+  coverageChart = new Chart($("#coverage-chart"), {
+    type: "bar",
+    data: { labels, datasets: [{ label: "شمار خبرها", data: counts, backgroundColor: "#0b6e6e" }] },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      scales: {
+        x: { reverse: true }, // time runs right to left on a Persian page
+        y: { position: "right", beginAtZero: true, ticks: { precision: 0, callback: (v) => number(v) } },
+      },
+      plugins: { legend: { display: false }, tooltip: { rtl: true } },
+    },
+  });
+  $("#coverage-chart").dataset.buckets = JSON.stringify(counts);
+  $("#coverage-outlets").replaceChildren(...coverage.outlets.map((o) =>
+    el("li", {}, `${o.outlet} (${persianDigits(o.count)})`)));
+  $("#coverage-stories").replaceChildren(...coverage.stories.map((story) =>
+    el("li", { "data-story": story.story_id },
+      el("a", { href: `#/article/${encodeURIComponent(story.outlets[0].id)}`, text: story.title }),
+      ` — ${persianDigits(story.outlets.length)} رسانه`,
+      el("ol", {}, ...story.outlets.map((copy) => copyItem(copy, null))))));
+  if (!coverage.stories.length) {
+    $("#coverage-stories").append(el("li", { text: "خبری از این نتایج در چند رسانه منتشر نشده است." }));
+  }
 }
 
 function appendHits(page) {
@@ -246,10 +315,9 @@ async function articleView(id, params) {
   for (const mark of document.querySelectorAll("#article-text mark[data-figure]")) {
     mark.addEventListener("click", () => focusFigure(Number(mark.dataset.figure)));
   }
+  // the story's timeline: every copy, first published first, with its delay
   const coverage = $("#article-coverage");
-  coverage.replaceChildren(...article.coverage.map((copy) => el("li", {},
-    el("a", { href: `#/article/${encodeURIComponent(copy.id)}`, text: outletName(copy.source) }),
-    " — " + dateText(copy.published_jalali))));
+  coverage.replaceChildren(...article.coverage.map((copy) => copyItem(copy, article.id)));
   if (article.coverage.length <= 1) coverage.replaceChildren(el("li", { text: "فقط همین منبع" }));
   if (params.get("figure") !== null) focusFigure(Number(params.get("figure")));
 }
@@ -275,7 +343,9 @@ const outletTitles = new Map();
 
 async function loadOutlets() {
   try {
-    for (const source of await api("/api/sources")) outletTitles.set(source.name, source.title);
+    const sources = await api("/api/sources", { crawls: 0 });
+    for (const source of sources) outletTitles.set(source.name, source.title);
+    showBroken(sources);
   } catch {
     // ids stand in for names until the sources can be read
   }
@@ -412,6 +482,55 @@ async function drawSeries(chosen, interval) {
   $("#chart").dataset.points = String(points.length);
 }
 
+// ---- sources and their health --------------------------------------------------------------
+
+const STATES = { ok: "سالم", degraded: "ناقص", broken: "از کار افتاده", unknown: "خزش نشده" };
+const REASONS = {
+  never_crawled: "هنوز خزش نشده است",
+  nothing_found: "در سه خزش پیاپی هیچ خبر یا پیوند خبری پیدا نشد",
+  last_crawl_empty: "در آخرین خزش هیچ خبر یا پیوند خبری پیدا نشد",
+  fallback_jump: "بیشتر خبرهای آخرین خزش با استخراج‌گر عمومی خوانده شد؛ شاید قالب سایت عوض شده است",
+  undated_jump: "بیشتر خبرهای آخرین خزش بی‌تاریخ بود",
+  fetch_errors: "بیشتر درخواست‌های آخرین خزش با خطا روبه‌رو شد",
+};
+
+function reasonsOf(item) {
+  // a Persian sentence per reason; the crawler's own words beside them for support
+  const said = (item.codes || []).map((code) => REASONS[code] || code).join("؛ ");
+  return [said, el("bdi", { dir: "ltr", class: "detail", text: item.reasons.length ? ` (${item.reasons.join("; ")})` : "" })];
+}
+
+function crawlText(crawl) {
+  if (!crawl) return "—";
+  const when = new Date(crawl.started).toLocaleString("fa-IR-u-ca-persian", { timeZone: "Asia/Tehran", dateStyle: "short", timeStyle: "short" });
+  const errors = Object.values(crawl.errors).reduce((a, b) => a + b, 0);
+  return `${when}: ${persianDigits(crawl.pages)} صفحه، ${persianDigits(crawl.new)} خبر تازه، ` +
+    `${persianDigits(crawl.updated)} به‌روز، ${persianDigits(crawl.unchanged)} بی‌تغییر، ` +
+    `${persianDigits(crawl.fallback)} با استخراج‌گر عمومی، ${persianDigits(crawl.undated)} بی‌تاریخ، ${persianDigits(errors)} خطا`;
+}
+
+async function sourcesView() {
+  const sources = await api("/api/sources", { crawls: 1 });
+  $("#sources-table tbody").replaceChildren(...sources.map((s) => el("tr", { "data-source": s.name },
+    el("td", { text: s.title }),
+    el("td", {}, el("span", { class: `state state-${s.state}`, text: STATES[s.state] || s.state })),
+    el("td", { text: persianDigits(s.articles) }),
+    el("td", { text: crawlText(s.crawls[0]) }),
+    el("td", {}, ...reasonsOf(s)))));
+  const alerts = await api("/api/source-alerts", { limit: 50 });
+  $("#source-alerts").replaceChildren(...alerts.map((a) => el("li", {},
+    el("strong", { text: `${outletName(a.source)}: ${STATES[a.state] || a.state}` }),
+    " ", ...reasonsOf(a))));
+  if (!alerts.length) $("#source-alerts").append(el("li", { text: "هشداری نیست." }));
+  showBroken(sources);
+}
+
+function showBroken(sources) {
+  const broken = sources.filter((s) => s.state === "broken").length;
+  $("#broken-count").textContent = persianDigits(broken);
+  $("#broken-count").hidden = broken === 0;
+}
+
 // ---- saved searches and alerts ---------------------------------------------------------
 
 async function savedView() {
@@ -516,6 +635,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#indicator-form").addEventListener("submit", (event) => {
     event.preventDefault();
     createIndicator(event.target).catch((err) => showError(err));
+  });
+  $("#coverage-interval").addEventListener("change", (event) => {
+    const params = Object.fromEntries(new URLSearchParams(location.hash.split("?")[1] || ""));
+    go("", { ...params, interval: event.target.value });
   });
   $("#more").addEventListener("click", async () => {
     const filters = searchParams(new URLSearchParams(location.hash.split("?")[1] || ""));

@@ -50,6 +50,7 @@ class NewsSpider(scrapy.Spider):
             matches = self.article_re is None or article_path_matches(self.article_re, url)
             if matches and url not in urls:
                 urls.append(url)
+        self.crawler.stats.inc_value("rasad/links_found", len(urls))  # source health
         return urls
 
     def _follow(

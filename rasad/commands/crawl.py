@@ -65,10 +65,13 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
             "lines": summary.lines(),
             "totals": summary.totals(),
             "total": summary.total_line(),
+            "source_alerts": summary.alerts,
         }
         print(json.dumps(record, ensure_ascii=False))
         return 0
     for line in summary.lines():
         print(line)
     print(summary.total_line())
+    for alert in summary.alerts:
+        print(f"source {alert['source']} is broken: {'; '.join(alert['reasons'])}")
     return 0
