@@ -9,16 +9,21 @@ network; the tests crawl them to check each source's selectors.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 import yaml
 
+from .site_styles import STYLES, Page
 from .sources import Source
 
 
@@ -28,6 +33,7 @@ class DemoArticle:
     jalali: str  # as the page prints it: ۱۰ دی ۱۴۰۲ - ۱۰:۳۰
     iso: str  # for sites that publish machine-readable times
     paragraphs: tuple[str, ...]
+    lead: str = ""
 
 
 class LocalSite:
@@ -76,140 +82,119 @@ def serve(site: LocalSite, port: int = 0) -> Iterator[str]:
         server.server_close()
 
 
-# ---- markup per source ------------------------------------------------------------------------
-
-
-def _page(head: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">{head}</head>'
-        f"<body>{body}</body></html>"
-    )
-
-
-def _paras(paragraphs: tuple[str, ...]) -> str:
-    return "".join(f"<p>{p}</p>" for p in paragraphs)
-
-
-Render = Callable[[str, str, tuple[str, ...]], str]
-
-
-@dataclass(frozen=True)
-class Style:
-    article: str  # path of an article, with {id}
-    render: Render  # (title, date as the site prints it, paragraphs) → page
-    listing: str = "/fa/news"
-    next_class: str | None = None  # the "next page" link's class, when it has no rel=next
-    iso_dates: bool = False
-    feeds: tuple[tuple[str, str], ...] = ()  # (path, "rss" | "sitemap")
-
-
-STYLES: dict[str, Style] = {
-    "shahraranews": Style(
-        article="/fa/news/{id}/خبر",
-        feeds=(("/fa-sitemap-news", "sitemap"), ("/fa/rss/allnews", "rss")),
-        render=lambda t, d, ps: _page(
-            "",
-            f'<div class="news-content"><ul class="up-news-tools"><li>کد خبر: ۱۲۳</li>'
-            f'<li><span>{d}</span></li></ul><h1 class="title">{t}</h1>'
-            f'<p class="subtitle">خلاصه</p><div class="body">{_paras(ps)}</div>'
-            f'<div class="tags_container"><a>بوستان</a><a>مشهد</a></div></div>',
-        ),
-    ),
-    "mashhad.ir": Style(
-        article="/fa/news/{id}/خبر",
-        next_class="next",
-        render=lambda t, d, ps: _page(
-            "",
-            f'<h1>{t}</h1><div class="news-date">{d}</div>'
-            f'<div class="news-text">{_paras(ps)}</div>',
-        ),
-    ),
-    "hamshahrionline": Style(
-        listing="/archive",
-        article="/news/{id}/خبر",
-        iso_dates=True,
-        feeds=(("/rss", "rss"),),
-        render=lambda t, d, ps: _page(
-            f'<meta itemprop="datePublished" content="{d}">',
-            f'<h1 class="title">{t}</h1><p class="introtext">خلاصه خبر</p>'
-            f'<div class="item-text">{_paras(ps)}</div>',
-        ),
-    ),
-    "tehran.ir": Style(
-        article="/fa/news/{id}/خبر",
-        iso_dates=True,
-        render=lambda t, d, ps: _page(
-            "", f'<article><h1>{t}</h1><time datetime="{d}"></time>{_paras(ps)}</article>'
-        ),
-    ),
-    "isfahan.ir": Style(
-        article="/fa/news/{id}/خبر",
-        feeds=(("/sitemap.xml", "sitemap"),),
-        render=lambda t, d, ps: _page(
-            "",
-            f'<h1>{t}</h1><div class="news-date">{d}</div>'
-            f'<div class="news-content">{_paras(ps)}</div>',
-        ),
-    ),
-}
+# ---- a site in one source's style --------------------------------------------------------------
 
 
 class StyledSite(LocalSite):
-    """Articles in one source's markup: a listing in pages of two, and the source's feed."""
+    """Articles in one source's CMS markup (`site_styles`): listing pages of two articles
+    each, the source's feeds, and the site's own pages that look like articles."""
 
     def __init__(self, style: str, articles: dict[str, DemoArticle]) -> None:
         super().__init__()
         self.style = STYLES[style]
-        self.articles = articles
+        self.pages = {
+            aid: Page(aid, a.title, a.lead, a.jalali, a.iso, a.paragraphs)
+            for aid, a in articles.items()
+        }
+        self.paths = {self.style.article.format(id=aid): aid for aid in self.pages}
 
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
         path = self.count(path)
         html = {"Content-Type": "text/html; charset=utf-8"}
-        style, ids = self.style, list(self.articles)
+        style, ids = self.style, list(self.pages)
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain"}, self.robots.encode()
-        if path == style.listing or path.startswith(f"{style.listing}?page="):
-            page = int(path.rpartition("=")[2]) if "?page=" in path else 1
-            return 200, html, self._listing(ids, page).encode()
+        pages = (len(ids) + PER_PAGE - 1) // PER_PAGE
+        for n in range(1, pages + 1):
+            if path == style.listing_page(n):
+                return 200, html, self._listing(ids, n, pages).encode()
         for feed, kind in style.feeds:
-            if path == feed:
-                return 200, {"Content-Type": "application/xml"}, self._feed(ids, kind).encode()
-        for aid, article in self.articles.items():
-            if path == style.article.format(id=aid):
-                when = article.iso if style.iso_dates else article.jalali
-                return 200, html, style.render(article.title, when, article.paragraphs).encode()
+            found = self._feed(path, feed, kind, ids)
+            if found is not None:
+                return found
+        if path in self.paths:
+            aid = self.paths[path]
+            other = style.article.format(id=next((i for i in ids if i != aid), aid))
+            return 200, html, style.render(self.pages[aid], other).encode()
+        if any(path == c.format(id=i) for c in style.chrome_links for i in ids):
+            return 200, html, b"<html><body><h1>about us</h1><p>about this site</p></body></html>"
         return 404, html, b"<h1>not found</h1>"
 
-    def _listing(self, ids: list[str], page: int, per_page: int = 2) -> str:
+    def _listing(self, ids: list[str], page: int, pages: int) -> str:
         style = self.style
-        shown = ids[(page - 1) * per_page : page * per_page]
-        links = "".join(
-            f'<a href="{style.article.format(id=i)}">{self.articles[i].title}</a>' for i in shown
-        )
-        nav = ""
-        if page * per_page < len(ids):
-            href = f"{style.listing}?page={page + 1}"
-            attr = f'class="{style.next_class}"' if style.next_class else 'rel="next"'
-            nav = f'<a {attr} href="{href}">بعدی</a>'
-        return f"<html><body>{links}{nav}</body></html>"
+        shown = ids[(page - 1) * PER_PAGE : page * PER_PAGE]
+        items = [(style.article.format(id=i), self.pages[i]) for i in shown]
+        return style.render_listing(items, style.listing_page(page + 1) if page < pages else None)
 
-    def _feed(self, ids: list[str], kind: str) -> str:
-        urls = [self.base + self.style.article.format(id=i) for i in ids]
-        if kind == "rss":
-            items = "".join(f"<item><link>{u}</link></item>" for u in urls)
-            return f'<?xml version="1.0" encoding="utf-8"?><rss><channel>{items}</channel></rss>'
-        locs = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
-        return (
-            '<?xml version="1.0" encoding="utf-8"?><urlset xmlns='
-            f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-        )
+    def _feed(
+        self, path: str, feed: str, kind: str, ids: list[str]
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        xml = {"Content-Type": "application/xml"}
+        urls = [(self.base + self.style.article.format(id=i), self.pages[i]) for i in ids]
+        if path == feed and kind == "rss":
+            items = "".join(
+                f"<item><title>{escape(p.title)}</title><link>{escape(u)}</link>"
+                f"<pubDate>{format_datetime(datetime.fromisoformat(p.iso))}</pubDate></item>"
+                for u, p in urls
+            )
+            return (
+                200,
+                xml,
+                (
+                    f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
+                    f"<channel><title>news</title>{items}</channel></rss>"
+                ).encode(),
+            )
+        if path == feed and kind == "news_sitemap":
+            entries = "".join(
+                f"<url><loc>{escape(u)}</loc><news:news><news:publication_date>{p.iso}"
+                f"</news:publication_date><news:title>{escape(p.title)}</news:title>"
+                "</news:news></url>"
+                for u, p in urls
+            )
+            return (
+                200,
+                xml,
+                (
+                    f'<?xml version="1.0" encoding="utf-8"?><urlset xmlns="{_SITEMAP}" '
+                    f'xmlns:news="{_NEWS}">{entries}</urlset>'
+                ).encode(),
+            )
+        part = f"{feed.removesuffix('.xml')}-1.xml.gz"
+        if path == feed and kind == "sitemap":  # an index of one gzipped sitemap
+            index = f"<sitemap><loc>{self.base}{part}</loc></sitemap>"
+            return (
+                200,
+                xml,
+                (
+                    f'<?xml version="1.0" encoding="utf-8"?><sitemapindex xmlns="{_SITEMAP}">'
+                    f"{index}</sitemapindex>"
+                ).encode(),
+            )
+        if path == part and kind == "sitemap":
+            entries = "".join(
+                f"<url><loc>{escape(u)}</loc><lastmod>{p.iso}</lastmod></url>" for u, p in urls
+            )
+            text = f'<?xml version="1.0" encoding="utf-8"?><urlset xmlns="{_SITEMAP}">{entries}'
+            return (
+                200,
+                {"Content-Type": "application/gzip"},
+                gzip.compress((text + "</urlset>").encode()),
+            )
+        return None
+
+
+_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
+PER_PAGE = 2
 
 
 def local_copy(source: Source, base: str) -> Source:
     """The source with its listing, feed and sitemap addresses moved onto a local site."""
 
     def rebase(urls: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(base + urlsplit(u).path for u in urls)
+        parts = (urlsplit(u) for u in urls)
+        return tuple(base + p.path + (f"?{p.query}" if p.query else "") for p in parts)
 
     return replace(
         source,

@@ -11,6 +11,8 @@ import yaml
 
 from rasad.errors import ConfigError
 
+from .cms import PROFILES, Profile
+
 SELECTOR_KEYS = ("title", "lead", "body", "date", "author", "tags", "credit")
 
 
@@ -30,6 +32,9 @@ class Source:
     # loopback or private addresses are allowed (only for a local fixture site)
     hosts: tuple[str, ...] = ()
     allow_private: bool = False
+    cms: str | None = None  # the profile (crawler/cms.py) its defaults come from
+    exclude: tuple[str, ...] = ()  # URL patterns that are never articles (about us, ads)
+    unverified: bool = False  # its selectors were not checked against the real pages
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as a sources file writes it."""
@@ -45,6 +50,8 @@ class Source:
             raise ConfigError(f"source {name}: unknown selectors {sorted(unknown)}")
         if not (data.get("listing") or data.get("rss") or data.get("sitemaps")):
             raise ConfigError(f"source {name}: give at least one of listing, rss, sitemaps")
+        profile = _profile(name, data.get("cms"))
+        selectors = {**(profile.selectors if profile else {}), **data.get("selectors", {})}
         return cls(
             name=name,
             city=data.get("city"),
@@ -52,13 +59,24 @@ class Source:
             listing=tuple(data.get("listing", ())),
             rss=tuple(data.get("rss", ())),
             sitemaps=tuple(data.get("sitemaps", ())),
-            article_pattern=data.get("article_pattern", ""),
-            links=data.get("links", cls.links),
-            next_page=data.get("next_page", cls.next_page),
-            selectors=dict(data.get("selectors", {})),
+            article_pattern=data.get("article_pattern", profile.article_pattern if profile else ""),
+            links=data.get("links", profile.links if profile else cls.links),
+            next_page=data.get("next_page", profile.next_page if profile else cls.next_page),
+            selectors=selectors,
             hosts=tuple(data.get("hosts", ())),
             allow_private=bool(data.get("allow_private", False)),
+            cms=profile.name if profile else None,
+            exclude=tuple(data.get("exclude", ())),
+            unverified=bool(data.get("unverified", profile.unverified if profile else False)),
         )
+
+
+def _profile(name: str, cms: str | None) -> Profile | None:
+    if not cms:
+        return None
+    if cms not in PROFILES:
+        raise ConfigError(f"source {name}: unknown cms {cms!r}; known: {', '.join(PROFILES)}")
+    return PROFILES[cms]
 
 
 def load_sources(path: str | Path | None = None) -> dict[str, Source]:

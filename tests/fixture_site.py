@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 
 from rasad.crawler import demo_sites
-from rasad.crawler.demo_sites import STYLES, LocalSite, serve
+from rasad.crawler.demo_sites import LocalSite, serve
+from rasad.crawler.site_styles import STYLES
 
-__all__ = ["ARTICLES", "ISO_DATES", "STYLED_IDS", "STYLES", "Site", "StyledSite", "serve"]
+__all__ = ["ARTICLES", "ISO_DATES", "LEADS", "STYLED_IDS", "STYLES", "Site", "StyledSite", "serve"]
 
 ARTICLES = {
     "1001": (
@@ -152,11 +153,18 @@ ISO_DATES = {
 }
 
 
+LEADS = {
+    "1001": "شهردار مشهد از ساخت بوستان‌های محله‌ای در محله‌های کم‌برخوردار خبر داد.",
+    "1003": "خط سوم قطار شهری مشهد به نیمه راه نزدیک می‌شود.",
+    "1005": "کتابخانه‌های تازه در محله‌های پرجمعیت شهر ساخته می‌شوند.",
+}
+
+
 def StyledSite(style: str) -> demo_sites.StyledSite:
     """Three of the articles above in one source's markup."""
     articles = {
         i: demo_sites.DemoArticle(
-            ARTICLES[i][0], ARTICLES[i][1], ISO_DATES[i], tuple(ARTICLES[i][2])
+            ARTICLES[i][0], ARTICLES[i][1], ISO_DATES[i], tuple(ARTICLES[i][2]), LEADS[i]
         )
         for i in STYLED_IDS
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -17,7 +18,7 @@ from rasad.crawler.sources import load_sources
 from rasad.index.es_node import free_port
 from rasad.index.models import FigureQuery, SearchRequest
 from rasad.index.sqlite_store import SQLiteStore
-from tests.fixture_site import ARTICLES, STYLED_IDS, STYLES, Site, StyledSite, serve
+from tests.fixture_site import ARTICLES, LEADS, STYLED_IDS, STYLES, Site, StyledSite, serve
 
 
 def sources_file(tmp_path: Path, base: str, dead: bool = False) -> Path:
@@ -133,17 +134,103 @@ def test_polite_crawl_obeys_robots(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(STYLES))
 def test_built_in_source_config_on_a_site_in_its_style(tmp_path: Path, name: str) -> None:
-    """Each built-in source's selectors and URL layout, crawled on a local copy of its style."""
+    """Each built-in source on a local site in its CMS's markup (crawler/site_styles.py):
+    title, lead, body without the page's chrome, the date in Tehran time, tags, paging
+    followed, and the site's own pages that look like articles left alone."""
     source = load_sources()[name]
     site = StyledSite(name)
     with serve(site) as base:
         config = write_sources([local_copy(source, base)], tmp_path / "sources.yaml")
-        result = crawl(tmp_path, config, "--no-politeness")
+        result = crawl(tmp_path, config, "--no-politeness", "--json")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert f"{name}: " in result.stdout and "3 new" in result.stdout
+    summary = json.loads(result.stdout.strip().splitlines()[-1])["sources"][name]
+    assert (summary["new"], summary["fallback"], summary["missing_date"]) == (3, 0, 0)
+    style = STYLES[name]
+    assert style.listing_page(2) in site.hits  # paging followed
+    for chrome in style.chrome_links:
+        assert not any(chrome.format(id=i) in site.hits for i in STYLED_IDS), chrome
     store = SQLiteStore(tmp_path / "store.db")
-    hits = store.search(SearchRequest(size=10)).hits
-    assert {h.title for h in hits} == {ARTICLES[i][0] for i in STYLED_IDS}
-    assert all(h.published is not None and h.city == source.city for h in hits)
+    for aid in STYLED_IDS:
+        title, jalali, paragraphs = ARTICLES[aid]
+        [hit] = [h for h in store.search(SearchRequest(size=10)).hits if h.title == title]
+        article = store.get(hit.id)
+        assert article.lead == LEADS[aid]
+        assert article.body == "\n".join(paragraphs)  # no ticker, related list or comments
+        assert article.city == source.city
+        day = jalali.split(" - ")[0]
+        assert jdate_text(article.published) == day, (aid, article.published)
+        if name in ("hamshahrionline", "shahraranews"):
+            assert article.tags == ["مدیریت شهری", "محله"]
     assert store.figures(FigureQuery(unit="بوستان")).total >= 1
+    # the figures are the articles' own: nothing from the chrome (۴۰ درصد, ۱۲ هزار, ۵۰۰)
+    values = {f["value"] for f in store.figures(FigureQuery(size=100)).figures}
+    assert values.isdisjoint({40, 12000, 500, 3}), values
     store.close()
+
+
+def jdate_text(moment: datetime | None) -> str:
+    """The Tehran day of a moment as the sites print it: ۱۰ دی ۱۴۰۲."""
+    import jdatetime
+
+    from rasad.nlp.dates import TEHRAN
+    from rasad.nlp.months import MONTHS
+
+    assert moment is not None
+    day = jdatetime.datetime.fromgregorian(datetime=moment.astimezone(TEHRAN))
+    name = next(n for n, number in MONTHS.items() if number == day.month)
+    digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    return f"{day.day} {name} {day.year}".translate(digits)
+
+
+class FeedSite(Site):
+    """The fixture site's articles reached only through an Atom feed and a sitemap that
+    robots.txt names; every entry is dated, two of them before the crawl's --since."""
+
+    ATOM = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>خبرها</title><id>urn:x</id><updated>2024-01-10T08:00:00Z</updated>"
+        '<entry><title>کتابخانه</title><link href="{base}/fa/news/1005/خبر"/><id>urn:1005</id>'
+        "<updated>2024-01-10T08:00:00Z</updated></entry>"
+        '<entry><title>بوستان</title><link href="{base}/fa/news/1001/خبر"/><id>urn:1001</id>'
+        "<updated>2023-12-31T07:00:00Z</updated></entry></feed>"
+    )
+    SITEMAP = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>{base}/fa/news/1006/نو</loc><lastmod>2024-01-12</lastmod></url>"
+        "<url><loc>{base}/fa/news/1003/خبر</loc><lastmod>2023-12-20</lastmod></url>"
+        "</urlset>"
+    )
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        xml = {"Content-Type": "application/xml"}
+        if path == "/robots.txt":
+            self.count(path)
+            return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nSitemap: /sm.xml\n"
+        if path == "/atom":
+            self.count(path)
+            return 200, xml, self.ATOM.format(base=self.base).encode()
+        if path == "/sm.xml":
+            self.count(path)
+            return 200, xml, self.SITEMAP.format(base=self.base).encode()
+        return super().respond(path)
+
+
+def test_atom_feeds_and_sitemaps_from_robots_skip_what_is_older(tmp_path: Path) -> None:
+    site = FeedSite()
+    with serve(site) as base:
+        entry = {
+            "name": "shahraranews",
+            "rss": [f"{base}/atom"],
+            "sitemaps": [f"{base}/robots.txt"],
+            "article_pattern": r"/fa/news/\d+",
+            "selectors": {"title": "h1::text", "body": ".body p", "date": ".news-date::text"},
+            "allow_private": True,
+        }
+        config = tmp_path / "sources.yaml"
+        config.write_text(yaml.safe_dump({"sources": [entry]}, allow_unicode=True), "utf-8")
+        result = crawl(tmp_path, config, "--no-politeness", "--since", "2024-01-05")
+    assert result.returncode == 0, result.stderr[-3000:]
+    fetched = {p.split("/")[3] for p in site.hits if p.startswith("/fa/news/")}
+    assert fetched == {"1005", "1006"}  # 1001 and 1003 are dated before --since: not fetched
+    assert "2 new" in result.stdout

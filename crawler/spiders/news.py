@@ -1,22 +1,37 @@
-"""The news spider: listing pages with pagination, RSS feeds and sitemaps of one source.
+"""The news spider: listing pages with pagination, RSS and Atom feeds, and sitemaps of one
+source.
 
 Incremental by design: links already in the store are not fetched again, except those on
 a listing's first page (recent articles get edited; the store's content hash tells an
 edit from an unchanged copy), and paging stops at the first listing page that brings
-nothing new.
+nothing new.  Feeds and sitemaps date their entries (`pubDate`, `updated`, `lastmod`, a
+news sitemap's `publication_date`): with `--since`, an entry dated before it is not
+fetched at all.
+
+Feeds are read by feedparser (RSS 0.9x–2.0, Atom, RDF) from the bytes Scrapy fetched,
+never from a URL, so every request still passes the fetch policy.  Sitemaps are read by
+Scrapy's sitemap parser: a sitemap index leads to its sitemaps, gzipped ones are unpacked
+(within the download size limit), and a `robots.txt` listed as a sitemap gives its
+`Sitemap:` lines.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Response
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from w3lib.url import safe_url_string
 
-from ..article import parse_article
+from ..article import parse_article, parse_published
 from ..policy import article_path_matches, source_sites
 from ..sources import Source
 
@@ -32,6 +47,7 @@ class NewsSpider(scrapy.Spider):
         self.known = known
         self.max_pages = max_pages
         self.article_re = re.compile(source.article_pattern) if source.article_pattern else None
+        self.excluded = [re.compile(p) for p in source.exclude]  # about us, advertising
         self.sites = source_sites(source)  # where the fetch policy lets this source lead
 
     async def start(self) -> Any:
@@ -40,7 +56,10 @@ class NewsSpider(scrapy.Spider):
         for url in self.source.rss:
             yield scrapy.Request(url, callback=self.parse_feed)
         for url in self.source.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_feed)
+            if urlsplit(url).path.endswith("/robots.txt"):
+                yield scrapy.Request(url, callback=self.parse_robots)
+            else:
+                yield scrapy.Request(url, callback=self.parse_sitemap)
 
     def _articles(self, response: Response, hrefs: list[str]) -> list[str]:
         urls = []
@@ -48,6 +67,9 @@ class NewsSpider(scrapy.Spider):
             # percent-encoded as Scrapy requests (and the store records) it
             url = safe_url_string(response.urljoin(href.strip()).split("#")[0])
             matches = self.article_re is None or article_path_matches(self.article_re, url)
+            if matches and any(p.search(url) for p in self.excluded):
+                self.crawler.stats.inc_value("rasad/links_excluded")
+                continue
             if matches and url not in urls:
                 urls.append(url)
         self.crawler.stats.inc_value("rasad/links_found", len(urls))  # source health
@@ -72,12 +94,68 @@ class NewsSpider(scrapy.Spider):
         elif nxt and not new:
             self.crawler.stats.inc_value("rasad/listing_stopped_at_known")
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """RSS <item><link> and sitemap <url><loc> alike."""
-        response.selector.remove_namespaces()
-        hrefs = response.xpath("//item/link/text() | //url/loc/text()").getall()
-        urls = self._articles(response, hrefs)
+    def _dated(self, response: Response, entries: list[tuple[str, datetime | None]]) -> Any:
+        """Follow the entries' links, but those dated before --since."""
+        since = getattr(self, "since", None)
+        fresh = [u for u, when in entries if not (since and when and when < since)]
+        self.crawler.stats.inc_value("rasad/feed_older_than_since", len(entries) - len(fresh))
+        urls = self._articles(response, fresh)
         yield from self._follow(urls, self.known(urls), refetch_known=False)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """An RSS or Atom feed: each entry's link and its date."""
+        import feedparser
+
+        feed = feedparser.parse(io.BytesIO(response.body))  # bytes: feedparser fetches nothing
+        if feed.bozo and not feed.entries:
+            self.crawler.stats.inc_value("rasad/errors/bad_feed")
+            self.logger.warning("not a feed: %s (%s)", response.url, feed.get("bozo_exception"))
+            return
+        entries = [
+            (entry.link, _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")))
+            for entry in feed.entries
+            if entry.get("link")
+        ]
+        yield from self._dated(response, entries)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """A sitemap (maybe gzipped) or a sitemap index."""
+        body = self._sitemap_body(response)
+        if body is None:
+            self.crawler.stats.inc_value("rasad/errors/bad_sitemap")
+            return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # lxml: not XML at all
+            self.crawler.stats.inc_value("rasad/errors/bad_sitemap")
+            self.logger.warning("not a sitemap: %s (%s)", response.url, exc)
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                url = response.urljoin(entry["loc"])
+                yield scrapy.Request(url, callback=self.parse_sitemap)
+            return
+        published = _news_dates(body)
+        entries = [
+            (entry["loc"], published.get(entry["loc"]) or parse_published(entry.get("lastmod", "")))
+            for entry in sitemap
+            if entry.get("loc")
+        ]
+        yield from self._dated(response, entries)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            yield scrapy.Request(url, callback=self.parse_sitemap)
+
+    def _sitemap_body(self, response: Response) -> bytes | None:
+        if response.body[:2] == b"\x1f\x8b":  # gzip
+            limit = int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            try:
+                return gunzip(response.body, max_size=limit)
+            except Exception as exc:  # too large, or not gzip after all
+                self.logger.warning("cannot unpack %s: %s", response.url, exc)
+                return None
+        return response.body
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         if not hasattr(response, "text"):
@@ -92,3 +170,23 @@ class NewsSpider(scrapy.Spider):
         if parsed.article.published is None:
             self.crawler.stats.inc_value("rasad/missing_date")
         yield {"article": parsed.article}
+
+
+def _struct_time(value: Any) -> datetime | None:
+    """feedparser's parsed dates are UTC struct_times."""
+    return datetime(*value[:6], tzinfo=UTC) if value else None
+
+
+def _news_dates(body: bytes) -> dict[str, datetime | None]:
+    """A news sitemap's publication dates by article URL (Scrapy's parser keeps only the
+    flat fields of an entry)."""
+    if b"publication_date" not in body:
+        return {}
+    selector = Selector(body=body, type="xml")
+    selector.remove_namespaces()
+    return {
+        (url.xpath("loc/text()").get() or "").strip(): parse_published(
+            url.xpath("news/publication_date/text()").get() or ""
+        )
+        for url in selector.xpath("//url")
+    }
