@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rasad.config import Settings
 from rasad.crawler.sources import load_sources
-from rasad.errors import ConfigError
+from rasad.errors import ConfigError, InvalidInput
 from rasad.index import QueryError, Store, StoreError, StoreUnavailable
 
 from . import auth, export, indicators, routes
@@ -90,6 +90,10 @@ def _errors(app: FastAPI) -> None:
     async def bad_query(_: Request, exc: QueryError) -> JSONResponse:
         return _error(400, str(exc))
 
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
+        return _error(422, str(exc))
+
     @app.exception_handler(StoreUnavailable)
     async def unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
         log.warning("store unavailable: %s", exc)
@@ -127,6 +131,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     422: "invalid_parameter",
     500: "misconfigured",
     503: "store_unavailable",

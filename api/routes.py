@@ -6,14 +6,18 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from rasad.crawler.discover import discover
 from rasad.crawler.health import SourceHealth, assess
-from rasad.crawler.sources import Source
+from rasad.crawler.settings import USER_AGENT
+from rasad.crawler.sources import Source, load_sources
+from rasad.crawler.sources import add_source as add_to_file
 from rasad.index import Store
 from rasad.index.coverage import Copy
 from rasad.index.models import Article, Hit, SearchPage, SearchRequest, Series
@@ -57,7 +61,9 @@ from .schemas import (
     SearchCoverageOut,
     SearchOut,
     SeriesOut,
+    SourceAddedOut,
     SourceAlertOut,
+    SourceIn,
     SourceOut,
     StoryCoverageOut,
 )
@@ -467,6 +473,35 @@ def sources(
             )
         )
     return out
+
+
+@router.post(
+    "/sources",
+    summary="Add an outlet from its address",
+    responses={201: {"model": SourceAddedOut}, 409: {"model": ErrorOut}},
+)
+def add_source(
+    request: Request, body: SourceIn, caller: Editor, configured: SourcesDep
+) -> JSONResponse:
+    """Find the outlet's feeds, sitemaps, article pattern and CMS from its home page, check
+    a few sample articles, and add it to the sources file only when they all pass (201);
+    otherwise say what was found and what was not (200, `added` false)."""
+    settings = request.app.state.settings
+    if settings.sources is None:
+        raise HTTPException(
+            409, "no sources file to add to: set RASAD_SOURCES to a writable YAML file"
+        )
+    name = body.name or (urlsplit(body.url).hostname or "").removeprefix("www.")
+    if name in configured:
+        raise HTTPException(409, f"a source named {name} exists already")
+    found = discover(body.url, name, body.city, body.title, settings.discover_private, USER_AGENT)
+    if found.entry is not None:
+        add_to_file(Path(settings.sources), found.entry)
+        request.app.state.sources = load_sources(settings.sources)
+    out = SourceAddedOut(
+        added=found.entry is not None, name=name, report=found.report(), entry=found.entry
+    )
+    return JSONResponse(out.model_dump(), status_code=201 if out.added else 200)
 
 
 @router.get("/source-alerts", summary="Sources that turned broken")

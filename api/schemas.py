@@ -291,6 +291,22 @@ class SourceOut(BaseModel):
     crawls: list[CrawlOut] = Field(default_factory=list, description="Last crawls, newest first.")
 
 
+class SourceIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000, description="The outlet's home page.")
+    name: str | None = Field(
+        None, max_length=100, pattern=r"^[\w.\-]+$", description="Its id (default: the host)."
+    )
+    city: str | None = Field(None, max_length=100)
+    title: str | None = Field(None, max_length=200, description="Its display name.")
+
+
+class SourceAddedOut(BaseModel):
+    added: bool
+    name: str
+    report: list[str] = Field(description="What was found and what was not, a line each.")
+    entry: dict[str, object] | None = Field(description="The entry written, when added.")
+
+
 class SourceAlertOut(BaseModel):
     id: str
     source: str

@@ -1,7 +1,8 @@
 """Turning one article page into the fields Rasad stores.
 
-Configured CSS selectors come first; where they find no title or no body, trafilatura's
-main-text extraction fills in, from its `raw_text` (its cleaned `text` drops ZWNJ).
+Configured CSS selectors come first; where they find no title or no body, the general
+extractor (`main_text`) reads the page's structure, and trafilatura's main-text extraction
+is the last resort (from its `raw_text`: its cleaned `text` drops ZWNJ).
 Publication times are read as the site writes them (ISO, Jalali numeric or written) and
 stored in UTC, Asia/Tehran being the zone of times written without one.
 """
@@ -19,6 +20,7 @@ from rasad.index.models import Article
 from rasad.nlp.dates import TEHRAN, clock_time, find_dates, first_full_date
 from rasad.nlp.text import ZWNJ, fold
 
+from . import main_text
 from .sources import Source
 
 _ZWNJ_MASK = "\u2042"  # ⁂: a visible symbol trafilatura keeps (it drops format chars)
@@ -77,12 +79,19 @@ def parse_article(html: str, url: str, source: Source) -> Parsed | None:
         url = canonical.strip()  # the same article reached by several URLs is stored once
     title = _first(sel, css.get("title"))
     body = _paragraphs(sel, css.get("body"))
+    lead = _first(sel, css.get("lead"))
     fallback = not title or not body
-    if fallback:
+    general = main_text.extract(html, parse_published) if fallback else None
+    if general is not None:
+        title, body, lead = title or general.title, body or general.body, lead or general.lead
+    elif fallback:
         title, body = _fallback(html, url, title, body)
     if not title or not body:
         return None
     dates = sel.css(css["date"]).getall() if css.get("date") else []
+    published = _first_time(dates) or _meta_time(sel)
+    if published is None:  # the selector missed it, or there is none: as the page writes it
+        published = general.published if general else main_text.page_date(html, parse_published)
     credit = _first(sel, css.get("credit"))
     if not credit:
         found = _CREDIT.search(body)
@@ -92,8 +101,8 @@ def parse_article(html: str, url: str, source: Source) -> Parsed | None:
         source=source.name,
         title=title,
         body=body,
-        lead=_first(sel, css.get("lead")),
-        published=_first_time(dates) or _meta_time(sel),
+        lead=lead,
+        published=published,
         author=_first(sel, css.get("author")) or None,
         tags=[t.strip() for t in sel.css(css["tags"]).getall() if t.strip()]
         if css.get("tags")
@@ -115,7 +124,8 @@ def _meta_time(sel: Selector) -> datetime | None:
 
 
 def _fallback(html: str, url: str, title: str, body: str) -> tuple[str, str]:
-    """trafilatura's main text; ZWNJ is masked on the way in, since trafilatura drops it."""
+    """trafilatura's main text, where the general extractor finds no body (text outside
+    paragraphs and blocks); ZWNJ is masked on the way in, since trafilatura drops it."""
     import trafilatura  # imported on demand: only pages the selectors miss need it
 
     masked = html.replace(ZWNJ, _ZWNJ_MASK)

@@ -105,6 +105,8 @@ class StyledSite(LocalSite):
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain"}, self.robots.encode()
         pages = (len(ids) + PER_PAGE - 1) // PER_PAGE
+        if path == "/":
+            return 200, html, self._home(ids).encode()
         for n in range(1, pages + 1):
             if path == style.listing_page(n):
                 return 200, html, self._listing(ids, n, pages).encode()
@@ -119,6 +121,18 @@ class StyledSite(LocalSite):
         if any(path == c.format(id=i) for c in style.chrome_links for i in ids):
             return 200, html, b"<html><body><h1>about us</h1><p>about this site</p></body></html>"
         return 404, html, b"<h1>not found</h1>"
+
+    def _home(self, ids: list[str]) -> str:
+        """The home page: the newest articles, and the site's feeds announced in its head."""
+        style = self.style
+        items = [(style.article.format(id=i), self.pages[i]) for i in ids[: PER_PAGE * 2]]
+        page = style.render_listing(items, None)
+        feeds = "".join(
+            f'<link rel="alternate" type="application/rss+xml" href="{path}">'
+            for path, kind in style.feeds
+            if kind == "rss"
+        )
+        return page.replace("</head>", feeds + "</head>", 1)
 
     def _listing(self, ids: list[str], page: int, pages: int) -> str:
         style = self.style

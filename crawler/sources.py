@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -102,3 +103,27 @@ def _parse(text: str) -> dict[str, Source]:
         raise ConfigError(f"the sources file is not valid YAML: {exc}") from None
     sources = [Source.from_dict(entry) for entry in data.get("sources", [])]
     return {s.name: s for s in sources}
+
+
+def add_source(path: Path, entry: dict[str, Any]) -> Source:
+    """Append an entry to a sources file (made from the built-in list when it does not
+    exist yet), keeping what the file says, comments included; refuse a name in use."""
+    source = Source.from_dict(entry)
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        known = _parse(text)
+    else:
+        known = builtin_sources()
+        text = yaml.safe_dump(
+            {"sources": [s.to_dict() for s in known.values()]}, allow_unicode=True, sort_keys=False
+        )
+    if source.name in known:
+        raise ConfigError(f"a source named {source.name} is already in {path}")
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False)
+    items = re.findall(r"^( *)- ", text, flags=re.MULTILINE)  # the entries' own indent
+    indent = min(items, key=len) if items else "  "
+    text = text.rstrip("\n") + "\n" + "".join(f"{indent}{line}\n" for line in block.splitlines())
+    _parse(text)  # the file still reads, with the new entry in it
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return source

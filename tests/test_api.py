@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -243,6 +244,10 @@ def test_sources_and_health(client: TestClient) -> None:
         "city": None,
         "site": None,
         "articles": 1,
+        "state": "unknown",
+        "reasons": ["never crawled"],
+        "codes": ["never_crawled"],
+        "crawls": [],
     }
     health = client.get("/api/health")
     assert health.status_code == 200 and health.json()["ok"] is True
@@ -253,3 +258,40 @@ def test_page_and_openapi_are_served(client: TestClient) -> None:
     assert page.status_code == 200 and 'dir="rtl"' in page.text
     schema = client.get("/openapi.json").json()
     assert "/api/series" in schema["paths"] and "/api/export/figures" in schema["paths"]
+
+
+def test_an_editor_adds_an_outlet_from_its_address(store: Store, tmp_path: Path) -> None:
+    from rasad.config import Settings
+    from rasad.crawler.demo_sites import serve, write_sources
+    from rasad.crawler.sources import builtin_sources
+    from tests.fixture_site import StyledSite
+
+    sources = write_sources(list(builtin_sources().values()), tmp_path / "sources.yaml")
+    settings = Settings.load(sources=sources, discover_private=True)  # a site on loopback
+    editor_header = bearer(store)
+    with (
+        serve(StyledSite("hamshahrionline")) as base,
+        TestClient(create_app(store, settings), headers=editor_header) as editor,
+    ):
+        added = editor.post("/api/sources", json={"url": f"{base}/", "name": "local-nastooh"})
+        assert added.status_code == 201, added.text
+        assert added.json()["added"] and added.json()["entry"]["cms"] == "nastooh"
+        names = {s["name"] for s in editor.get("/api/sources").json()}
+        assert "local-nastooh" in names  # served at once, and kept in the file
+        assert "local-nastooh" in sources.read_text("utf-8")
+        again = editor.post("/api/sources", json={"url": f"{base}/", "name": "local-nastooh"})
+        assert again.status_code == 409 and again.json()["code"] == "conflict"
+        viewer = editor.post(
+            "/api/sources", json={"url": f"{base}/"}, headers=bearer(store, "viewer")
+        )
+        assert viewer.status_code == 403
+    closed = Settings.load(sources=sources)  # private addresses refused by default
+    with (
+        serve(StyledSite("tehran.ir")) as base,
+        TestClient(create_app(store, closed), headers=editor_header) as editor,
+    ):
+        refused = editor.post("/api/sources", json={"url": f"{base}/", "name": "other"})
+        assert refused.status_code == 200 and not refused.json()["added"]
+        assert any("private address" in line for line in refused.json()["report"])
+        bad = editor.post("/api/sources", json={"url": "file:///etc/passwd", "name": "f"})
+        assert bad.status_code == 422

@@ -20,9 +20,12 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from rasad.accounts import Accounts
 from rasad.api import create_app
 from rasad.config import Settings
+from rasad.crawler.demo_sites import serve, write_sources
 from rasad.crawler.health import CrawlRecord, SourceHealth
+from rasad.crawler.sources import builtin_sources
 from rasad.index.sqlite_store import SQLiteStore
 from tests.corpus import CORPUS, make
+from tests.fixture_site import StyledSite
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -50,7 +53,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = SQLiteStore(tmp_path_factory.mktemp("web") / "rasad.db")
+    tmp = tmp_path_factory.mktemp("web")
+    store = SQLiteStore(tmp / "rasad.db")
     title = "افتتاح ۳۲ دفتر توسعه محله در مشهد"
     later = make("https://a/6", title, "فرماندار مشهد گفت: ۳۲ دفتر.", 25)
     # one press release on two outlets, the second three hours after the first
@@ -68,7 +72,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     Accounts(store).add("sara", "editor", PASSWORD)
     port = _free_port()
-    app = create_app(store, Settings.load(anonymous_reads=True))  # as the demo serves
+    sources = write_sources(list(builtin_sources().values()), tmp / "sources.yaml")
+    settings = Settings.load(anonymous_reads=True, sources=sources, discover_private=True)
+    app = create_app(store, settings)  # reads as the demo serves; outlets added on loopback
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -264,6 +270,23 @@ def test_the_sources_view_shows_each_source_state(page: Page, base_url: str) -> 
     never = page.locator("#sources-table tr[data-source='isfahan.ir'] .state")
     expect(never).to_have_text("خزش نشده")
     expect(page.locator("#source-alerts li strong")).to_have_text("شهرداری تهران: از کار افتاده")
+
+
+def test_an_editor_adds_an_outlet_from_the_page(page: Page, base_url: str) -> None:
+    _log_in(page, base_url)
+    with serve(StyledSite("shahraranews")) as site:
+        page.goto(f"{base_url}/#/sources")
+        page.fill("#source-form input[name=url]", f"{site}/")
+        page.fill("#source-form input[name=name]", "tazeh")
+        page.fill("#source-form input[name=title]", "خبرگزاری تازه")
+        page.click("#source-form button[type=submit]")
+        expect(page.locator("#source-result")).to_contain_text("افزوده شد", timeout=30_000)
+    assert any(
+        "CMS: iran_samaneh" in t for t in page.locator("#source-report li").all_inner_texts()
+    )
+    expect(page.locator("#sources-table tr[data-source=tazeh] td").first).to_have_text(
+        "خبرگزاری تازه"
+    )
 
 
 def _log_in(page: Page, base_url: str) -> None:

@@ -525,6 +525,35 @@ async function sourcesView() {
   showBroken(sources);
 }
 
+async function addSource(form) {
+  // the server fetches the site and checks sample articles: this takes a few seconds
+  const body = {};
+  for (const name of ["url", "name", "title", "city"]) if (form.elements[name].value) body[name] = form.elements[name].value;
+  $("#source-result").hidden = false;
+  $("#source-result").textContent = "در حال بررسی سایت…";
+  $("#source-report").replaceChildren();
+  let found;
+  try {
+    found = await api("/api/sources", {}, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch (err) {
+    $("#source-result").hidden = true;
+    throw err;
+  }
+  $("#source-result").textContent = found.added
+    ? `«${found.name}» افزوده شد و در خزش بعدی خوانده می‌شود.`
+    : `«${found.name}» افزوده نشد: نمونهٔ خبرها بررسی را نگذراندند. آنچه یافت شد:`;
+  $("#source-report").replaceChildren(...found.report.map((line) => el("li", { text: line })));
+  if (found.added) {
+    form.reset();
+    await loadOutlets();
+    await sourcesView();
+  }
+}
+
 function showBroken(sources) {
   const broken = sources.filter((s) => s.state === "broken").length;
   $("#broken-count").textContent = persianDigits(broken);
@@ -635,6 +664,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#indicator-form").addEventListener("submit", (event) => {
     event.preventDefault();
     createIndicator(event.target).catch((err) => showError(err));
+  });
+  $("#source-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    addSource(event.target).catch((err) => showError(err));
   });
   $("#coverage-interval").addEventListener("change", (event) => {
     const params = Object.fromEntries(new URLSearchParams(location.hash.split("?")[1] || ""));
