@@ -23,7 +23,16 @@ import orjson
 
 from rasad.nlp.dates import TEHRAN
 
-from .contract import RawHit, RawPage, Store, Stored, StoreError, StoryCandidate, Write
+from .contract import (
+    RawHit,
+    RawPage,
+    Store,
+    Stored,
+    StoreError,
+    StoreUnavailable,
+    StoryCandidate,
+    Write,
+)
 from .filters import Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
 from .models import TOTAL_EXACT_UP_TO, Article, SearchRequest, SearchText
@@ -49,6 +58,7 @@ _MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH
 _WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 _EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write
 _GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
 
 
@@ -59,6 +69,20 @@ def _matching(filters: list[Filter], node: Node | None) -> tuple[str, list[Any]]
         where.append(_MATCHING)
         params.append(to_fts5(node))
     return " AND ".join(where) or "1", params
+
+
+@contextmanager
+def _busy(path: str) -> Iterator[None]:
+    """A store another process kept locked past the busy timeout: unavailable, said so."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreUnavailable(
+                f"the SQLite store at {path} stayed locked by another writer for "
+                f"{BUSY_TIMEOUT_MS // 1000} s: try again"
+            ) from exc
+        raise
 
 
 def tehran_day(standard: date, summer: date) -> date:
@@ -97,16 +121,44 @@ class SQLiteStore(Store):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self.db = self._connect(cache_mb=64)  # the writer: index upkeep in bulk writes
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: index upkeep during bulk writes
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
             self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # the writer connection is one thread's at a time
+        self._writer: int | None = None  # the thread inside `_writing`
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+
+    def _connect(self, cache_mb: int) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # a crawl writing from another process makes others wait this long, never fail
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
+        return db
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection a read goes through: each thread has its own (WAL lets readers
+        run side by side, and beside a writer), but the thread inside a write transaction
+        reads what it is writing, and an in-memory store has one connection only."""
+        if self.path == ":memory:" or self._writer == threading.get_ident():
+            with self.lock:
+                yield self.db
+            return
+        db = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = self._local.db = self._connect(cache_mb=32)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot read the SQLite store at {self.path}: {exc}") from exc
+            with self.lock:
+                self._readers.append(db)
+        yield db
 
     def _migrate(self) -> None:
         for table, column, kind, fill in MIGRATIONS:
@@ -118,8 +170,13 @@ class SQLiteStore(Store):
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_indexed ON articles (indexed_at)")
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self.lock:
-            return self.db.execute(sql, params).fetchall()
+        with self._reading() as db, _busy(self.path):
+            return db.execute(sql, params).fetchall()
+
+    def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One write outside a batch (state documents), through the writer; rows changed."""
+        with self.lock, _busy(self.path):
+            return self.db.execute(sql, params).rowcount
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -127,12 +184,16 @@ class SQLiteStore(Store):
     def _writing(self) -> Iterator[None]:
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
+            self._writer = threading.get_ident()
             try:
                 yield
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
+            else:
+                self.db.execute("COMMIT")
+            finally:
+                self._writer = None
 
     def _stored(self, ids: list[str]) -> dict[str, Stored]:
         out: dict[str, Stored] = {}
@@ -223,22 +284,23 @@ class SQLiteStore(Store):
     ) -> RawPage:
         where, params = where_clause(filters, "a.")
         match = to_fts5(node) if node is not None else None
-        with self.lock:
+        with self._reading() as db:
             if request.facets:
-                total, facets = self._facets(where, params, match)
+                total, facets = self._facets(db, where, params, match)
             else:
-                total, facets = self._count(where, params, match), {}
+                total, facets = self._count(db, where, params, match), {}
             written = to_fts5(without_word_forms(node)) if node is not None else None
-            page = self._page(request, where, params, match, after, written)
-            rows = self._hit_rows(page[: request.size], match)
-        # outside the lock: parsing articles is Python work other searches need not wait for
+            page = self._page(db, request, where, params, match, after, written)
+            rows = self._hit_rows(db, page[: request.size], match)
         hits = [
             RawHit(Article.from_dict(_loads(data), figures=False), matched, score, [sort, rowid])
             for (rowid, sort), (data, matched, score) in zip(page, rows, strict=False)
         ]
         return RawPage(hits, len(page) > request.size, total, facets)
 
-    def _count(self, where: list[str], params: list[Any], match: str | None) -> int:
+    def _count(
+        self, db: sqlite3.Connection, where: list[str], params: list[Any], match: str | None
+    ) -> int:
         """Matches, counted up to one past TOTAL_EXACT_UP_TO."""
         if match is not None and not where:
             sql, args = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?", [match]
@@ -249,17 +311,17 @@ class SQLiteStore(Store):
                 args.append(match)
             sql = f"SELECT 1 FROM articles a WHERE {' AND '.join(conditions) or '1'}"
         sql = f"SELECT count(*) FROM ({sql} LIMIT {TOTAL_EXACT_UP_TO + 1})"
-        return int(self.db.execute(sql, args).fetchone()[0])
+        return int(db.execute(sql, args).fetchone()[0])
 
     def _facets(
-        self, where: list[str], params: list[Any], match: str | None
+        self, db: sqlite3.Connection, where: list[str], params: list[Any], match: str | None
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Total and facet counts over every match, in one pass grouped in SQL."""
         conditions, args = list(where), list(params)
         if match is not None:
             conditions.append(_MATCHING)
             args.append(match)
-        groups = self.db.execute(
+        groups = db.execute(
             "SELECT a.source, a.city, a.kinds, count(*) FROM articles a "
             f"WHERE {' AND '.join(conditions) or '1'} GROUP BY 1, 2, 3",
             args,
@@ -280,6 +342,7 @@ class SQLiteStore(Store):
 
     def _page(
         self,
+        db: sqlite3.Connection,
         r: SearchRequest,
         where: list[str],
         params: list[Any],
@@ -319,18 +382,18 @@ class SQLiteStore(Store):
             sql += f" WHERE {after_cmp}"
             args += [after[0], after[0], after[1]]
         sql += f" ORDER BY {order} LIMIT ?"
-        return self.db.execute(sql, [*args, r.size + 1]).fetchall()
+        return db.execute(sql, [*args, r.size + 1]).fetchall()
 
     def _hit_rows(
-        self, page: list[tuple[int, Any]], match: str | None
+        self, db: sqlite3.Connection, page: list[tuple[int, Any]], match: str | None
     ) -> list[tuple[str, set[str], float]]:
         """Each row's stored article and matched tokens, in two queries for the whole page."""
         rowids = [rowid for rowid, _ in page]
         sql = f"SELECT rowid, data FROM article_data WHERE rowid IN ({marks(rowids)})"
-        data = dict(self.db.execute(sql, rowids))
+        data = dict(db.execute(sql, rowids))
         matched: dict[int, set[str]] = {}
         if match is not None:
-            for rowid, *highlighted in self.db.execute(
+            for rowid, *highlighted in db.execute(
                 f"SELECT rowid, {_HIGHLIGHTS} FROM articles_fts "
                 f"WHERE articles_fts MATCH ? AND rowid IN ({marks(rowids)})",
                 [match, *rowids],
@@ -446,7 +509,7 @@ class SQLiteStore(Store):
             yield from (Article.from_dict(_loads(data)) for _rowid, data in rows)
 
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        self._rows(
+        self._change(
             "INSERT INTO state (kind, key, data) VALUES (?, ?, ?) "
             "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data",
             (kind, key, _dumps(doc)),
@@ -461,9 +524,7 @@ class SQLiteStore(Store):
         return [_loads(r[0]) for r in rows]
 
     def delete_state(self, kind: str, key: str) -> bool:
-        with self.lock:
-            cur = self.db.execute("DELETE FROM state WHERE kind = ? AND key = ?", (kind, key))
-        return cur.rowcount > 0
+        return self._change("DELETE FROM state WHERE kind = ? AND key = ?", (kind, key)) > 0
 
     def health(self) -> dict[str, Any]:
         info: dict[str, Any] = {"backend": "sqlite", "path": self.path}
@@ -477,4 +538,7 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         with self.lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
             self.db.close()
