@@ -143,22 +143,16 @@ class StyledSite(LocalSite):
     def _feed(
         self, path: str, feed: str, kind: str, ids: list[str]
     ) -> tuple[int, dict[str, str], bytes] | None:
-        xml = {"Content-Type": "application/xml"}
+        """The source's RSS feed, news sitemap, or sitemap index of one gzipped sitemap."""
         urls = [(self.base + self.style.article.format(id=i), self.pages[i]) for i in ids]
+        part = f"{feed.removesuffix('.xml')}-1.xml.gz"
         if path == feed and kind == "rss":
             items = "".join(
                 f"<item><title>{escape(p.title)}</title><link>{escape(u)}</link>"
                 f"<pubDate>{format_datetime(datetime.fromisoformat(p.iso))}</pubDate></item>"
                 for u, p in urls
             )
-            return (
-                200,
-                xml,
-                (
-                    f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
-                    f"<channel><title>news</title>{items}</channel></rss>"
-                ).encode(),
-            )
+            return _xml(f'<rss version="2.0"><channel><title>news</title>{items}</channel></rss>')
         if path == feed and kind == "news_sitemap":
             entries = "".join(
                 f"<url><loc>{escape(u)}</loc><news:news><news:publication_date>{p.iso}"
@@ -166,36 +160,22 @@ class StyledSite(LocalSite):
                 "</news:news></url>"
                 for u, p in urls
             )
-            return (
-                200,
-                xml,
-                (
-                    f'<?xml version="1.0" encoding="utf-8"?><urlset xmlns="{_SITEMAP}" '
-                    f'xmlns:news="{_NEWS}">{entries}</urlset>'
-                ).encode(),
-            )
-        part = f"{feed.removesuffix('.xml')}-1.xml.gz"
-        if path == feed and kind == "sitemap":  # an index of one gzipped sitemap
+            return _xml(f'<urlset xmlns="{_SITEMAP}" xmlns:news="{_NEWS}">{entries}</urlset>')
+        if path == feed and kind == "sitemap":
             index = f"<sitemap><loc>{self.base}{part}</loc></sitemap>"
-            return (
-                200,
-                xml,
-                (
-                    f'<?xml version="1.0" encoding="utf-8"?><sitemapindex xmlns="{_SITEMAP}">'
-                    f"{index}</sitemapindex>"
-                ).encode(),
-            )
+            return _xml(f'<sitemapindex xmlns="{_SITEMAP}">{index}</sitemapindex>')
         if path == part and kind == "sitemap":
             entries = "".join(
                 f"<url><loc>{escape(u)}</loc><lastmod>{p.iso}</lastmod></url>" for u, p in urls
             )
-            text = f'<?xml version="1.0" encoding="utf-8"?><urlset xmlns="{_SITEMAP}">{entries}'
-            return (
-                200,
-                {"Content-Type": "application/gzip"},
-                gzip.compress((text + "</urlset>").encode()),
-            )
+            status, _, body = _xml(f'<urlset xmlns="{_SITEMAP}">{entries}</urlset>')
+            return status, {"Content-Type": "application/gzip"}, gzip.compress(body)
         return None
+
+
+def _xml(document: str) -> tuple[int, dict[str, str], bytes]:
+    text = f'<?xml version="1.0" encoding="utf-8"?>{document}'
+    return 200, {"Content-Type": "application/xml"}, text.encode()
 
 
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

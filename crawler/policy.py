@@ -87,13 +87,15 @@ class FetchPolicyMiddleware:
     """Downloader middleware: refuse every request the source's policy does not allow."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler  # its spider, once the crawl starts (Scrapy's convention)
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FetchPolicyMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request, spider: Spider) -> None:
+    def process_request(self, request: Request) -> None:
+        spider: Spider | None = self.crawler.spider
         source: Source | None = getattr(spider, "source", None)
         if source is None:
             return

@@ -8,21 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.commands import rasad
 from tests.conftest import SAMPLES
 
 METRIC = "بوستان محله | بوستان | مشهد"  # metric keys are canonical: folded, lemmatized
 
 
 def run(store: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RASAD_STORE": f"sqlite:///{store}"}
-    return subprocess.run(
-        [sys.executable, "-m", "rasad", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return rasad(store, *args)
 
 
 def test_ingest_search_and_series(tmp_path: Path) -> None:

@@ -3,9 +3,7 @@ style, one without any feed, and one whose pages do not read as dated articles."
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,20 +12,12 @@ import yaml
 from rasad.crawler.demo_sites import LocalSite, serve
 from rasad.crawler.discover import discover, shape
 from rasad.crawler.sources import load_sources
+from tests.commands import rasad as run_rasad
 from tests.fixture_site import STYLES, StyledSite
 
 
 def rasad(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RASAD_STORE": f"sqlite:///{tmp_path / 'store.db'}"}
-    env.pop("RASAD_SOURCES", None)
-    return subprocess.run(
-        [sys.executable, "-m", "rasad", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=240,
-        check=False,
-    )
+    return run_rasad(tmp_path / "store.db", *args)
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
