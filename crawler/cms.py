@@ -104,7 +104,6 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-def detect(html: str) -> Profile | None:
-    """The profile whose CMS made this page, if one did."""
-    page = Selector(text=html)
-    return next((p for p in PROFILES.values() if p.recognizes(page)), None)
+def detect(*pages: Selector) -> Profile | None:
+    """The profile whose CMS made one of these pages, if one did."""
+    return next((p for p in PROFILES.values() if any(p.recognizes(pg) for pg in pages)), None)

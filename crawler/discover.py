@@ -36,9 +36,10 @@ from w3lib.url import safe_url_string
 
 from rasad.errors import InvalidInput
 
-from .article import parse_article
-from .cms import PROFILES, Profile
-from .policy import article_path_matches, refusal, source_sites
+from . import main_text
+from .article import parse_article, parse_published
+from .cms import Profile, detect
+from .policy import article_path_matches, refusal, site, source_sites
 from .sources import Source
 
 MAX_BYTES = 5 * 2**20
@@ -168,24 +169,17 @@ def discover(
         links += _feed_links(fetch, feed, found.problems)
     for sitemap in found.sitemaps:
         links += _sitemap_links(fetch, sitemap, found.problems)
-    links = [u for u in dict.fromkeys(map(safe_url_string, links)) if site_of(u) in same_site]
+    links = [u for u in dict.fromkeys(map(safe_url_string, links)) if site(u) in same_site]
     found.article_links = len(links)
     pages: dict[str, str] = {}
-    profile = _profile(selector)
+    profile = detect(selector)
     found.pattern = _pattern(links, fetch, pages, profile)
     if found.pattern is None:
         found.problems.append("no link leads to a page that reads as an article")
         return found
     pattern = re.compile(found.pattern)
     articles = [u for u in links if article_path_matches(pattern, u)]
-    profile = profile or next(
-        (
-            p
-            for p in PROFILES.values()
-            if any(p.recognizes(Selector(text=h)) for h in pages.values())
-        ),
-        None,
-    )
+    profile = profile or detect(*(Selector(text=h) for h in pages.values() if h))
     found.cms = profile.name if profile else None
     entry = _entry(name, title, city, home, found, profile, allow_private)
     candidate = Source.from_dict(entry)
@@ -200,12 +194,6 @@ def discover(
     return found
 
 
-def site_of(url: str) -> str:
-    from .policy import site
-
-    return site(url)
-
-
 def _feeds(selector: Selector, base: str, sites: frozenset[str]) -> list[str]:
     out = []
     for link in selector.css("link[rel~=alternate]"):
@@ -213,7 +201,7 @@ def _feeds(selector: Selector, base: str, sites: frozenset[str]) -> list[str]:
         href = link.attrib.get("href")
         if href and kind in _FEED_TYPES:
             url = urljoin(base, href)
-            if site_of(url) in sites:  # a feed may only lead to its own site
+            if site(url) in sites:  # a feed may only lead to its own site
                 out.append(url)
     return list(dict.fromkeys(out))
 
@@ -242,7 +230,7 @@ def _sitemaps(fetch: Fetcher, home: str, problems: list[str]) -> list[str]:
 
 def _page_links(selector: Selector, base: str, sites: frozenset[str]) -> list[str]:
     links = (urljoin(base, h.strip()).split("#")[0] for h in selector.css("a::attr(href)").getall())
-    return [u for u in links if u.startswith(("http://", "https://")) and site_of(u) in sites]
+    return [u for u in links if u.startswith(("http://", "https://")) and site(u) in sites]
 
 
 def _feed_links(fetch: Fetcher, url: str, problems: list[str]) -> list[str]:
@@ -272,10 +260,6 @@ def _sitemap_links(fetch: Fetcher, url: str, problems: list[str], depth: int = 0
     if sitemap.type == "sitemapindex":
         return _sitemap_links(fetch, locs[0], problems, depth + 1) if locs and depth < 2 else []
     return locs
-
-
-def _profile(selector: Selector) -> Profile | None:
-    return next((p for p in PROFILES.values() if p.recognizes(selector)), None)
 
 
 def shape(url: str) -> str | None:
@@ -334,9 +318,6 @@ def _pattern(
 
 
 def _reads_as_articles(urls: list[str], fetch: Fetcher, pages: dict[str, str]) -> bool:
-    from . import main_text
-    from .article import parse_published
-
     checked = 0
     for url in urls[:SHAPE_SAMPLES]:
         text = _page(fetch, url, pages)
