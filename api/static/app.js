@@ -633,9 +633,10 @@ async function login(form) {
   });
   form.elements.password.value = "";
   Object.assign(session, { name: me.name, role: me.role, csrf: me.csrf });
-  showAccount();
+  // the page is ready for the user before it shows them logged in: nothing moves after
   await loadOutlets();
   location.hash = "#/";
+  showAccount();
 }
 
 async function logout() {
