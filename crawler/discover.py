@@ -20,8 +20,6 @@ time, and follows at most a few redirects, each checked.
 
 from __future__ import annotations
 
-import gzip
-import io
 import re
 import urllib.error
 import urllib.request
@@ -39,6 +37,7 @@ from rasad.errors import InvalidInput
 from . import main_text
 from .article import parse_article, parse_published
 from .cms import Profile, detect
+from .feeds import NotAFeed, feed_entries, sitemap_entries
 from .policy import article_path_matches, refusal, site, source_sites
 from .sources import Source
 
@@ -163,12 +162,13 @@ def discover(
     same_site = source_sites(probe)
     selector = Selector(text=page)
     found.feeds = _feeds(selector, home, same_site)
-    found.sitemaps = _sitemaps(fetch, home, found.problems)
+    sitemaps = _sitemaps(fetch, home, found.problems)
+    found.sitemaps = list(sitemaps)
     links = _page_links(selector, home, same_site)
     for feed in found.feeds:
         links += _feed_links(fetch, feed, found.problems)
-    for sitemap in found.sitemaps:
-        links += _sitemap_links(fetch, sitemap, found.problems)
+    for body in sitemaps.values():
+        links += _sitemap_links(fetch, body, found.problems)
     links = [u for u in dict.fromkeys(map(safe_url_string, links)) if site(u) in same_site]
     found.article_links = len(links)
     pages: dict[str, str] = {}
@@ -206,7 +206,9 @@ def _feeds(selector: Selector, base: str, sites: frozenset[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _sitemaps(fetch: Fetcher, home: str, problems: list[str]) -> list[str]:
+def _sitemaps(fetch: Fetcher, home: str, problems: list[str]) -> dict[str, bytes]:
+    """The sitemaps robots.txt names (else /sitemap.xml) that can be read, with their
+    bodies."""
     from scrapy.utils.sitemap import sitemap_urls_from_robots
 
     robots = urljoin(home, "/robots.txt")
@@ -215,16 +217,13 @@ def _sitemaps(fetch: Fetcher, home: str, problems: list[str]) -> list[str]:
         named = list(sitemap_urls_from_robots(body, base_url=robots))
     except FetchError:
         named = []
-    candidates = named or [urljoin(home, "/sitemap.xml")]
-    out = []
-    for url in candidates:
+    out = {}
+    for url in named or [urljoin(home, "/sitemap.xml")]:
         try:
-            fetch.get(url)
+            out[url] = fetch.get(url)[1]
         except FetchError as exc:
             if named:
                 problems.append(f"sitemap named in robots.txt cannot be read: {exc}")
-            continue
-        out.append(url)
     return out
 
 
@@ -234,32 +233,31 @@ def _page_links(selector: Selector, base: str, sites: frozenset[str]) -> list[st
 
 
 def _feed_links(fetch: Fetcher, url: str, problems: list[str]) -> list[str]:
-    import feedparser
-
     try:
-        _, body, _ = fetch.get(url)
-    except FetchError as exc:
-        problems.append(f"feed cannot be read: {exc}")
+        return [link for link, _ in feed_entries(fetch.get(url)[1])]
+    except (FetchError, NotAFeed) as exc:
+        problems.append(f"feed cannot be read: {url}: {exc}")
         return []
-    feed = feedparser.parse(io.BytesIO(body))
-    return [e.link for e in feed.entries if e.get("link")]
 
 
-def _sitemap_links(fetch: Fetcher, url: str, problems: list[str], depth: int = 0) -> list[str]:
-    from scrapy.utils.sitemap import Sitemap
-
+def _sitemap_links(fetch: Fetcher, body: bytes, problems: list[str], depth: int = 0) -> list[str]:
+    """A sitemap's page links; an index leads to its first sitemap (two levels at most)."""
     try:
-        _, body, _ = fetch.get(url)
-        if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)[:MAX_BYTES]
-        sitemap = Sitemap(body)
-    except (FetchError, OSError, ValueError) as exc:
+        read = sitemap_entries(body, MAX_BYTES)
+    except NotAFeed as exc:
         problems.append(f"sitemap cannot be read: {exc}")
         return []
-    locs = [e["loc"] for e in sitemap if e.get("loc")]
-    if sitemap.type == "sitemapindex":
-        return _sitemap_links(fetch, locs[0], problems, depth + 1) if locs and depth < 2 else []
-    return locs
+    locs = [loc for loc, _ in read.entries]
+    if not read.index:
+        return locs
+    if not locs or depth >= 2:
+        return []
+    try:
+        child = fetch.get(locs[0])[1]
+    except FetchError as exc:
+        problems.append(f"sitemap cannot be read: {exc}")
+        return []
+    return _sitemap_links(fetch, child, problems, depth + 1)
 
 
 def shape(url: str) -> str | None:

@@ -17,21 +17,19 @@ Scrapy's sitemap parser: a sitemap index leads to its sitemaps, gzipped ones are
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy.http import Response
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from w3lib.url import safe_url_string
 
-from ..article import parse_article, parse_published
+from ..article import parse_article
+from ..feeds import NotAFeed, feed_entries, sitemap_entries
 from ..policy import article_path_matches, source_sites
 from ..sources import Source
 
@@ -104,58 +102,32 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """An RSS or Atom feed: each entry's link and its date."""
-        import feedparser
-
-        feed = feedparser.parse(io.BytesIO(response.body))  # bytes: feedparser fetches nothing
-        if feed.bozo and not feed.entries:
+        try:
+            entries = feed_entries(response.body)
+        except NotAFeed as exc:
             self.crawler.stats.inc_value("rasad/errors/bad_feed")
-            self.logger.warning("not a feed: %s (%s)", response.url, feed.get("bozo_exception"))
+            self.logger.warning("%s: %s", response.url, exc)
             return
-        entries = [
-            (entry.link, _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")))
-            for entry in feed.entries
-            if entry.get("link")
-        ]
         yield from self._dated(response, entries)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """A sitemap (maybe gzipped) or a sitemap index."""
-        body = self._sitemap_body(response)
-        if body is None:
-            self.crawler.stats.inc_value("rasad/errors/bad_sitemap")
-            return
+        limit = int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         try:
-            sitemap = Sitemap(body)
-        except Exception as exc:  # lxml: not XML at all
+            read = sitemap_entries(response.body, limit)
+        except NotAFeed as exc:
             self.crawler.stats.inc_value("rasad/errors/bad_sitemap")
-            self.logger.warning("not a sitemap: %s (%s)", response.url, exc)
+            self.logger.warning("%s: %s", response.url, exc)
             return
-        if sitemap.type == "sitemapindex":
-            for entry in sitemap:
-                url = response.urljoin(entry["loc"])
-                yield scrapy.Request(url, callback=self.parse_sitemap)
+        if read.index:
+            for url, _ in read.entries:
+                yield scrapy.Request(response.urljoin(url), callback=self.parse_sitemap)
             return
-        published = _news_dates(body)
-        entries = [
-            (entry["loc"], published.get(entry["loc"]) or parse_published(entry.get("lastmod", "")))
-            for entry in sitemap
-            if entry.get("loc")
-        ]
-        yield from self._dated(response, entries)
+        yield from self._dated(response, read.entries)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield scrapy.Request(url, callback=self.parse_sitemap)
-
-    def _sitemap_body(self, response: Response) -> bytes | None:
-        if response.body[:2] == b"\x1f\x8b":  # gzip
-            limit = int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-            try:
-                return gunzip(response.body, max_size=limit)
-            except Exception as exc:  # too large, or not gzip after all
-                self.logger.warning("cannot unpack %s: %s", response.url, exc)
-                return None
-        return response.body
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         if not hasattr(response, "text"):
@@ -170,23 +142,3 @@ class NewsSpider(scrapy.Spider):
         if parsed.article.published is None:
             self.crawler.stats.inc_value("rasad/missing_date")
         yield {"article": parsed.article}
-
-
-def _struct_time(value: Any) -> datetime | None:
-    """feedparser's parsed dates are UTC struct_times."""
-    return datetime(*value[:6], tzinfo=UTC) if value else None
-
-
-def _news_dates(body: bytes) -> dict[str, datetime | None]:
-    """A news sitemap's publication dates by article URL (Scrapy's parser keeps only the
-    flat fields of an entry)."""
-    if b"publication_date" not in body:
-        return {}
-    selector = Selector(body=body, type="xml")
-    selector.remove_namespaces()
-    return {
-        (url.xpath("loc/text()").get() or "").strip(): parse_published(
-            url.xpath("news/publication_date/text()").get() or ""
-        )
-        for url in selector.xpath("//url")
-    }
