@@ -125,7 +125,7 @@ def bare_spider(base: str, results: multiprocessing.Queue) -> None:
     results.put((Bare.parsed, time.perf_counter() - started))
 
 
-def rasad_crawl(base: str, results: multiprocessing.Queue) -> None:
+def rasad_crawl(base: str, workers: int | None, results: multiprocessing.Queue) -> None:
     source = Source(
         name="bench",
         city="مشهد",
@@ -139,7 +139,13 @@ def rasad_crawl(base: str, results: multiprocessing.Queue) -> None:
     store = SQLiteStore(Path(tempfile.mkdtemp()) / "crawl.db")
     started = time.perf_counter()
     summary = crawl(
-        [source], store, Extractor(), max_pages=10_000, polite=False, LOG_LEVEL="WARNING"
+        [source],
+        store,
+        Extractor(),
+        max_pages=10_000,
+        polite=False,
+        workers=workers,
+        LOG_LEVEL="WARNING",
     )
     results.put((summary.per_source["bench"], time.perf_counter() - started))
 
@@ -193,13 +199,16 @@ def fallback_agreement() -> tuple[int, dict[str, int]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument(
+        "--workers", type=int, help="extraction processes beside the crawl (default: the crawl's)"
+    )
     args = ap.parse_args()
     ports: multiprocessing.Queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(args.articles, ports), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ports.get(timeout=120)}"
     parsed, bare_seconds = in_process(bare_spider, base)
-    stats, elapsed = in_process(rasad_crawl, base)
+    stats, elapsed = in_process(rasad_crawl, base, args.workers)
     server.terminate()
     pages, new = stats["pages"], stats["new"]
     extracting, storing = stats["seconds_extracting"], stats["seconds_storing"]
@@ -214,8 +223,9 @@ def main() -> None:
     print(f"pages/s {pages / elapsed:.1f}   articles/s {rate:.1f} (end to end)")
     print(f"ratio to the bare spider: {rate / bare_rate:.2f} (target ≥ 0.5)")
     print(
-        f"time split: extraction {extracting:.1f} s, storage {storing:.1f} s, "
-        f"fetching and parsing {elapsed - extracting - storing:.1f} s"
+        f"time split: extraction {extracting:.1f} s in the worker process beside the crawl; "
+        f"in the crawl's process storage {storing:.1f} s, fetching, parsing and the rest "
+        f"{elapsed - storing:.1f} s"
     )
     total, agree = fallback_agreement()
     print(

@@ -12,10 +12,13 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from rasad.index.models import Article
 from rasad.index.stories import shares_story
 from rasad.ingest import with_figures
+
+from .workers import ArticleWorkers
 
 BATCH = 50
 
@@ -53,13 +56,21 @@ class ValidatePipeline(_Stage):
 
 
 class ExtractPipeline(_Stage):
-    """Figures, place and fingerprints of the article (`rasad.ingest.with_figures`)."""
+    """Figures, place and fingerprints of the article (`rasad.ingest.with_figures`): in
+    the crawl's worker processes when it has them (`crawler.workers`), else here."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        workers: ArticleWorkers | None = getattr(self.spider, "workers", None)
+        if workers is not None:
+            return self._done(await maybe_deferred_to_future(workers.submit(item["article"])), item)
         started = time.perf_counter()
-        item["article"] = article = with_figures(item["article"], self.spider.extractor)
-        self.stats.inc_value("rasad/figures", len(article.figures))
-        self.stats.inc_value("rasad/seconds_extracting", time.perf_counter() - started)
+        article = with_figures(item["article"], self.spider.extractor)
+        return self._done((article, time.perf_counter() - started), item)
+
+    def _done(self, result: tuple[Article, float], item: dict[str, Any]) -> dict[str, Any]:
+        item["article"], seconds = result
+        self.stats.inc_value("rasad/figures", len(item["article"].figures))
+        self.stats.inc_value("rasad/seconds_extracting", seconds)
         return item
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 
 from rasad.errors import ConfigError
 from rasad.index import Store
@@ -18,6 +18,7 @@ from .health import CrawlRecord, SourceHealth
 from .settings import settings
 from .sources import Source
 from .spiders.news import NewsSpider
+from .workers import ArticleWorkers, default_workers
 
 log = logging.getLogger("rasad.crawler")
 
@@ -85,24 +86,17 @@ def _source_summary(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def crawl(
+def _run_spiders(
     sources: list[Source],
     store: Store,
     extractor: Extractor,
-    since: datetime | None = None,
-    max_pages: int = 50,
-    polite: bool = True,
-    **overrides: Any,
-) -> Summary:
-    """Crawl the sources into the store; one process, all sources side by side.
-
-    An interrupted crawl resumes by being run again: what reached the store is known and
-    not fetched again.  Scrapy's reactor cannot restart in a process: call this once per
-    process.
-    """
-    if not sources:
-        raise ConfigError("no sources to crawl")
-    process = CrawlerProcess(settings(polite, **overrides))
+    pool: ArticleWorkers | None,
+    since: datetime | None,
+    max_pages: int,
+    scrapy_settings: dict[str, Any],
+) -> tuple[list[tuple[Source, Crawler]], datetime]:
+    """One spider per source in one Scrapy process, run to the end."""
+    process = CrawlerProcess(scrapy_settings)
     crawlers = []
     stories: dict[str, str] = {}  # one press release on several outlets (StoryPipeline)
     story_sizes: dict[str, int] = {}
@@ -119,9 +113,43 @@ def crawl(
             since=since,
             stories=stories,
             story_sizes=story_sizes,
+            workers=pool,
         )
     started = datetime.now(UTC)
     process.start()
+    return crawlers, started
+
+
+def crawl(
+    sources: list[Source],
+    store: Store,
+    extractor: Extractor,
+    since: datetime | None = None,
+    max_pages: int = 50,
+    polite: bool = True,
+    workers: int | None = None,
+    **overrides: Any,
+) -> Summary:
+    """Crawl the sources into the store; one process, all sources side by side.
+
+    `workers`: processes that extract figures beside the crawl (`crawler.workers`);
+    None for the default (one on a machine with two cores or more), 0 for none.
+
+    An interrupted crawl resumes by being run again: what reached the store is known and
+    not fetched again.  Scrapy's reactor cannot restart in a process: call this once per
+    process.
+    """
+    if not sources:
+        raise ConfigError("no sources to crawl")
+    # the workers start first: they load their word lists while Scrapy sets up
+    pool = ArticleWorkers.start(extractor, default_workers() if workers is None else workers)
+    try:
+        crawlers, started = _run_spiders(
+            sources, store, extractor, pool, since, max_pages, settings(polite, **overrides)
+        )
+    finally:
+        if pool is not None:
+            pool.close()
     summary = Summary()
     records = []
     for source, crawler in crawlers:

@@ -32,6 +32,9 @@ BASE: dict[str, Any] = {
     "DOWNLOAD_WARNSIZE": 2 * 2**20,
     "REDIRECT_ENABLED": True,
     "COOKIES_ENABLED": False,
+    # a page yields one article or a listing's links: Scrapy's default of 100 parallel
+    # slots per response only costs the setup of 100 tasks for each page
+    "CONCURRENT_ITEMS": 8,
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 15.0,

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any, Protocol
 
 from .lexicon import NOT_A_HEAD, SPEECH_VERBS
+from .patterns import trie_alternation
 from .text import fold_string
 
 PER, LOC, ORG, ROLE = "PER", "LOC", "ORG", "ROLE"
@@ -66,7 +67,7 @@ _WORD_AT = re.compile(r"[^\W_]+")
 
 
 def _alternation(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", " ") for w in words)
+    return trie_alternation(words)
 
 
 class GazetteerRecognizer:
@@ -90,6 +91,11 @@ class GazetteerRecognizer:
             rf"(?P<n>(?:{_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
             r"(?P<s>[^\W\d_]{2,}(?: ?زاده| ?پور| ?نژاد)?)(?![^\W\d_])"
         )
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        """Pickled as its recipe (it is built from the shipped word lists), not as its
+        compiled patterns: how a crawl's worker process gets one."""
+        return (GazetteerRecognizer, ())
 
     def recognize(self, texts: Sequence[str]) -> list[list[Entity]]:
         return [self.find(text) for text in texts]
@@ -193,7 +199,13 @@ class TransformersRecognizer:
         )
         self.batch_size = batch_size
         self.chunk_chars = chunk_chars
+        self._recipe = (model, batch_size, chunk_chars, device)
         self._roles = GazetteerRecognizer()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickled as its recipe: another process loads the model again from its name or
+        local directory (a crawl's worker, `crawler.workers`)."""
+        return (TransformersRecognizer, self._recipe)
 
     def recognize(self, texts: Sequence[str]) -> list[list[Entity]]:
         chunks: list[tuple[int, int, str]] = []  # (text index, offset, chunk)

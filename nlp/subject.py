@@ -9,12 +9,11 @@ The phrase is cut from the original text and normalized with hazm, so ZWNJ survi
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-
-from hazm import Normalizer
+from functools import lru_cache
 
 from . import lexicon as lx
 from .candidate import Candidate
+from .normalize import hazm_normalizer
 from .numbers import word_atoms
 from .text import ZWNJ, FoldedText
 from .tokens import Token
@@ -27,15 +26,10 @@ _DEMONSTRATIVES = frozenset({"این", "آن", "همین", "همان"})
 _GLUED_SUFFIXES = frozenset({"ای", "ها", "های", "هایی", "ی", "تر", "ترین"})
 
 
-@cache
-def _normalizer() -> Normalizer:
-    return Normalizer()
-
-
 @lru_cache(maxsize=4096)
 def normalize_phrase(phrase: str) -> str:
     """hazm normalization of a short phrase; cached because subjects repeat within a corpus."""
-    return _normalizer().normalize(phrase)
+    return hazm_normalizer().normalize(phrase)
 
 
 def subject_of(

@@ -4,4 +4,6 @@ import sys
 
 from rasad.cli import main
 
-sys.exit(main())
+# guarded: a crawl's worker processes (started by spawning) import this module again
+if __name__ == "__main__":
+    sys.exit(main())

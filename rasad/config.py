@@ -20,6 +20,8 @@ it; nothing below the command line reads the environment.
     RASAD_USER_AGENT, RASAD_CRAWL_DELAY, RASAD_CRAWL_CONCURRENCY, RASAD_CRAWL_TIMEOUT
                        the crawler's identity, seconds between requests to a site,
                        requests at a time per site, seconds before a request times out
+    RASAD_CRAWL_WORKERS  processes that extract figures beside a crawl (default: one on
+                       a machine with two cores or more; 0: in the crawl's own process)
     RASAD_DISCOVER_PRIVATE  whether adding a source from the page may reach loopback and
                        private addresses (off; for your own test sites only)
 """
@@ -77,6 +79,7 @@ class Settings(BaseSettings):
     crawl_delay: float | None = Field(None, ge=0)
     crawl_concurrency: int | None = Field(None, ge=1)
     crawl_timeout: float | None = Field(None, gt=0)
+    crawl_workers: int | None = Field(None, ge=0)
     # whether adding a source may reach loopback and private addresses (own test sites only)
     discover_private: bool = False
 

@@ -57,6 +57,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
             since=since,
             max_pages=args.max_pages,
             polite=not args.no_politeness,
+            workers=settings.crawl_workers,
             **settings.crawl_overrides(),
         )
     if args.json:
