@@ -164,6 +164,19 @@ def test_transformers_recognizer_chunks_long_text(tiny_model: Path) -> None:
     assert all(text[e.start : e.end] == "محمدرضا هاشمی" for e in people)
 
 
+def test_transformers_recognizer_travels_as_its_recipe(tiny_model: Path) -> None:
+    """A crawl's worker process gets the model's path and settings, and loads it again."""
+    import pickle
+
+    recognizer = TransformersRecognizer(str(tiny_model), batch_size=2, chunk_chars=100)
+    sent = pickle.dumps(recognizer)
+    assert len(sent) < 1000  # the recipe, not the weights
+    copy = pickle.loads(sent)
+    assert (copy.batch_size, copy.chunk_chars) == (2, 100)
+    text = ["خبر: محمدرضا هاشمی در مشهد گفت"]
+    assert copy.recognize(text) == recognizer.recognize(text)
+
+
 def test_extractor_with_transformer_model(tiny_model: Path) -> None:
     extractor = Extractor(TransformersRecognizer(str(tiny_model)))
     text = "زهرا کاظمی در تبریز گفت: ۱۲ بوستان ساخته شد."
