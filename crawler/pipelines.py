@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from rasad.index.models import Article
-from rasad.index.stories import shares_story
+from rasad.index.stories import fingerprints, shares_story
 from rasad.ingest import with_figures
 
 from .workers import ArticleWorkers
@@ -56,8 +56,9 @@ class ValidatePipeline(_Stage):
 
 
 class ExtractPipeline(_Stage):
-    """Figures, place and fingerprints of the article (`rasad.ingest.with_figures`): in
-    the crawl's worker processes when it has them (`crawler.workers`), else here."""
+    """Figures and place of the article (`rasad.ingest.with_figures`): in the crawl's
+    worker processes when it has them (`crawler.workers`, which also normalize its search
+    text), else here with its fingerprints."""
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         workers: ArticleWorkers | None = getattr(self.spider, "workers", None)
@@ -95,6 +96,8 @@ class StoryPipeline(_Stage):
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         article: Article = item["article"]
+        if not article.fingerprints:  # a worker leaves them to this process
+            article.fingerprints = fingerprints(article.body)
         story = self._in_this_crawl(article) or self.spider.store.find_story(
             article.fingerprints, article.id
         )

@@ -1,9 +1,10 @@
-"""The costly work on each article (figures, search text, fingerprints) in worker processes.
+"""The costly work on each article (figures, search text) in worker processes.
 
 A crawl spends most of its CPU on pure Python: reading figures and normalizing text with
 hazm.  Done inside the spider's process, that work stops the reactor from fetching the
 next pages while it runs.  Handed to a process beside the crawl, it runs on the other
-core, and the crawl's process only fetches, parses and writes.
+core, and the crawl's process fetches, parses, fingerprints the story and writes (on two
+cores that splits the CPU about evenly between the two processes).
 
 Each worker builds nothing of its own: it receives the crawl's extractor (pickled as its
 recipe, so a transformers model is loaded again from its name or local path) and warms
@@ -25,8 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from twisted.internet import defer
 from twisted.python.failure import Failure
 
-from rasad.index.contract import prepare
-from rasad.index.models import Article
+from rasad.index.models import Article, SearchText
 from rasad.ingest import with_figures
 from rasad.nlp.extract import Extractor
 
@@ -41,11 +41,13 @@ def default_workers() -> int:
 
 
 def process_article(article: Article, extractor: Extractor) -> tuple[Article, float]:
-    """The article with its figures, place, fingerprints and search text, and the seconds
-    that took: the same work wherever it runs."""
+    """The article with its figures, place and search text, and the seconds that took.
+
+    Fingerprints are left to the crawl's process: it needs them for the story lookup, and
+    on two cores the work splits evenly that way (the worker is the busier of the two)."""
     started = time.perf_counter()
-    article = with_figures(article, extractor)
-    prepare(article)
+    article = with_figures(article, extractor, prints=False)
+    SearchText.of(article)
     return article, time.perf_counter() - started
 
 

@@ -21,11 +21,15 @@ from rasad.nlp.figure import Figure
 DATE_ONLY_HOUR = time(8)
 
 
-def with_figures(article: Article, extractor: Extractor, date_from_text: bool = False) -> Article:
+def with_figures(
+    article: Article, extractor: Extractor, date_from_text: bool = False, prints: bool = True
+) -> Article:
     """The article with its figures, place and fingerprints.
 
     `date_from_text`: an undated article takes the first full date its text gives (files
     ingested by hand); a crawled page's date comes from the page or stays unknown.
+    `prints`: False leaves the fingerprints to whoever looks the story up (a crawl's worker
+    leaves them to the crawl's process, which has the CPU to spare).
     """
     day = article.published.astimezone(TEHRAN).date() if article.published else None
     result = extractor.extract(article.text, day)
@@ -36,7 +40,7 @@ def with_figures(article: Article, extractor: Extractor, date_from_text: bool = 
         article,
         figures=result.figures,
         city=article.city or main_place(result.figures),
-        fingerprints=fingerprints(article.body),
+        fingerprints=fingerprints(article.body) if prints else article.fingerprints,
         published=published,
     )
 
