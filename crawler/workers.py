@@ -94,12 +94,8 @@ class ArticleWorkers:
 
     def submit(self, article: Article) -> defer.Deferred[tuple[Article, float]]:
         """The article's work, done by a worker; in this process if the pool is gone."""
-        if self._pool is None:
-            return defer.succeed(process_article(article, self.extractor))
-        try:
-            future = self._pool.submit(_work, article)
-        except (BrokenProcessPool, RuntimeError) as exc:
-            self._lost(exc)
+        future = self._send(article)
+        if future is None:
             return defer.succeed(process_article(article, self.extractor))
         from twisted.internet import reactor  # the one Scrapy installed: never import it early
 
@@ -109,16 +105,30 @@ class ArticleWorkers:
         )
         return done
 
+    def _send(self, article: Article) -> Future | None:
+        """The article handed to a worker, or None when no worker can take it."""
+        if self._pool is None:
+            return None
+        try:
+            return self._pool.submit(_work, article)
+        except (BrokenProcessPool, RuntimeError) as exc:
+            self._lost(exc)
+            return None
+
     def _answer(
         self, done: defer.Deferred[tuple[Article, float]], future: Future, article: Article
     ) -> None:
+        """Fire `done` with the worker's result; the Deferred is fired once, outside the
+        handlers, so that an error in what waits on it is not taken for the worker's."""
         try:
-            done.callback(future.result())
+            result = future.result()
         except BrokenProcessPool as exc:  # the worker died: do this article here
             self._lost(exc)
-            done.callback(process_article(article, self.extractor))
+            result = process_article(article, self.extractor)
         except Exception:  # the article's own error, as in this process
             done.errback(Failure())
+            return
+        done.callback(result)
 
     def _lost(self, exc: BaseException) -> None:
         if self._pool is not None:

@@ -66,10 +66,6 @@ _SPACES = re.compile(r"[ \u00a0]*")
 _WORD_AT = re.compile(r"[^\W_]+")
 
 
-def _alternation(words: Sequence[str]) -> str:
-    return trie_alternation(words)
-
-
 class GazetteerRecognizer:
     """Rule and word-list recogniser: the default when no model is configured."""
 
@@ -78,17 +74,16 @@ class GazetteerRecognizer:
         titles = _word_list("titles.txt")
         verbs = sorted({fold_string(v).split()[0] for v in SPEECH_VERBS}, key=len, reverse=True)
         # A name may be glued to the next word in careless copy (مشهدگفت, استاندارخراسان).
-        glue = _alternation([*places, *verbs])
+        glue = trie_alternation([*places, *verbs])
+        place = trie_alternation(places)
         end = rf"(?:(?![^\W\d_])|(?={glue}))"
         # a place's adjective names it too: داوطلبان مشهدی are Mashhad's
-        self._places = re.compile(
-            rf"(?<![^\W\d_])(?P<n>{_alternation(places)})(?:ی(?![^\W\d_]))?{end}"
-        )
-        self._place_at = re.compile(rf"(?P<n>{_alternation(places)}){end}")  # glued: استاندارخراسان
-        self._titles = re.compile(rf"(?<![^\W\d_])(?P<n>{_alternation(titles)}){end}")
+        self._places = re.compile(rf"(?<![^\W\d_])(?P<n>{place})(?:ی(?![^\W\d_]))?{end}")
+        self._place_at = re.compile(rf"(?P<n>{place}){end}")  # glued: استاندارخراسان
+        self._titles = re.compile(rf"(?<![^\W\d_])(?P<n>{trie_alternation(titles)}){end}")
         self._first = re.compile(
-            rf"(?<![^\W\d_])(?:(?:{_alternation(_HONORIFICS)}) )?"
-            rf"(?P<n>(?:{_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
+            rf"(?<![^\W\d_])(?:(?:{trie_alternation(_HONORIFICS)}) )?"
+            rf"(?P<n>(?:{trie_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
             r"(?P<s>[^\W\d_]{2,}(?: ?زاده| ?پور| ?نژاد)?)(?![^\W\d_])"
         )
 
@@ -157,7 +152,7 @@ class GazetteerRecognizer:
         if not full_names:
             return found
         covered = {i for p in found for i in range(p.start, p.end)}
-        surnames = re.compile(rf"(?<![^\W\d_])(?:{_alternation(list(full_names))})(?![^\W\d_])")
+        surnames = re.compile(rf"(?<![^\W\d_])(?:{trie_alternation(list(full_names))})(?![^\W\d_])")
         for m in surnames.finditer(text):
             if m.start() not in covered:
                 found.append(Entity(m.start(), m.end(), PER, full_names[m.group()]))

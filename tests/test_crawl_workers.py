@@ -24,6 +24,19 @@ from tests.test_crawl import sources_file
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """This interpreter run on `args` from the repository's top, its output captured."""
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=240,
+        check=False,
+    )
+
+
 def _crawl(tmp_path: Path, base: str, workers: int) -> SQLiteStore:
     folder = tmp_path / f"workers-{workers}"
     folder.mkdir()
@@ -34,14 +47,8 @@ def _crawl(tmp_path: Path, base: str, workers: int) -> SQLiteStore:
         "RASAD_CRAWL_WORKERS": str(workers),
     }
     config = sources_file(folder, base)
-    done = subprocess.run(
-        [sys.executable, "-m", "rasad", "crawl", "--sources-file", str(config), "--no-politeness"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=240,
-        check=False,
-    )
+    command = ("-m", "rasad", "crawl", "--sources-file", str(config), "--no-politeness")
+    done = _python(*command, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "7 new" in done.stdout, done.stdout
     return SQLiteStore(folder / "store.db")
@@ -79,14 +86,7 @@ def test_a_worker_process_stores_what_one_process_stores(tmp_path: Path) -> None
 
 def test_a_worker_that_dies_loses_no_article(tmp_path: Path) -> None:
     with serve(Site()) as base:
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.dying_worker", base, str(tmp_path / "store.db")],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=240,
-            check=False,
-        )
+        done = _python("-m", "tests.dying_worker", base, str(tmp_path / "store.db"))
     assert done.returncode == 0, done.stderr[-3000:]
     assert "article worker lost" in done.stderr
     assert "7 new" in done.stdout, done.stdout
