@@ -25,13 +25,15 @@ from .months import (
     MONTHS,
 )
 from .numbers import DENOMINATORS, parse_number
+from .patterns import trie_alternation
 from .text import fold, fold_string
 
 TEHRAN = ZoneInfo("Asia/Tehran")  # where the news happens: days and times are read here
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_GMONTH = "|".join(sorted(GREGORIAN_MONTHS, key=len, reverse=True))
-_LUNAR = "|".join(sorted(LUNAR_MONTHS, key=len, reverse=True))
-_AFGHAN = "|".join(sorted(AFGHAN_MONTHS, key=len, reverse=True))
+# Month names as tries (`patterns`): one comparison per letter read, not one per name.
+_MONTH = trie_alternation(MONTHS)
+_GMONTH = trie_alternation(GREGORIAN_MONTHS)
+_LUNAR = trie_alternation(LUNAR_MONTHS)
+_AFGHAN = trie_alternation(AFGHAN_MONTHS)
 _ORDINAL_DAYS = {
     "اول": 1,
     "یکم": 1,
@@ -141,6 +143,8 @@ _CUES = {
         ("greg", r"\d[ \u00a0]*", _GMONTH),  # مه and می are words too: only after a day
     )
 }
+# Where any Persian, Afghan or lunar month name begins (Gregorian ones are cued by a day).
+_NAME_STARTS = re.compile(f"(?=(?:{trie_alternation([*MONTHS, *AFGHAN_MONTHS, *LUNAR_MONTHS])}))")
 _BEFORE_MONTH = 40  # characters: the longest day in words (بیست و یکم) and its spaces
 _AFTER_MONTH = 40  # the month's ماه, a comma, سال and a year with its era
 # Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه، ساعت ۸ صبح تا ۱۶
@@ -270,15 +274,19 @@ def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
         return None
 
 
-def _matches(kind: str, pattern: re.Pattern[str], folded: str) -> Iterable[re.Match[str]]:
+def _matches(
+    kind: str, pattern: re.Pattern[str], folded: str, names: list[int]
+) -> Iterable[re.Match[str]]:
     """The pattern's matches; those built around a month name are only tried near one
-    (trying them at every word of an article is most of the cost of finding dates)."""
+    (trying them at every word of an article is most of the cost of finding dates).
+    `names` are the places where a Persian, Afghan or lunar month name begins."""
     cue = _CUES.get(kind)
     if cue is None:
         yield from (m for m in pattern.finditer(folded) if _left_ok(kind, folded, m.start()))
         return
     seen: set[tuple[int, int]] = set()
-    for month in cue.finditer(folded):
+    months = cue.finditer(folded) if kind == "greg" else _cue_matches(cue, folded, names)
+    for month in months:
         if kind != "greg" and not _left_ok("My", folded, month.start()):
             continue  # a month name inside a word: زیادی is not دی
         window = max(0, month.start() - _BEFORE_MONTH)
@@ -289,17 +297,29 @@ def _matches(kind: str, pattern: re.Pattern[str], folded: str) -> Iterable[re.Ma
                 yield m
 
 
+def _cue_matches(cue: re.Pattern[str], folded: str, names: list[int]) -> Iterable[re.Match[str]]:
+    """What `cue.finditer` would find, tried only where a month name begins: one scan of
+    the article for all calendars' names instead of one per calendar."""
+    end = 0
+    for start in names:
+        if start >= end and (m := cue.match(folded, start)):
+            end = m.end()
+            yield m
+
+
 def find_dates(folded: str) -> list[DateMatch]:
     """Every date, year and clock time in folded text, without overlaps, in text order."""
     found: list[DateMatch] = []
+    names = [m.start() for m in _NAME_STARTS.finditer(folded)]
     for kind, pattern in DATE_PATTERNS:
-        for m in _matches(kind, pattern, folded):
+        for m in _matches(kind, pattern, folded, names):
             resolved = _resolve(kind, m)
             if resolved:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))
     for kind, pattern in TIME_PATTERNS:
         found.extend(
-            DateMatch(m.start(), m.end(), "time", None) for m in _matches(kind, pattern, folded)
+            DateMatch(m.start(), m.end(), "time", None)
+            for m in _matches(kind, pattern, folded, names)
         )
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     merged: list[DateMatch] = []

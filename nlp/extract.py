@@ -28,6 +28,7 @@ from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
 from .measured import clause_start, key_unit, measured, written_thing
 from .numbers import split_glued_number_words, to_python_number
+from .patterns import trie_alternation
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
 from .tokens import Token, tokenize
@@ -238,15 +239,29 @@ def _is_list_marker(tokens: list[Token], cand: Candidate) -> bool:
     return nxt is not None and (nxt.start == tokens[cand.number.last].end or nxt.text in "-)")
 
 
+# Each scope's phrases as whole words; the word boundary before a phrase is checked in
+# Python, since a pattern that opens with a lookbehind cannot skip ahead to its first letter.
 _SCOPE_PATTERNS = [
-    (scope, re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, phrases))})(?![^\W\d_])"))
+    (scope, re.compile(rf"(?:{trie_alternation(phrases)})(?![^\W\d_])"))
     for scope, phrases in lx.SCOPES
 ]
 
 
 def _scope(sentence: str) -> str | None:
     """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence."""
-    return next((scope for scope, pattern in _SCOPE_PATTERNS if pattern.search(sentence)), None)
+    for scope, pattern in _SCOPE_PATTERNS:
+        pos = 0
+        while m := pattern.search(sentence, pos):
+            start = m.start()
+            if not start or not _is_letter(sentence[start - 1]):
+                return scope
+            pos = start + 1
+    return None
+
+
+def _is_letter(ch: str) -> bool:
+    """What `[^\\W\\d_]` matches: a word character that is not a digit or `_`."""
+    return ch.isalnum() and not ch.isdecimal()
 
 
 def _to_rial(value: Decimal, unit: str | None) -> int | float | None:

@@ -291,15 +291,22 @@ def split_glued_number_words(tokens: list[Token], units: frozenset[str]) -> list
 
     بپانصد → ب + پانصد, هزارو → هزار + و, هزاردستگاه → هزار + دستگاه, دوماهه → دو + ماهه.
     Only splits that leave a known number word (and, after it, a known unit) are made,
-    so ordinary words that merely start with سه or ده are left alone.
+    so ordinary words that merely start with سه or ده are left alone.  Few words are
+    glued: the list comes back as it was when none is.
     """
+    cuts = {
+        i: cut
+        for i, tok in enumerate(tokens)
+        if tok.kind == "word" and (cut := _glue_cut(tok.text, units)) is not None
+    }
+    if not cuts:
+        return tokens
     out: list[Token] = []
-    for tok in tokens:
-        cut = _glue_cut(tok.text, units) if tok.is_word else None
-        if cut is None:
-            out.append(tok)
+    for i, tok in enumerate(tokens):
+        if i in cuts:
+            out.extend(split_token(tok, cuts[i]))
         else:
-            out.extend(split_token(tok, cut))
+            out.append(tok)
     return out
 
 

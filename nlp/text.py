@@ -45,7 +45,7 @@ _LETTERS = {
 
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef) and tatweel carry no
 # meaning for matching and split tokens if kept, so they are dropped from the folded copy.
-_DROPPED = {chr(c) for c in range(0x064B, 0x0660)} | {
+DROPPED = {chr(c) for c in range(0x064B, 0x0660)} | {
     "\u0670",
     "\u0640",
     "\ufeff",
@@ -56,9 +56,9 @@ _DROPPED = {chr(c) for c in range(0x064B, 0x0660)} | {
 _TABLE: dict[str, str] = _DIGITS | _LETTERS
 # Replacements (1:1) and deletions (1:0). A regex finds the few characters concerned:
 # str.translate with a table this size looks up every character and is several times slower.
-_REPLACE = {**_TABLE, **dict.fromkeys(_DROPPED, "")}
+_REPLACE = {**_TABLE, **dict.fromkeys(DROPPED, "")}
 _CONCERNED = re.compile("[" + re.escape("".join(sorted(_REPLACE))) + "]")
-_DROPPED_RE = re.compile("[" + "".join(sorted(_DROPPED)) + "]")
+_DROPPED_RE = re.compile("[" + "".join(sorted(DROPPED)) + "]")
 
 
 def _replace(m: re.Match[str]) -> str:

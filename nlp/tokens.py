@@ -8,6 +8,8 @@ digits, runs of letters and single punctuation marks, and records where each beg
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from operator import itemgetter
 from typing import NamedTuple
 
 # Thousands groups (8,244,535 or 1.200.000) must be tried before plain decimals (12.66, 12/66).
@@ -18,7 +20,8 @@ _NUMBER = (
     r"|\d+(?:[./]\d+)?(?![/.]\d)"
     r"|\d+"
 )
-_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|(?P<word>[^\W\d_]+)|(?P<punct>\S)")
+# Words first: they are most tokens, and their one character class fails fastest.
+_TOKEN = re.compile(rf"(?P<word>[^\W\d_]+)|(?P<num>{_NUMBER})|(?P<punct>\S)")
 
 
 class Token(NamedTuple):
@@ -41,16 +44,26 @@ class Token(NamedTuple):
 
 
 def tokenize(folded: str) -> list[Token]:
-    """Split folded text into number, word and punctuation tokens with offsets."""
-    tokens: list[Token] = []
-    newline = folded.find("\n")  # the next line break at or after prev_end, or -1
-    for m in _TOKEN.finditer(folded):
-        start = m.start()
-        broke = 0 <= newline < start
-        if broke:
-            newline = folded.find("\n", start)
-        tokens.append(Token(m.group(), start, m.end(), m.lastgroup or "punct", broke))
+    """Split folded text into number, word and punctuation tokens with offsets.
+
+    Tokens are built with `tuple.__new__` (a named tuple's own constructor costs a Python
+    call per token), and the few line breaks are marked afterwards by bisection."""
+    new = tuple.__new__
+    tokens: list[Token] = [
+        new(Token, (m.group(), m.start(), m.end(), m.lastgroup, False))
+        for m in _TOKEN.finditer(folded)
+    ]
+    newline = folded.find("\n")
+    while newline >= 0:
+        i = bisect_left(tokens, newline, key=_START)
+        if i == len(tokens):
+            break
+        tokens[i] = tokens[i]._replace(line_break_before=True)
+        newline = folded.find("\n", tokens[i].start)
     return tokens
+
+
+_START = itemgetter(1)
 
 
 def split_token(token: Token, cut: int) -> tuple[Token, Token]:

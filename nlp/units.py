@@ -36,13 +36,22 @@ def _lookup_unit(text: str) -> str | None:
     return None
 
 
+# Every proper prefix of a unit as the lexicon spells it: a unit of several tokens (متر
+# مربع, or glued مترمربع after the tokens are joined) starts with a token that is one.
+_UNIT_PREFIXES = frozenset(
+    key[:i]
+    for key in itertools.chain(lx.UNIT_KINDS, lx.CLASSIFIERS, lx.UNIT_ALIASES)
+    for i in range(1, len(key))
+)
+
+
 def match_unit(tokens: list[Token], j: int) -> tuple[str, int] | None:
     """The lexicon unit starting at tokens[j] (longest first): (canonical unit, last index)."""
     if j >= len(tokens):
         return None
     if tokens[j].text == "%":
         return "درصد", j
-    for n in (3, 2, 1):
+    for n in (3, 2, 1) if tokens[j].text in _UNIT_PREFIXES else (1,):
         span = tokens[j : j + n]
         if len(span) < n or not all(t.is_word for t in span):
             continue
@@ -148,8 +157,16 @@ def _agent_compound(tokens: list[Token], j: int) -> tuple[str, int] | None:
 def qualifier_before(tokens: list[Token], first: int) -> tuple[str, int]:
     """The qualifier written just before tokens[first] (حدود، بیش از …) and where it starts:
     ("exact", first) when there is none."""
+    if first < 1:
+        return "exact", first
     words = tuple(t.text for t in tokens[max(0, first - 3) : first])
-    for phrase, qualifier in lx.QUALIFIER_PHRASES:
+    for phrase, qualifier in _QUALIFIERS_BY_LAST_WORD.get(words[-1], ()):
         if words[-len(phrase) :] == phrase:
             return qualifier, first - len(phrase)
     return "exact", first
+
+
+# The qualifier phrases (longest first) under the word they end with: only those can match.
+_QUALIFIERS_BY_LAST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _qualifier in lx.QUALIFIER_PHRASES:
+    _QUALIFIERS_BY_LAST_WORD.setdefault(_phrase[-1], []).append((_phrase, _qualifier))
