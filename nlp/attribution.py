@@ -68,8 +68,8 @@ def attribute(text: str, sentences: list[tuple[int, int]], entities: list[Entity
     starts = [ent.start for ent in people]
     for idx, (s, e) in enumerate(sentences):
         inside = people[bisect_left(starts, s) : bisect_left(starts, e)]
-        speech = _SPEECH.search(text, s, e)
-        if speech and inside:
+        speech = _SPEECH.search(text, s, e) if inside else None  # no one to quote: skip
+        if speech:
             named = [ent for ent in inside if ent.start < speech.start()] or []
             if named and not _PRONOUNS.search(text, named[-1].end, speech.start()):
                 current = _resolve(named[-1], inside, speakers, current, lead_role)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import trie_alternation
+
 # Each kind with the character it cannot do without: most texts have none of them, and a
 # substring test is far cheaper than a regex scan.
 _ADDRESSES = (
@@ -20,8 +22,12 @@ _ADDRESSES = (
 )
 # Words of the lines about the page itself: its comments, visits, likes, shares, captcha.
 _COUNTER = re.compile(
-    r"دیدگاه|بازدید|نظرات|نظر شما|ارسال نظر|لایک|کامنت|اشتراک گذاری|کد امنیتی|کد تصویر|"
-    r"کپچا|captcha",
+    trie_alternation(
+        [
+            *("دیدگاه", "بازدید", "نظرات", "نظر شما", "ارسال نظر", "لایک", "کامنت"),
+            *("اشتراک گذاری", "کد امنیتی", "کد تصویر", "کپچا", "captcha"),
+        ]
+    ),
     re.IGNORECASE,
 )
 MAX_COUNTER_WORDS = 14  # a longer line is prose that happens to name comments or visits

@@ -153,17 +153,24 @@ _CLOCK = (
     r"(?:\s*و\s*(?:\d{1,2}|[^\W\d_]+)\s*دقیقه)?"
     r"(?:\s*(?:صبح|ظهر|عصر|شب|بامداد|بعد از ظهر|بعدازظهر))?"
 )
+_DAYPART = trie_alternation(["صبح", "ظهر", "عصر", "بامداد", "بعدازظهر"])
 TIME_PATTERNS = [
     ("clock", re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)")),  # not ۲۵:۷۰
     ("hour", re.compile(rf"ساعت\s*{_CLOCK}(?:\s*(?:تا|الی|-|لغایت)\s*(?:ساعت\s*)?{_CLOCK})?")),
     (
         "daypart",
-        re.compile(
-            r"\d{1,2}(?:\s*و\s*\d{1,2}\s*دقیقه)?\s*(?:صبح|ظهر|عصر|بامداد|بعدازظهر)"
-            r"(?![^\W\d_])"
-        ),
+        re.compile(rf"\d{{1,2}}(?:\s*و\s*\d{{1,2}}\s*دقیقه)?\s*(?:{_DAYPART})(?![^\W\d_])"),
     ),
 ]
+# What every match of a pattern holds, opening with what is rare in text (a separator, a
+# colon, a word): one fast scan rules the pattern out for most articles.
+_NUMERIC_DATE = re.compile(r"[/.\-]\d\d?[/.\-]\d")  # ۱۴۰۲/۱۰/۱۰ and ۱۰/۱۰/۱۴۰۲ alike
+_HINTS = {
+    "ymd": _NUMERIC_DATE,
+    "dmy": _NUMERIC_DATE,
+    "clock": re.compile(r":[0-5]\d"),
+    "daypart": re.compile(_DAYPART),
+}
 # What may not stand right before a match, checked in Python: a pattern that opens with a
 # lookbehind is several times slower to scan for than one that opens with what it matches.
 _DIGIT_OR_POINT = frozenset("0123456789/.")
@@ -281,6 +288,9 @@ def _matches(
     (trying them at every word of an article is most of the cost of finding dates).
     `names` are the places where a Persian, Afghan or lunar month name begins."""
     cue = _CUES.get(kind)
+    hint = _HINTS.get(kind)
+    if hint is not None and hint.search(folded) is None:
+        return  # what every match must hold is not in the text
     if cue is None:
         yield from (m for m in pattern.finditer(folded) if _left_ok(kind, folded, m.start()))
         return

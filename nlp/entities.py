@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any, Protocol
 
 from .lexicon import NOT_A_HEAD, SPEECH_VERBS
-from .patterns import trie_alternation
+from .patterns import at_word_start, trie_alternation
 from .text import fold_string
 
 PER, LOC, ORG, ROLE = "PER", "LOC", "ORG", "ROLE"
@@ -80,7 +80,7 @@ class GazetteerRecognizer:
         # a place's adjective names it too: داوطلبان مشهدی are Mashhad's
         self._places = re.compile(rf"(?<![^\W\d_])(?P<n>{place})(?:ی(?![^\W\d_]))?{end}")
         self._place_at = re.compile(rf"(?P<n>{place}){end}")  # glued: استاندارخراسان
-        self._titles = re.compile(rf"(?<![^\W\d_])(?P<n>{trie_alternation(titles)}){end}")
+        self._titles = re.compile(rf"(?P<n>{trie_alternation(titles)}){end}")
         self._first = re.compile(
             rf"(?<![^\W\d_])(?:(?:{trie_alternation(_HONORIFICS)}) )?"
             rf"(?P<n>(?:{trie_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
@@ -120,7 +120,7 @@ class GazetteerRecognizer:
         """
         known = {p.start: p.end for p in places}  # places another recognizer found
         found: list[Entity] = []
-        for m in self._titles.finditer(text):
+        for m in at_word_start(self._titles, text):
             if found and m.start() < found[-1].end:
                 continue
             end, place, pos = m.end(), None, m.end()
@@ -152,8 +152,8 @@ class GazetteerRecognizer:
         if not full_names:
             return found
         covered = {i for p in found for i in range(p.start, p.end)}
-        surnames = re.compile(rf"(?<![^\W\d_])(?:{trie_alternation(list(full_names))})(?![^\W\d_])")
-        for m in surnames.finditer(text):
+        surnames = re.compile(rf"(?:{trie_alternation(list(full_names))})(?![^\W\d_])")
+        for m in at_word_start(surnames, text):
             if m.start() not in covered:
                 found.append(Entity(m.start(), m.end(), PER, full_names[m.group()]))
         return found

@@ -28,7 +28,7 @@ from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
 from .measured import clause_start, key_unit, measured, written_thing
 from .numbers import split_glued_number_words, to_python_number
-from .patterns import trie_alternation
+from .patterns import at_word_start, trie_alternation
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
 from .tokens import Token, tokenize
@@ -239,8 +239,7 @@ def _is_list_marker(tokens: list[Token], cand: Candidate) -> bool:
     return nxt is not None and (nxt.start == tokens[cand.number.last].end or nxt.text in "-)")
 
 
-# Each scope's phrases as whole words; the word boundary before a phrase is checked in
-# Python, since a pattern that opens with a lookbehind cannot skip ahead to its first letter.
+# Each scope's phrases as whole words (the boundary before them: `at_word_start`).
 _SCOPE_PATTERNS = [
     (scope, re.compile(rf"(?:{trie_alternation(phrases)})(?![^\W\d_])"))
     for scope, phrases in lx.SCOPES
@@ -249,19 +248,14 @@ _SCOPE_PATTERNS = [
 
 def _scope(sentence: str) -> str | None:
     """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence."""
-    for scope, pattern in _SCOPE_PATTERNS:
-        pos = 0
-        while m := pattern.search(sentence, pos):
-            start = m.start()
-            if not start or not _is_letter(sentence[start - 1]):
-                return scope
-            pos = start + 1
-    return None
-
-
-def _is_letter(ch: str) -> bool:
-    """What `[^\\W\\d_]` matches: a word character that is not a digit or `_`."""
-    return ch.isalnum() and not ch.isdecimal()
+    return next(
+        (
+            scope
+            for scope, pattern in _SCOPE_PATTERNS
+            if next(at_word_start(pattern, sentence), None)
+        ),
+        None,
+    )
 
 
 def _to_rial(value: Decimal, unit: str | None) -> int | float | None:

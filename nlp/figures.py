@@ -17,6 +17,7 @@ from .candidate import Candidate, is_year_like
 from .implied import resolve_bare
 from .months import WEEKDAY_HEADS
 from .numbers import NEGATIVE, SMALL_WORDS, NumberMatch, match_number, word_atoms
+from .patterns import not_after
 from .tokens import Token
 from .units import counted_noun, match_unit, qualifier_before, word
 
@@ -267,12 +268,13 @@ def _in_a_list_of_counts(tokens: list[Token], number: NumberMatch) -> bool:
 
 
 _ONE_GROUP = re.compile(r"\d{1,3}[./]\d{3}")
-_PHONE = re.compile(r"(?<![\d.,/])(?:\+98|0098|0)\d{2,4}[-\s]?\d{4,8}(?![\d.,/])")
+_PHONE = re.compile(r"(?:\+98|0098|0)\d{2,4}[-\s]?\d{4,8}(?![\d.,/])")  # after no digit, . , /
+_IN_A_NUMBER = frozenset("0123456789.,/").__contains__
 
 
 def find_phone_numbers(folded: str) -> list[tuple[int, int]]:
     """Phone and fax numbers (۰۹۱۲…، ۰۵۱-۳۸…): identifiers that must never become figures."""
-    return [m.span() for m in _PHONE.finditer(folded)]
+    return [m.span() for m in not_after(_PHONE, folded, _IN_A_NUMBER)]
 
 
 class _Blocked:

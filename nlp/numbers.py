@@ -62,10 +62,13 @@ class NumberMatch:
     trailing_scale: int | None  # the scale word the expression ends with, if any
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:([./])\d{3})(?:\1\d{3})+")
+
+
 def digits_value(text: str) -> Decimal:
     """Value of a folded digit token: `,`/`،` group thousands; `.`/`/` mark decimals
     unless they separate two or more three-digit groups (1.200.000, ۳/۲۵۰/۰۰۰)."""
-    if re.fullmatch(r"\d{1,3}(?:([./])\d{3})(?:\1\d{3})+", text):
+    if _GROUPED.fullmatch(text):
         return Decimal(text.replace(".", "").replace("/", ""))  # ۳/۲۵۰/۰۰۰
     text = text.replace(",", "").replace("،", "").replace("/", ".")
     return Decimal(text)
@@ -101,13 +104,19 @@ MAX_DIGITS = 18  # longer digit runs are identifiers or page noise, not quantiti
 
 
 def _token_atoms(token: Token) -> tuple[Atom, ...] | None:
-    if token.is_num:
-        if sum(ch.isdigit() for ch in token.text) > MAX_DIGITS:
-            return None
-        return (Atom(digits_value(token.text), 0),)
-    if token.is_word:
+    if token.kind == "num":
+        return _digit_atoms(token.text)
+    if token.kind == "word":
         return word_atoms(token.text)
     return None
+
+
+@lru_cache(maxsize=65536)
+def _digit_atoms(text: str) -> tuple[Atom, ...] | None:
+    """The one atom of a digit token (cached: an expression's tokens are read more than once)."""
+    if len(text) > MAX_DIGITS and sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        return None
+    return (Atom(digits_value(text), 0),)
 
 
 class _Accumulator:

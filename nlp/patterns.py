@@ -12,7 +12,7 @@ the engine backs off to the shorter only when what follows the longer does not m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 _END = ""  # the key that marks the end of a word in the trie
 
@@ -43,3 +43,31 @@ def _emit(node: dict[str, dict]) -> str:
 
 def _escape(ch: str) -> str:
     return " " if ch == " " else re.escape(ch)
+
+
+def is_letter(ch: str) -> bool:
+    """What `[^\\W\\d_]` matches: a word character that is not a digit or `_`."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def at_word_start(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches `pattern` would give if it opened with `(?<![^\\W\\d_])`: those no
+    letter stands before."""
+    return not_after(pattern, text, is_letter)
+
+
+def not_after(
+    pattern: re.Pattern[str], text: str, refused: Callable[[str], bool]
+) -> Iterator[re.Match[str]]:
+    """The matches `pattern` would give if it opened with a negative lookbehind for the
+    characters `refused` accepts.  The check is made here because a pattern that opens
+    with a lookbehind is tried at every position of the text, while one that opens with
+    what it matches (a word list's trie, a digit) lets the engine skip to where that is."""
+    pos = 0
+    while m := pattern.search(text, pos):
+        start = m.start()
+        if start and refused(text[start - 1]):
+            pos = start + 1  # look again from the next character
+            continue
+        yield m
+        pos = max(m.end(), start + 1)

@@ -8,8 +8,6 @@ digits, runs of letters and single punctuation marks, and records where each beg
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from operator import itemgetter
 from typing import NamedTuple
 
 # Thousands groups (8,244,535 or 1.200.000) must be tried before plain decimals (12.66, 12/66).
@@ -46,24 +44,32 @@ class Token(NamedTuple):
 def tokenize(folded: str) -> list[Token]:
     """Split folded text into number, word and punctuation tokens with offsets.
 
-    Tokens are built with `tuple.__new__` (a named tuple's own constructor costs a Python
-    call per token), and the few line breaks are marked afterwards by bisection."""
-    new = tuple.__new__
-    tokens: list[Token] = [
-        new(Token, (m.group(), m.start(), m.end(), m.lastgroup, False))
-        for m in _TOKEN.finditer(folded)
-    ]
-    newline = folded.find("\n")
-    while newline >= 0:
-        i = bisect_left(tokens, newline, key=_START)
-        if i == len(tokens):
-            break
-        tokens[i] = tokens[i]._replace(line_break_before=True)
-        newline = folded.find("\n", tokens[i].start)
+    Most of an article is whitespace-separated runs of letters: `str.split` finds them,
+    `isalpha` / `isdecimal` settle a whole run as one word or one number, and only runs
+    that mix letters, digits and marks (مشهد، ۱۴۰۲/۰۳/۱۲) go through the regex.  Tokens
+    are plain tuples made with `tuple.__new__`: a named tuple's constructor costs a
+    Python call per token.
+    """
+    new, find = tuple.__new__, folded.find
+    tokens: list[Token] = []
+    append = tokens.append
+    pos, newline = 0, find("\n")
+    for run in folded.split():
+        start = find(run, pos)
+        broke = 0 <= newline < start
+        if broke:
+            newline = find("\n", start)
+        pos = start + len(run)
+        if run.isalpha():  # every letter is in [^\W\d_]: one word
+            append(new(Token, (run, start, pos, "word", broke)))
+        elif run.isdecimal():  # digits only: one number
+            append(new(Token, (run, start, pos, "num", broke)))
+        else:
+            for m in _TOKEN.finditer(run):
+                first, last = m.span()
+                append(new(Token, (m.group(), start + first, start + last, m.lastgroup, broke)))
+                broke = False
     return tokens
-
-
-_START = itemgetter(1)
 
 
 def split_token(token: Token, cut: int) -> tuple[Token, Token]:

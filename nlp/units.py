@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from . import lexicon as lx
 from .months import GREGORIAN_MONTHS, MONTHS, WEEKDAY_HEADS
@@ -49,21 +50,32 @@ def match_unit(tokens: list[Token], j: int) -> tuple[str, int] | None:
     """The lexicon unit starting at tokens[j] (longest first): (canonical unit, last index)."""
     if j >= len(tokens):
         return None
-    if tokens[j].text == "%":
+    text, kind = tokens[j].text, tokens[j].kind
+    if text == "%":
         return "درصد", j
-    for n in (3, 2, 1) if tokens[j].text in _UNIT_PREFIXES else (1,):
-        span = tokens[j : j + n]
-        if len(span) < n or not all(t.is_word for t in span):
-            continue
-        if any(b.start - a.end > 2 for a, b in itertools.pairwise(span)):
-            continue
-        head = " ".join(t.text for t in span[:-1])
-        for variant in _unit_variants(span[-1].text):
-            for written in (f"{head} {variant}".strip(), f"{head}{variant}"):
-                unit = _lookup_unit(written)
-                if unit:
-                    return _with_rate(tokens, unit, j + n - 1)
-    return None
+    if kind != "word":
+        return None
+    if text in _UNIT_PREFIXES:
+        for n in (3, 2):
+            span = tokens[j : j + n]
+            if len(span) < n or not all(t.is_word for t in span):
+                continue
+            if any(b.start - a.end > 2 for a, b in itertools.pairwise(span)):
+                continue
+            head = " ".join(t.text for t in span[:-1])
+            for variant in _unit_variants(span[-1].text):
+                for written in (f"{head} {variant}", f"{head}{variant}"):
+                    unit = _lookup_unit(written)
+                    if unit:
+                        return _with_rate(tokens, unit, j + n - 1)
+    unit = _word_unit(text)
+    return _with_rate(tokens, unit, j) if unit else None
+
+
+@lru_cache(maxsize=65536)
+def _word_unit(text: str) -> str | None:
+    """The unit one word is, with an adjectival or ezafe ending off (متری، کیلومتره)."""
+    return next(filter(None, map(_lookup_unit, _unit_variants(text))), None)
 
 
 def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
@@ -89,10 +101,9 @@ def _with_rate(tokens: list[Token], unit: str, last: int) -> tuple[str, int]:
 
 def match_unit_simple(tokens: list[Token], j: int) -> tuple[str, int] | None:
     if j < len(tokens) and tokens[j].is_word:
-        for variant in _unit_variants(tokens[j].text):
-            unit = _lookup_unit(variant)
-            if unit:
-                return unit, j
+        unit = _word_unit(tokens[j].text)
+        if unit:
+            return unit, j
     return None
 
 
