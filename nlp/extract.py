@@ -246,8 +246,16 @@ _SCOPE_PATTERNS = [
 ]
 
 
+_ANY_SCOPE = re.compile(
+    rf"(?:{trie_alternation([p for _, phrases in lx.SCOPES for p in phrases])})(?![^\W\d_])"
+)
+
+
 def _scope(sentence: str) -> str | None:
-    """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence."""
+    """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence.
+    Most sentences name no scope: one scan for every phrase settles those."""
+    if next(at_word_start(_ANY_SCOPE, sentence), None) is None:
+        return None
     return next(
         (
             scope

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import replace
 from decimal import Decimal
 
 from . import lexicon as lx
@@ -113,7 +112,7 @@ def read_figure(tokens: list[Token], number: NumberMatch) -> Candidate | None:
         kind = lx.unit_kind(unit)
         if unit in lx.SCALED_UNITS:  # ۲ همت: two thousand billion toman
             unit, factor = lx.SCALED_UNITS[unit]
-            number = replace(number, value=number.value * factor, has_scale=True)
+            number = number._replace(value=number.value * factor, has_scale=True)
         if unit == "تن" and word(tokens, unit_last + 1) == "از":
             kind = "count"  # ۱۰ تن از کارکنان: people
     else:
@@ -216,7 +215,7 @@ def _adjectival_scale(tokens: list[Token], number: NumberMatch) -> Candidate | N
         or word(tokens, number.first - 1) not in lx.POPULATED_PLACES
     ):
         return None
-    grown = replace(number, value=number.value * scale, last=k, has_scale=True)
+    grown = number._replace(value=number.value * scale, last=k, has_scale=True)
     return Candidate(grown, grown.value, "نفر", "count", None, None, "population")
 
 
@@ -256,7 +255,7 @@ def _grouped_count(tokens: list[Token], number: NumberMatch) -> NumberMatch:
     token = tokens[number.first]
     if number.first != number.last or not _ONE_GROUP.fullmatch(token.text):
         return number
-    return replace(number, value=Decimal(re.sub(r"[./]", "", token.text)))
+    return number._replace(value=Decimal(re.sub(r"[./]", "", token.text)))
 
 
 def _in_a_list_of_counts(tokens: list[Token], number: NumberMatch) -> bool:

@@ -61,7 +61,13 @@ def written_thing(
         lemma = canonical(text)
         if text.endswith(("ای", "وی")) and lemma == text[:-1]:
             lemma = text  # فضای سبز, not فضا سبز
-        words.append(_in_original(original(k), lemma) if text.startswith(lemma) else lemma)
+        if not text.startswith(lemma):
+            words.append(lemma)
+            continue
+        written = original(k)
+        # nothing dropped in folding (the usual case): the prefix is as long in both
+        same = len(written) == len(text)
+        words.append(written[: len(lemma)] if same else _in_original(written, lemma))
     return " ".join(words)
 
 
@@ -176,7 +182,12 @@ def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
     verb (تصویب شد)."""
     if not 0 <= k < len(tokens) or not tokens[k].is_word:
         return False
-    text = tokens[k].text
+    return _text(tokens, k + 1) not in lx.LIGHT_VERBS and _thing_word(tokens[k].text, places)
+
+
+@lru_cache(maxsize=65536)
+def _thing_word(text: str, places: frozenset[str]) -> bool:
+    """`_is_thing` for the word alone (cached per word)."""
     if (
         text in places
         or (text.endswith("ی") and text[:-1] in places)
@@ -186,7 +197,6 @@ def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
         or text in lx.AUXILIARIES
         or word_atoms(text) is not None
         or text in lx.UNIT_KINDS
-        or _text(tokens, k + 1) in lx.LIGHT_VERBS
     ):
         return False
     lemma = canonical(text)

@@ -10,9 +10,10 @@ through floating point.  The grammar is the one newspapers use: small groups
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from rasad.errors import InvalidInput
 
@@ -49,9 +50,10 @@ class Atom:
     is_word: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class NumberMatch:
-    """A parsed number expression spanning tokens[first:last + 1]."""
+class NumberMatch(NamedTuple):
+    """A parsed number expression spanning tokens[first:last + 1].  A named tuple: an
+    article has one per number it holds, and a frozen dataclass costs several times more
+    to make and to `_replace`."""
 
     value: Decimal
     first: int
@@ -188,16 +190,16 @@ def match_number(tokens: list[Token], i: int) -> NumberMatch | None:
     """
     if tokens[i].text == NEGATIVE:
         inner = match_number(tokens, i + 1) if _adjacent(tokens, i + 1) else None
-        return replace(inner, value=-inner.value, first=i) if inner else None
+        return inner._replace(value=-inner.value, first=i) if inner else None
     whole = _match_whole(tokens, i)
     if whole is None:
         return None
     over = _denominator(tokens, whole.last + 1)
     if over and not whole.has_scale and 0 <= whole.value < over[0]:
-        return replace(whole, value=whole.value / over[0], last=over[1], trailing_scale=None)
+        return whole._replace(value=whole.value / over[0], last=over[1], trailing_scale=None)
     if whole.last == i and _is_word_fraction(tokens, i):
         value = whole.value / DENOMINATORS[tokens[i + 1].text]
-        return replace(whole, value=value, last=i + 1, trailing_scale=None)
+        return whole._replace(value=value, last=i + 1, trailing_scale=None)
     decimal = _decimal_part(tokens, whole)
     return _scaled(tokens, decimal) if decimal else whole
 
@@ -236,7 +238,7 @@ def _decimal_part(tokens: list[Token], whole: NumberMatch) -> NumberMatch | None
     else:
         return None
     has_words = whole.has_words or part.has_words
-    return replace(whole, value=whole.value + fraction, last=last, has_words=has_words)
+    return whole._replace(value=whole.value + fraction, last=last, has_words=has_words)
 
 
 def _scaled(tokens: list[Token], number: NumberMatch) -> NumberMatch:
@@ -246,7 +248,7 @@ def _scaled(tokens: list[Token], number: NumberMatch) -> NumberMatch:
     if scale is None or number.has_scale:
         return number
     value = number.value * scale
-    return replace(number, value=value, last=k, has_scale=True, trailing_scale=scale)
+    return number._replace(value=value, last=k, has_scale=True, trailing_scale=scale)
 
 
 def _match_whole(tokens: list[Token], i: int, scales: bool = True) -> NumberMatch | None:

@@ -115,7 +115,22 @@ def counted_noun(tokens: list[Token], j: int) -> tuple[str, int] | None:
     if tokens[j].line_break_before:
         return None
     text = tokens[j].text
-    if (
+    if not _may_be_counted(text):
+        return None
+    compound = _agent_compound(tokens, j)
+    if compound:
+        return compound
+    lemma = noun_lemma(text)
+    if lemma == text and text.endswith(("ای", "وی")) and len(text) > 3:
+        return text[:-1], j  # ezafe: روستای → روستا
+    return lemma, j
+
+
+@lru_cache(maxsize=65536)
+def _may_be_counted(text: str) -> bool:
+    """Whether a word after a number can be the noun it counts: not a month, a day part,
+    a number word, an ordinal, a vague word or a می- verb (cached per word)."""
+    return not (
         len(text) < 2
         or not _ARABIC_LETTER.match(text)
         or text in lx.NOT_A_HEAD
@@ -128,15 +143,7 @@ def counted_noun(tokens: list[Token], j: int) -> tuple[str, int] | None:
         or text.endswith("گانه")
         or _is_ordinal(text)
         or (text.startswith(("می", "نمی")) and text.endswith(("د", "ند", "یم")))
-    ):
-        return None
-    compound = _agent_compound(tokens, j)
-    if compound:
-        return compound
-    lemma = noun_lemma(text)
-    if lemma == text and text.endswith(("ای", "وی")) and len(text) > 3:
-        return text[:-1], j  # ezafe: روستای → روستا
-    return lemma, j
+    )
 
 
 def _is_ordinal(text: str) -> bool:
@@ -157,12 +164,15 @@ def _agent_compound(tokens: list[Token], j: int) -> tuple[str, int] | None:
         if n == 2 and "AJ" not in tags(tokens[j + 1].text):
             return None  # ۵۰ سایت آبشیرین کن: a noun and then a compound, not one compound
         last = tokens[k].text
-        glued = any(
-            last.endswith(stem) and "AJ" in tags(last[: -len(stem)]) for stem in lx.AGENT_STEMS
-        )
-        if last in lx.AGENT_STEMS or (n == 1 and glued):
+        if last in lx.AGENT_STEMS or (n == 1 and _adjective_and_stem(last)):
             return " ".join(t.text for t in tokens[j : k + 1]), k
     return None
+
+
+@lru_cache(maxsize=65536)
+def _adjective_and_stem(word: str) -> bool:
+    """شیرینکن: an adjective with a present stem glued on (cached per word)."""
+    return any(word.endswith(stem) and "AJ" in tags(word[: -len(stem)]) for stem in lx.AGENT_STEMS)
 
 
 def qualifier_before(tokens: list[Token], first: int) -> tuple[str, int]:
