@@ -27,6 +27,7 @@ from .months import (
 from .numbers import DENOMINATORS, parse_number
 from .patterns import trie_alternation
 from .text import fold, fold_string
+from .tokens import Token, tokenize
 
 TEHRAN = ZoneInfo("Asia/Tehran")  # where the news happens: days and times are read here
 # Month names as tries (`patterns`): one comparison per letter read, not one per name.
@@ -143,8 +144,13 @@ _CUES = {
         ("greg", r"\d[ \u00a0]*", _GMONTH),  # مه and می are words too: only after a day
     )
 }
-# Where any Persian, Afghan or lunar month name begins (Gregorian ones are cued by a day).
-_NAME_STARTS = re.compile(f"(?=(?:{trie_alternation([*MONTHS, *AFGHAN_MONTHS, *LUNAR_MONTHS])}))")
+# The words a Persian, Afghan or lunar month name is read from: the name, with ماه glued
+# on, or a two-word name's first word (Gregorian names are cued by a day instead).
+_MONTH_WORDS = frozenset(
+    form
+    for name in (*MONTHS, *AFGHAN_MONTHS, *LUNAR_MONTHS)
+    for form in ((name.split()[0],) if " " in name else (name, name + "ماه"))
+)
 _BEFORE_MONTH = 40  # characters: the longest day in words (بیست و یکم) and its spaces
 _AFTER_MONTH = 40  # the month's ماه, a comma, سال and a year with its era
 # Clock times: ۱۶:۰۰، ساعت ۲۲، ساعت هشت صبح، ساعت 7و 30 دقیقه، ساعت ۸ صبح تا ۱۶
@@ -286,7 +292,7 @@ def _matches(
 ) -> Iterable[re.Match[str]]:
     """The pattern's matches; those built around a month name are only tried near one
     (trying them at every word of an article is most of the cost of finding dates).
-    `names` are the places where a Persian, Afghan or lunar month name begins."""
+    `names` are the words where a Persian, Afghan or lunar month name begins."""
     cue = _CUES.get(kind)
     hint = _HINTS.get(kind)
     if hint is not None and hint.search(folded) is None:
@@ -308,8 +314,7 @@ def _matches(
 
 
 def _cue_matches(cue: re.Pattern[str], folded: str, names: list[int]) -> Iterable[re.Match[str]]:
-    """What `cue.finditer` would find, tried only where a month name begins: one scan of
-    the article for all calendars' names instead of one per calendar."""
+    """What `cue.finditer` would find at word starts, tried only where a month name is."""
     end = 0
     for start in names:
         if start >= end and (m := cue.match(folded, start)):
@@ -317,10 +322,16 @@ def _cue_matches(cue: re.Pattern[str], folded: str, names: list[int]) -> Iterabl
             yield m
 
 
-def find_dates(folded: str) -> list[DateMatch]:
-    """Every date, year and clock time in folded text, without overlaps, in text order."""
+def find_dates(folded: str, tokens: list[Token] | None = None) -> list[DateMatch]:
+    """Every date, year and clock time in folded text, without overlaps, in text order.
+
+    Month names are looked up among the text's words (`tokens`, as `tokenize` gives
+    them; made here when not given): a set lookup per word is cheaper than a scan for
+    every calendar's names.  A name that starts inside a word is no month (زیادی is not
+    دی), so no date is lost."""
     found: list[DateMatch] = []
-    names = [m.start() for m in _NAME_STARTS.finditer(folded)]
+    words = tokenize(folded) if tokens is None else tokens
+    names = [t.start for t in words if t.text in _MONTH_WORDS]
     for kind, pattern in DATE_PATTERNS:
         for m in _matches(kind, pattern, folded, names):
             resolved = _resolve(kind, m)

@@ -107,8 +107,9 @@ class _Article:
     @classmethod
     def read(cls, ft: FoldedText, entities: list[Entity]) -> _Article:
         text = ft.folded
-        dates = find_dates(text)
-        tokens = join_spaced_decimals(split_glued_number_words(tokenize(text), _UNIT_WORDS))
+        words = tokenize(text)
+        dates = find_dates(text, words)
+        tokens = join_spaced_decimals(split_glued_number_words(words, _UNIT_WORDS))
         blocked = _merge(
             [(d.start, d.end) for d in dates] + find_phone_numbers(text) + find_chrome(text)
         )
