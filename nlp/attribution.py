@@ -32,12 +32,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans.append((start, len(text)))
     out = []
     for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+        piece = text[s:e]
+        lead, kept = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+        if kept > lead:
+            out.append((s + lead, s + kept))
     return out
 
 

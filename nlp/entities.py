@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .lexicon import NOT_A_HEAD, SPEECH_VERBS
 from .patterns import at_word_start, trie_alternation
@@ -25,9 +24,9 @@ from .text import fold_string
 PER, LOC, ORG, ROLE = "PER", "LOC", "ORG", "ROLE"
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """An entity span in the text that was given to `recognize` (end exclusive)."""
+class Entity(NamedTuple):
+    """An entity span in the text that was given to `recognize` (end exclusive).  A named
+    tuple: every article has dozens, each made twice (found, then respelled)."""
 
     start: int
     end: int
@@ -43,7 +42,6 @@ class EntityRecognizer(Protocol):
 
 
 @cache
-@cache
 def place_names() -> frozenset[str]:
     """Every place the gazetteer knows, folded (what a measured thing must not include)."""
     return frozenset(w for name in _word_list("places.txt") for w in name.split())
@@ -58,7 +56,6 @@ def _word_list(name: str) -> tuple[str, ...]:
 # Place names that are also ordinary words (مرکزی = central, فارس = the Fars news agency)
 # count only after استان.
 _AMBIGUOUS_PLACES = frozenset({"مرکزی", "فارس", "گلستان", "البرز", "کیش", "تربت"})
-_HONORIFICS = ("سید", "سیده", "دکتر", "مهندس", "حجت الاسلام", "حجتالاسلام", "آیت الله", "سردار")
 _NOT_NAMES = NOT_A_HEAD | {"در", "گفت", "افزود", "با", "نیز", "هم", "وی", "او", "ضمن", "امروز"}
 
 
@@ -81,9 +78,10 @@ class GazetteerRecognizer:
         self._places = re.compile(rf"(?<![^\W\d_])(?P<n>{place})(?:ی(?![^\W\d_]))?{end}")
         self._place_at = re.compile(rf"(?P<n>{place}){end}")  # glued: استاندارخراسان
         self._titles = re.compile(rf"(?P<n>{trie_alternation(titles)}){end}")
+        # A first name and a surname.  An honorific before them (دکتر، سید، حجت الاسلام) is
+        # not part of the name and needs no pattern: the space after it is the boundary.
         self._first = re.compile(
-            rf"(?<![^\W\d_])(?:(?:{trie_alternation(_HONORIFICS)}) )?"
-            rf"(?P<n>(?:{trie_alternation(_word_list('first_names.txt'))}))(?![^\W\d_]) "
+            rf"(?<![^\W\d_])(?P<n>{trie_alternation(_word_list('first_names.txt'))})(?![^\W\d_]) "
             r"(?P<s>[^\W\d_]{2,}(?: ?زاده| ?پور| ?نژاد)?)(?![^\W\d_])"
         )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -210,7 +210,7 @@ def _in_original_spelling(ft: FoldedText, ent: Entity) -> Entity:
     if ent.text != ft.folded[ent.start : ent.end]:
         return ent  # a surname standing for a full name keeps the full name
     start, end = ft.span(ent.start, ent.end)
-    return replace(ent, text=normalize_phrase(ft.original[start:end]))
+    return ent._replace(text=normalize_phrase(ft.original[start:end]))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

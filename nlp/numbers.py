@@ -251,11 +251,24 @@ def _scaled(tokens: list[Token], number: NumberMatch) -> NumberMatch:
     return number._replace(value=value, last=k, has_scale=True, trailing_scale=scale)
 
 
+def _may_follow_digits(tokens: list[Token], k: int) -> bool:
+    """Whether tokens[k] may go on an expression that so far is one digit token: only a
+    scale word (۲۰ هزار) or و (و نیم) can."""
+    if k >= len(tokens):
+        return False
+    if tokens[k].text == AND:
+        return True
+    atoms = _token_atoms(tokens[k])
+    return bool(atoms) and atoms[0].is_scale
+
+
 def _match_whole(tokens: list[Token], i: int, scales: bool = True) -> NumberMatch | None:
     """The longest whole-number expression (with scales, unless told not, and و نیم)."""
     atoms = _token_atoms(tokens[i])
     if not atoms or (not scales and any(a.is_scale for a in atoms)):
         return None
+    if tokens[i].kind == "num" and not _may_follow_digits(tokens, i + 1):
+        return NumberMatch(atoms[0].value, i, i, False, False, True, None)  # most numbers
     acc = _Accumulator()
     for atom in atoms:
         acc.add(atom)
