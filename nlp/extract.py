@@ -27,7 +27,7 @@ from .entities import Entity, EntityRecognizer, GazetteerRecognizer, place_names
 from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
 from .measured import clause_start, key_unit, measured, written_thing
-from .numbers import split_glued_number_words, to_python_number
+from .numbers import read_number_words, to_python_number
 from .patterns import at_word_start, trie_alternation
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
@@ -109,11 +109,15 @@ class _Article:
         text = ft.folded
         words = tokenize(text)
         dates = find_dates(text, words)
-        tokens = join_spaced_decimals(split_glued_number_words(words, _UNIT_WORDS))
+        split, starts = read_number_words(words, _UNIT_WORDS)
+        tokens = join_spaced_decimals(split)
+        if tokens is not split:
+            starts = None  # a decimal was joined: the indices moved
         blocked = _merge(
             [(d.start, d.end) for d in dates] + find_phone_numbers(text) + find_chrome(text)
         )
-        candidates = [c for c in find_candidates(tokens, blocked) if not _is_list_marker(tokens, c)]
+        found = find_candidates(tokens, blocked, starts)
+        candidates = [c for c in found if not _is_list_marker(tokens, c)]
         sentences = split_sentences(text) or [(0, len(text))]
         who = attribute(text, sentences, entities)
         return cls(ft, dates, tokens, candidates, sentences, entities, who)
@@ -210,7 +214,8 @@ def _in_original_spelling(ft: FoldedText, ent: Entity) -> Entity:
     if ent.text != ft.folded[ent.start : ent.end]:
         return ent  # a surname standing for a full name keeps the full name
     start, end = ft.span(ent.start, ent.end)
-    return ent._replace(text=normalize_phrase(ft.original[start:end]))
+    text = normalize_phrase(ft.original[start:end])
+    return Entity(ent.start, ent.end, ent.label, text, ent.place)  # _replace is slower
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from . import lexicon as lx
 from .candidate import Candidate, is_year_like
 from .implied import resolve_bare
 from .months import WEEKDAY_HEADS
-from .numbers import NEGATIVE, SMALL_WORDS, NumberMatch, match_number, word_atoms
+from .numbers import SMALL_WORDS, NumberMatch, match_number, starts_number
 from .patterns import not_after
 from .tokens import Token
 from .units import counted_noun, match_unit, qualifier_before, word
@@ -295,20 +295,22 @@ def _number_starts(tokens: list[Token]) -> list[int]:
     return [
         i
         for i, tok in enumerate(tokens)
-        if tok.kind == "num"
-        or (tok.kind == "word" and (tok.text == NEGATIVE or word_atoms(tok.text) is not None))
+        if tok.kind == "num" or (tok.kind == "word" and starts_number(tok.text))
     ]
 
 
-def find_candidates(tokens: list[Token], blocked: list[tuple[int, int]]) -> list[Candidate]:
+def find_candidates(
+    tokens: list[Token], blocked: list[tuple[int, int]], starts: list[int] | None = None
+) -> list[Candidate]:
     """Every number expression outside dates and times, read as a figure or a bare number.
 
-    `blocked` spans must not overlap each other (find_dates guarantees it).
+    `blocked` spans must not overlap each other (find_dates guarantees it); `starts` are
+    the tokens a number can start at, when the caller has them (`read_number_words`).
     """
     out: list[Candidate] = []
     taken = _Blocked(blocked)
     i = 0
-    for start in _number_starts(tokens):
+    for start in _number_starts(tokens) if starts is None else starts:
         if start < i:
             continue  # inside the previous expression
         i, tok = start, tokens[start]

@@ -315,28 +315,50 @@ def split_glued_number_words(tokens: list[Token], units: frozenset[str]) -> list
 
     بپانصد → ب + پانصد, هزارو → هزار + و, هزاردستگاه → هزار + دستگاه, دوماهه → دو + ماهه.
     Only splits that leave a known number word (and, after it, a known unit) are made,
-    so ordinary words that merely start with سه or ده are left alone.  Few words are
-    glued: the list comes back as it was when none is.
+    so ordinary words that merely start with سه or ده are left alone.
     """
-    cuts = {
-        i: cut
-        for i, tok in enumerate(tokens)
-        if tok.kind == "word" and (cut := _glue_cut(tok.text, units)) is not None
-    }
-    if not cuts:
-        return tokens
+    return read_number_words(tokens, units)[0]
+
+
+def read_number_words(tokens: list[Token], units: frozenset[str]) -> tuple[list[Token], list[int]]:
+    """`split_glued_number_words`, and the indices (in the tokens it returns) of the tokens
+    a number expression can start at: digits, number words, منفی.  One pass for both,
+    with one cached question per word: most words are neither."""
     out: list[Token] = []
-    for i, tok in enumerate(tokens):
-        if i in cuts:
-            out.extend(split_token(tok, cuts[i]))
-        else:
-            out.append(tok)
-    return out
+    starts: list[int] = []
+    for tok in tokens:
+        kind = tok.kind
+        if kind == "num":
+            starts.append(len(out))
+        elif kind == "word" and (cut := _word_reading(tok.text, units)) is not None:
+            if cut == 0:
+                starts.append(len(out))
+            else:
+                for piece in split_token(tok, cut):
+                    if starts_number(piece.text):
+                        starts.append(len(out))
+                    out.append(piece)
+                continue
+        out.append(tok)
+    return out, starts
+
+
+def starts_number(word: str) -> bool:
+    """Whether a number expression can start at this word: a number word or منفی."""
+    return word == NEGATIVE or word_atoms(word) is not None
 
 
 @lru_cache(maxsize=100_000)
+def _word_reading(text: str, units: frozenset[str]) -> int | None:
+    """0 for a word a number starts at, the cut for a glued one, None for the rest
+    (cached: the same words recur)."""
+    if starts_number(text):
+        return 0
+    return _glue_cut(text, units)
+
+
 def _glue_cut(text: str, units: frozenset[str]) -> int | None:
-    """Where to split a glued word, or None (cached: the same words recur)."""
+    """Where to split a glued word, or None."""
     if word_atoms(text) is not None:
         return None
     if text.endswith(AND) and word_atoms(text[:-1]) is not None:
