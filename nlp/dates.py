@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -219,11 +220,13 @@ def expand_year(year: int) -> int:
     return 1300 + year if year >= 50 else 1400 + year
 
 
+@lru_cache(maxsize=8192)
 def jalali_to_gregorian(year: int, month: int, day: int) -> date:
     """Convert a Jalali date; raise ValueError for an impossible one (۳۱ اسفند)."""
     return jdatetime.date(expand_year(year), month, day).togregorian()
 
 
+@lru_cache(maxsize=4096)
 def _day_value(text: str) -> int | None:
     text = fold_string(text).strip()
     if text.isdigit():

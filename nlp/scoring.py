@@ -45,6 +45,13 @@ class Score:
     def pairs(self) -> tuple[float, float, float]:
         return prf(self.totals["tp"], self.totals["pred"], self.totals["gold"])
 
+    def kind_scores(self, kind: str) -> tuple[float, float, float]:
+        """Precision over the figures predicted as `kind`, recall over the gold ones."""
+        c = self.per_kind[kind]
+        p = prf(c["tp_pred"], c["pred"], c["gold"])[0]
+        r = prf(c["tp_gold"], c["pred"], c["gold"])[1]
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
     def spans(self, kind: str = "strict") -> tuple[float, float, float]:
         return prf(self.totals[kind], self.totals["pred"], self.totals["gold"])
 
@@ -79,9 +86,13 @@ def score(passages: Iterable[dict[str, Any]], extractor: Extractor) -> Score:
             result.per_kind[g["kind"]]["gold"] += 1
         for f in pred:
             result.per_kind[f["kind"]]["pred"] += 1
-        for (value, unit), n in matched.items():
-            kind = next(g["kind"] for g in gold if pair(g) == (value, unit))
-            result.per_kind[kind]["tp"] += n
+        # A match counts for recall under the gold figure's kind and for precision under
+        # the predicted one's: the two differ when the extractor names the kind otherwise.
+        for matched_pair, n in matched.items():
+            gold_kind = next(g["kind"] for g in gold if pair(g) == matched_pair)
+            pred_kind = next(f["kind"] for f in pred if pair(f) == matched_pair)
+            result.per_kind[gold_kind]["tp_gold"] += n
+            result.per_kind[pred_kind]["tp_pred"] += n
         for p_ in pred_pairs - gold_pairs:
             surfaces = [f["surface"] for f in pred if pair(f) == p_]
             result.errors.append(f"FP {passage['id']}: {p_} {surfaces}")

@@ -155,18 +155,26 @@ def _is_ordinal(text: str) -> bool:
 def _agent_compound(tokens: list[Token], j: int) -> tuple[str, int] | None:
     """A compound noun closed by a present stem, spaced or glued: آب شیرین کن (noun,
     adjective, stem), آبشیرین کن، آب شیرینکن، آتش نشان."""
-    for n in (1, 2):
-        k = j + n
-        if k >= len(tokens) or not all(t.is_word for t in tokens[j : k + 1]):
-            return None
-        if any(b.start - a.end > 1 for a, b in itertools.pairwise(tokens[j : k + 1])):
-            return None
-        if n == 2 and "AJ" not in tags(tokens[j + 1].text):
-            return None  # ۵۰ سایت آبشیرین کن: a noun and then a compound, not one compound
-        last = tokens[k].text
-        if last in lx.AGENT_STEMS or (n == 1 and _adjective_and_stem(last)):
-            return " ".join(t.text for t in tokens[j : k + 1]), k
+    noun = tokens[j]
+    second = _next_word(tokens, j)
+    if not noun.is_word or second is None:
+        return None
+    if second.text in lx.AGENT_STEMS or _adjective_and_stem(second.text):
+        return f"{noun.text} {second.text}", j + 1  # آتش نشان، آب شیرینکن
+    third = _next_word(tokens, j + 1)
+    if third is None or "AJ" not in tags(second.text):
+        return None  # ۵۰ سایت آبشیرین کن: a noun and then a compound, not one compound
+    if third.text in lx.AGENT_STEMS:
+        return f"{noun.text} {second.text} {third.text}", j + 2  # آب شیرین کن
     return None
+
+
+def _next_word(tokens: list[Token], k: int) -> Token | None:
+    """tokens[k + 1] when it is a word written right after tokens[k] (one space at most)."""
+    if k + 1 >= len(tokens):
+        return None
+    nxt = tokens[k + 1]
+    return nxt if nxt.kind == "word" and nxt.start - tokens[k].end <= 1 else None
 
 
 @lru_cache(maxsize=65536)
