@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 
 from . import lexicon as lx
 from .attribution import Attribution, Speaker, attribute, place_for, split_sentences
@@ -128,10 +129,9 @@ class _Article:
             self.scopes[s_idx] = _scope(self.ft.folded[s_start:s_end])
         return self.scopes[s_idx]
 
-    def measured(self, cand: Candidate, f_start: int) -> tuple[str, int, int] | None:
+    def measured(self, cand: Candidate, s_idx: int) -> tuple[str, int, int] | None:
         """What the figure measures (`measured.measured`), within its clause."""
-        s_start = self.sentences[_sentence_index(self.sentences, f_start)][0]
-        clause = clause_start(self.tokens, s_start, cand.first)
+        clause = clause_start(self.tokens, self.sentences[s_idx][0], cand.first)
         return measured(self.tokens, cand, clause, place_names())
 
     def subject(self, cand: Candidate, found: tuple[str, int, int] | None) -> str:
@@ -155,7 +155,7 @@ class _Article:
         sentence = self.sentences[s_idx]
         speaker: Speaker | None = self.who.sentence_speakers[s_idx]
         o_start, o_end = ft.span(*sentence)
-        found = self.measured(cand, f_start)
+        found = self.measured(cand, s_idx)
         subject = self.subject(cand, found)
         self.seen.append((cand.unit, subject))
         location = place_for(f_start, sentence, self.entities, speaker, self.who.main_place)
@@ -192,15 +192,11 @@ _KEPT_LETTERS = {"ئ": "ی", "أ": "ا", "ؤ": "و"}
 def _as_written(ft: FoldedText, tokens: list[Token], cand: Candidate) -> str:
     """A counted noun in the spelling the article used (hamza kept), else the unit as is."""
     unit = cand.unit or ""
-    if (
-        cand.unit_first is None
-        or unit in _UNIT_WORDS
-        or not any(ch in ft.original for ch in _KEPT_LETTERS)
-    ):
+    if cand.unit_first is None or unit in _UNIT_WORDS:
         return unit
     start, end = ft.span(tokens[cand.unit_first].start, tokens[cand.unit_first].end)
     written = ft.original[start:end]
-    if len(written) < len(unit):
+    if len(written) < len(unit) or not any(ch in written for ch in _KEPT_LETTERS):
         return unit
     restored = [
         w if w in _KEPT_LETTERS and _KEPT_LETTERS[w] == u else u
@@ -230,7 +226,10 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    return min(bisect_right(sentences, pos, key=lambda span: span[1]), max(0, len(sentences) - 1))
+    return min(bisect_right(sentences, pos, key=_END), max(0, len(sentences) - 1))
+
+
+_END = itemgetter(1)  # a span's end (a C function: cheaper than a lambda as a sort key)
 
 
 def _is_list_marker(tokens: list[Token], cand: Candidate) -> bool:
@@ -255,21 +254,21 @@ _SCOPE_PATTERNS = [
 _ANY_SCOPE = re.compile(
     rf"(?:{trie_alternation([p for _, phrases in lx.SCOPES for p in phrases])})(?![^\W\d_])"
 )
+_SCOPE_OF = {p: scope for scope, phrases in reversed(lx.SCOPES) for p in phrases}
 
 
 def _scope(sentence: str) -> str | None:
-    """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence.
-    Most sentences name no scope: one scan for every phrase settles those."""
-    if next(at_word_start(_ANY_SCOPE, sentence), None) is None:
+    """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence:
+    the first scope in the lexicon's order with a phrase in it.  One scan for every
+    phrase finds the scopes the sentence surely has (most have none); a scope before
+    those is still looked for on its own, since a longer phrase found first may hide it."""
+    found = {_SCOPE_OF[m.group()] for m in at_word_start(_ANY_SCOPE, sentence)}
+    if not found:
         return None
-    return next(
-        (
-            scope
-            for scope, pattern in _SCOPE_PATTERNS
-            if next(at_word_start(pattern, sentence), None)
-        ),
-        None,
-    )
+    for scope, pattern in _SCOPE_PATTERNS:
+        if scope in found or next(at_word_start(pattern, sentence), None):
+            return scope
+    return None
 
 
 def _to_rial(value: Decimal, unit: str | None) -> int | float | None:

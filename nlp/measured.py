@@ -23,6 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 
 from . import lexicon as lx
 from .candidate import Candidate
@@ -91,10 +92,13 @@ def key_unit(cand: Candidate, thing: str) -> str:
     return unit
 
 
+_START = itemgetter(1)  # a token's start, as a C function (cheaper than a lambda key)
+
+
 def clause_start(tokens: list[Token], sentence_start: int, number_first: int) -> int:
     """The first token of the figure's clause: after the last colon or speech verb before
     the number (فرماندار گفت: …), else the sentence's first token."""
-    first = bisect_left(tokens, sentence_start, key=lambda t: t.start)
+    first = bisect_left(tokens, sentence_start, key=_START)
     for k in range(number_first - 1, first - 1, -1):
         if tokens[k].text in {":", "؛", "،", ","}:
             return k + 1

@@ -10,6 +10,7 @@ through floating point.  The grammar is the one newspapers use: small groups
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -326,11 +327,12 @@ def read_number_words(tokens: list[Token], units: frozenset[str]) -> tuple[list[
     with one cached question per word: most words are neither."""
     out: list[Token] = []
     starts: list[int] = []
+    reading = _word_reader(units)
     for tok in tokens:
         kind = tok.kind
         if kind == "num":
             starts.append(len(out))
-        elif kind == "word" and (cut := _word_reading(tok.text, units)) is not None:
+        elif kind == "word" and (cut := reading(tok.text)) is not None:
             if cut == 0:
                 starts.append(len(out))
             else:
@@ -348,13 +350,17 @@ def starts_number(word: str) -> bool:
     return word == NEGATIVE or word_atoms(word) is not None
 
 
-@lru_cache(maxsize=100_000)
-def _word_reading(text: str, units: frozenset[str]) -> int | None:
-    """0 for a word a number starts at, the cut for a glued one, None for the rest
-    (cached: the same words recur)."""
-    if starts_number(text):
-        return 0
-    return _glue_cut(text, units)
+@lru_cache(maxsize=8)
+def _word_reader(units: frozenset[str]) -> Callable[[str], int | None]:
+    """What a word is to `read_number_words` given the units: 0 for a word a number
+    starts at, the cut for a glued one, None for the rest.  Cached per word, one cache
+    per set of units (a call with one argument is the cheapest to look up)."""
+
+    @lru_cache(maxsize=100_000)
+    def reading(text: str) -> int | None:
+        return 0 if starts_number(text) else _glue_cut(text, units)
+
+    return reading
 
 
 def _glue_cut(text: str, units: frozenset[str]) -> int | None:

@@ -186,10 +186,10 @@ def _adjective_and_stem(word: str) -> bool:
 def qualifier_before(tokens: list[Token], first: int) -> tuple[str, int]:
     """The qualifier written just before tokens[first] (حدود، بیش از …) and where it starts:
     ("exact", first) when there is none."""
-    if first < 1:
-        return "exact", first
+    if first < 1 or tokens[first - 1].text not in _QUALIFIERS_BY_LAST_WORD:
+        return "exact", first  # most numbers: no qualifier ends right before them
     words = tuple(t.text for t in tokens[max(0, first - 3) : first])
-    for phrase, qualifier in _QUALIFIERS_BY_LAST_WORD.get(words[-1], ()):
+    for phrase, qualifier in _QUALIFIERS_BY_LAST_WORD[words[-1]]:
         if words[-len(phrase) :] == phrase:
             return qualifier, first - len(phrase)
     return "exact", first
