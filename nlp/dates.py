@@ -291,20 +291,19 @@ def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
 
 
 def _matches(
-    kind: str, pattern: re.Pattern[str], folded: str, names: list[int]
+    kind: str, pattern: re.Pattern[str], folded: str, names: _Names
 ) -> Iterable[re.Match[str]]:
     """The pattern's matches; those built around a month name are only tried near one
-    (trying them at every word of an article is most of the cost of finding dates).
-    `names` are the words where a Persian, Afghan or lunar month name begins."""
+    (trying them at every word of an article is most of the cost of finding dates)."""
     cue = _CUES.get(kind)
     hint = _HINTS.get(kind)
-    if hint is not None and hint.search(folded) is None:
+    if hint is not None and not names.holds(hint):
         return  # what every match must hold is not in the text
     if cue is None:
         yield from (m for m in pattern.finditer(folded) if _left_ok(kind, folded, m.start()))
         return
     seen: set[tuple[int, int]] = set()
-    months = cue.finditer(folded) if kind == "greg" else _cue_matches(cue, folded, names)
+    months = names.gregorian(cue) if kind == "greg" else _cue_matches(cue, folded, names.starts)
     for month in months:
         if kind != "greg" and not _left_ok("My", folded, month.start()):
             continue  # a month name inside a word: زیادی is not دی
@@ -325,6 +324,43 @@ def _cue_matches(cue: re.Pattern[str], folded: str, names: list[int]) -> Iterabl
             yield m
 
 
+class _Names:
+    """What one article's words say about its dates, asked once per article: where
+    month names stand, and which hints it holds."""
+
+    def __init__(self, folded: str, words: list[Token]) -> None:
+        self.folded = folded
+        found = [(t.start, t.text) for t in words if t.text in _NAME_WORDS]
+        self.starts = [start for start, text in found if text in _MONTH_WORDS]
+        self.gregorian_starts = [start for start, text in found if text in GREGORIAN_MONTHS]
+        self.hints: dict[re.Pattern[str], bool] = {}
+
+    def holds(self, hint: re.Pattern[str]) -> bool:
+        if hint not in self.hints:
+            self.hints[hint] = hint.search(self.folded) is not None
+        return self.hints[hint]
+
+    def gregorian(self, cue: re.Pattern[str]) -> Iterable[re.Match[str]]:
+        """What `cue.finditer` finds: a day's last digit, spaces and a Gregorian month.
+        A text with Latin letters is scanned (English names take any case); in others
+        the cue is tried before each Persian spelling of a name among the words."""
+        folded = self.folded
+        if _LATIN_LETTER.search(folded):
+            yield from cue.finditer(folded)
+            return
+        for start in self.gregorian_starts:
+            digit = start
+            while digit and folded[digit - 1] in _SP_CHARS:
+                digit -= 1
+            if digit and (m := cue.match(folded, digit - 1)):
+                yield m
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z\u0130\u0131\u017f\u212a]")  # and what (?i) folds to them
+_SP_CHARS = " \u00a0"  # what _SP matches
+_NAME_WORDS = _MONTH_WORDS | frozenset(GREGORIAN_MONTHS)
+
+
 def find_dates(folded: str, tokens: list[Token] | None = None) -> list[DateMatch]:
     """Every date, year and clock time in folded text, without overlaps, in text order.
 
@@ -334,7 +370,7 @@ def find_dates(folded: str, tokens: list[Token] | None = None) -> list[DateMatch
     دی), so no date is lost."""
     found: list[DateMatch] = []
     words = tokenize(folded) if tokens is None else tokens
-    names = [t.start for t in words if t.text in _MONTH_WORDS]
+    names = _Names(folded, words)
     for kind, pattern in DATE_PATTERNS:
         for m in _matches(kind, pattern, folded, names):
             resolved = _resolve(kind, m)

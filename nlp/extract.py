@@ -29,7 +29,7 @@ from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
 from .measured import clause_start, key_unit, measured, written_thing
 from .numbers import read_number_words, to_python_number
-from .patterns import at_word_start, trie_alternation
+from .patterns import at_word_start, is_letter, trie_alternation
 from .subject import normalize_phrase, subject_of
 from .text import FoldedText, fold
 from .tokens import Token, tokenize
@@ -260,15 +260,26 @@ _SCOPE_OF = {p: scope for scope, phrases in reversed(lx.SCOPES) for p in phrases
 def _scope(sentence: str) -> str | None:
     """Cumulative to date (تاکنون), this year (امسال), planned (خواهد) … from the sentence:
     the first scope in the lexicon's order with a phrase in it.  One scan for every
-    phrase finds the scopes the sentence surely has (most have none); a scope before
-    those is still looked for on its own, since a longer phrase found first may hide it."""
-    found = {_SCOPE_OF[m.group()] for m in at_word_start(_ANY_SCOPE, sentence)}
+    phrase finds the scopes the sentence surely has (most have none)."""
+    matches = list(at_word_start(_ANY_SCOPE, sentence))
+    found = {_SCOPE_OF[m.group()] for m in matches}
     if not found:
         return None
     for scope, pattern in _SCOPE_PATTERNS:
-        if scope in found or next(at_word_start(pattern, sentence), None):
+        if scope in found or _hidden_in(pattern, sentence, matches):
             return scope
     return None
+
+
+def _hidden_in(pattern: re.Pattern[str], sentence: str, matches: list[re.Match[str]]) -> bool:
+    """Whether a scope's own phrase stands where the scan took a longer phrase instead
+    (سال گذشته in سال گذشته تاکنون): at a word start inside one of the phrases found.
+    Anywhere else the scan would have found it."""
+    for m in matches:
+        for p in range(m.start(), m.end()):
+            if (p == m.start() or not is_letter(sentence[p - 1])) and pattern.match(sentence, p):
+                return True
+    return False
 
 
 def _to_rial(value: Decimal, unit: str | None) -> int | float | None:
