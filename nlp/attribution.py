@@ -19,7 +19,9 @@ from .lexicon import SPEECH_VERBS
 
 # hazm's SentenceTokenizer joins lines and drops offsets; headlines end without a full
 # stop, so line breaks are sentence ends too.
-_SENTENCE_END = re.compile(r"[!.?؟]+(?=\s)|\n+")
+# A run of end marks before white space, or a run of line breaks; written to open with one
+# character class (not two alternatives), which lets the engine skip to the next candidate.
+_SENTENCE_END = re.compile(r"[!.?؟\n](?:(?<=\n)\n*|(?<!\n)[!.?؟]*(?=\s))")
 _SPEECH = re.compile(r"(?<![^\W\d_])(?:" + "|".join(SPEECH_VERBS) + r")(?![^\W\d_])|:")
 _PRONOUNS = re.compile(r"(?<![^\W\d_])(?:وی|او|ایشان)(?![^\W\d_])")
 

@@ -79,7 +79,7 @@ DATE_PATTERNS = [
     (
         "ymd",
         re.compile(
-            r"(?P<year>\d{4}|\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
+            r"(?P<year>\d\d(?:\d\d)?)(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
             r"(?P<day>\d{1,2})(?![\d/])"
         ),
     ),
@@ -87,7 +87,7 @@ DATE_PATTERNS = [
     (
         "dmy",
         re.compile(
-            r"(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
+            r"(?P<day>\d\d?)(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)"
             r"(?P<year>\d{4})(?![\d/])"
         ),
     ),
@@ -166,9 +166,11 @@ TIME_PATTERNS = [
     ("hour", re.compile(rf"ساعت\s*{_CLOCK}(?:\s*(?:تا|الی|-|لغایت)\s*(?:ساعت\s*)?{_CLOCK})?")),
     (
         "daypart",
-        re.compile(rf"\d{{1,2}}(?:\s*و\s*\d{{1,2}}\s*دقیقه)?\s*(?:{_DAYPART})(?![^\W\d_])"),
+        re.compile(rf"\d\d?(?:\s*و\s*\d{{1,2}}\s*دقیقه)?\s*(?:{_DAYPART})(?![^\W\d_])"),
     ),
 ]
+# (Patterns scanned over a whole article open with one character class, as \d\d? rather
+# than \d{1,2}: the engine then skips straight to the characters that can begin a match.)
 # What every match of a pattern holds, opening with what is rare in text (a separator, a
 # colon, a word): one fast scan rules the pattern out for most articles.
 _NUMERIC_DATE = re.compile(r"[/.\-]\d\d?[/.\-]\d")  # ۱۴۰۲/۱۰/۱۰ and ۱۰/۱۰/۱۴۰۲ alike
