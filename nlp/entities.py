@@ -12,13 +12,13 @@ One small interface, two implementations:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple, Protocol
 
 from .lexicon import NOT_A_HEAD, SPEECH_VERBS
-from .patterns import at_word_start, trie_alternation
+from .patterns import at_word_start, is_letter, trie_alternation
 from .text import fold_string
 
 PER, LOC, ORG, ROLE = "PER", "LOC", "ORG", "ROLE"
@@ -150,11 +150,27 @@ class GazetteerRecognizer:
         if not full_names:
             return found
         covered = {i for p in found for i in range(p.start, p.end)}
-        surnames = re.compile(rf"(?:{trie_alternation(list(full_names))})(?![^\W\d_])")
-        for m in at_word_start(surnames, text):
-            if m.start() not in covered:
-                found.append(Entity(m.start(), m.end(), PER, full_names[m.group()]))
+        alone = sorted(
+            (start, surname)
+            for surname in full_names
+            for start in _whole_word_at(text, surname)
+            if start not in covered
+        )
+        found.extend(Entity(s, s + len(w), PER, full_names[w]) for s, w in alone)
         return found
+
+
+def _whole_word_at(text: str, word: str) -> Iterator[int]:
+    """Where `word` stands in the text as a whole word (a surname: a few per article,
+    so a substring search each beats compiling a pattern for them)."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (not start or not is_letter(text[start - 1])) and (
+            end == len(text) or not is_letter(text[end])
+        ):
+            yield start
+        start = text.find(word, start + 1)
 
 
 _LABELS = {
