@@ -155,6 +155,17 @@ class ElasticsearchStore(Store):
         actions = [a for article, old in writes for a in self._actions(article, old)]
         return dict(self._retrying(lambda: self._bulk(actions)))
 
+    def new_article_actions(self, article: Article) -> list[dict[str, Any]]:
+        """The bulk actions that write an article not yet stored: what the store sends
+        the client, for a benchmark to send through the client alone."""
+        return self._actions(article, None)
+
+    def index_bytes(self) -> int:
+        """Bytes on disk of this store's article and figure indices (primaries and
+        replicas)."""
+        stats = self._call(self.es.indices.stats, index=f"{self.articles},{self.figures_index}")
+        return int(stats["_all"]["total"]["store"]["size_in_bytes"])
+
     def _actions(self, article: Article, old: Stored | None) -> list[dict[str, Any]]:
         text = SearchText.of(article)
         rows = figure_rows(article)
