@@ -16,8 +16,10 @@ from hazm import Normalizer
 
 from .text import ZWNJ, fold_string
 
-_THOUSANDS = re.compile(r"(?<=\d)[,،٬](?=\d{3}(?!\d))")
-_DECIMAL = re.compile(r"(?<=\d)[./٫](?=\d)")
+# Each opens with the mark it replaces and looks back for the digit before it: a pattern
+# that opens with a lookbehind is tried at every character of the text.
+_THOUSANDS = re.compile(r"[,،٬](?<=\d[,،٬])(?=\d{3}(?!\d))")
+_DECIMAL = re.compile(r"[./٫](?<=\d[./٫])(?=\d)")
 _POINT = "\ue000"  # stands for a decimal point while hazm (which spaces out ٫ and .) runs
 _NOT_WORD = re.compile(r"[^\w\ue000]+")
 _SPACED_POINT = re.compile(r"(?<=\d) ?\ue000 ?(?=\d)")
@@ -40,7 +42,9 @@ def _join_numbers(text: str) -> str:
 def fold_word(text: str) -> str:
     """The cheap half of normalization (no hazm): letters, digits, ZWNJ, case, punctuation."""
     text = fold_string(_join_numbers(text.replace(ZWNJ, "")))
-    text = _NOT_WORD.sub(" ", _SPACED_POINT.sub(_POINT, text)).replace(_POINT, ".")
+    if _POINT in text:
+        text = _SPACED_POINT.sub(_POINT, text)
+    text = _NOT_WORD.sub(" ", text).replace(_POINT, ".")
     return " ".join(text.lower().split())
 
 
