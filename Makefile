@@ -9,7 +9,7 @@ RASAD  := $(VENV)/bin/rasad
 DEMO   := RASAD_STORE=sqlite:///$(CURDIR)/var/demo.db $(RASAD)
 PORT   ?= 8000
 
-.PHONY: demo test bench lint setup setup-dev clean
+.PHONY: demo test test-cluster bench lint setup setup-dev clean
 
 $(VENV)/.base: pyproject.toml web/package-lock.json
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: setup-dev
 
 test: lint
 	$(PY) -m pytest
+
+# the three-node Elasticsearch test alone (it is part of `make test` too)
+test-cluster: setup-dev
+	$(PY) -m pytest tests/test_es_cluster.py
 
 bench: setup-dev
 	$(PY) bench/extraction.py

@@ -42,19 +42,20 @@ STATE_MAPPINGS = {
 }
 
 
-def install(es: Elasticsearch, articles: str, figures: str, state: str) -> None:
-    """Templates, then the first versioned indices behind their aliases (idempotent)."""
+def install(
+    es: Elasticsearch, articles: str, figures: str, state: str, shards: int = 1, replicas: int = 0
+) -> None:
+    """Templates, then the first versioned indices behind their aliases (idempotent).
+    `shards` and `replicas` go into the templates: they shape the indices made from now on
+    (a reindex applies them to what is stored)."""
+    layout = {"number_of_shards": shards, "number_of_replicas": replicas}
     for alias, mappings in ((articles, ARTICLE_MAPPINGS), (figures, FIGURE_MAPPINGS)):
         es.indices.put_index_template(
             name=alias,
             index_patterns=[f"{alias}-v*"],
             priority=100,
             template={
-                "settings": {
-                    "number_of_shards": 1,
-                    "number_of_replicas": 0,
-                    "refresh_interval": "5s",
-                },
+                "settings": {**layout, "refresh_interval": "5s"},
                 "mappings": mappings,
             },
         )
@@ -65,7 +66,7 @@ def install(es: Elasticsearch, articles: str, figures: str, state: str) -> None:
     if not es.indices.exists(index=state):
         es.options(ignore_status=400).indices.create(
             index=state,
-            settings={"number_of_shards": 1, "number_of_replicas": 0},
+            settings={"number_of_shards": 1, "number_of_replicas": replicas},
             mappings=STATE_MAPPINGS,
         )
 

@@ -1,4 +1,5 @@
-"""A real single-node Elasticsearch on loopback, for tests, benchmarks and development.
+"""A real Elasticsearch on loopback, one node or a cluster of several, for tests,
+benchmarks and development.
 
 The node is the `org.elasticsearch.distribution.integ-test-zip:elasticsearch` artifact from
 Maven Central, fetched with `mvn` once into a cache.  It has no bundled JDK (it runs on the
@@ -6,7 +7,12 @@ machine's), holds only core modules (so Persian analysis happens in Python), and
 run as root: when we are root, it runs as a system user created for it.
 
     python -m rasad.index.es_node start [--port P] [--data DIR]   # prints the URL, detaches
-    python -m rasad.index.es_node stop [--data DIR]
+    python -m rasad.index.es_node start --nodes 3 [--data DIR]    # a cluster: prints its URLs
+    python -m rasad.index.es_node stop [--nodes N] [--data DIR]
+
+A cluster's nodes share one cluster name and find each other through seed hosts on
+loopback; each has its own data directory (DIR/node-1 …) and its own HTTP and transport
+ports.  Its URLs, joined by commas, are what RASAD_STORE takes.
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The newest line on Maven Central whose Java requirement (17+) the machine's default JDK meets;
@@ -116,12 +123,18 @@ def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
 
 @dataclass
 class LocalNode:
-    """One node: its data directory survives stop/start, so a restart keeps the indices."""
+    """One node: its data directory survives stop/start, so a restart keeps the indices.
+    Alone it is a single-node cluster; with `peers` (the transport addresses of every
+    node of its cluster, its own included) it joins them."""
 
     data_dir: Path
     port: int = 0
     heap: str = "512m"
     process: subprocess.Popen[bytes] | None = None
+    name: str = "rasad-local"
+    transport_port: int = 0
+    peers: list[str] = field(default_factory=list)
+    masters: list[str] = field(default_factory=list)  # the names that may be elected first
 
     @property
     def url(self) -> str:
@@ -132,6 +145,13 @@ class LocalNode:
         return self.data_dir / "node.json"
 
     def start(self, timeout: float = 180) -> str:
+        self.launch()
+        self._wait_healthy(timeout)
+        return self.url
+
+    def launch(self) -> None:
+        """Start the node's process without waiting for it (a cluster's nodes must all be
+        starting before any of them can elect a master)."""
         home = fetch()
         user = _run_user()
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -145,6 +165,7 @@ class LocalNode:
             _chown_tree(self.data_dir, user)
             self.data_dir.chmod(0o755)
         self.port = self.port or free_port()
+        self.transport_port = self.transport_port or free_port()
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "ES_JAVA_HOME": str(java_home()),
@@ -152,13 +173,21 @@ class LocalNode:
             "ES_TMPDIR": str(self.data_dir / "tmp"),
             "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
         }
+        discovery = (
+            {
+                "discovery.seed_hosts": ",".join(self.peers),
+                "cluster.initial_master_nodes": ",".join(self.masters),
+            }
+            if self.peers
+            else {"discovery.type": "single-node"}
+        )
         settings = {
             "cluster.name": "rasad-local",
-            "node.name": "rasad-local",
+            "node.name": self.name,
             "network.host": "127.0.0.1",
             "http.port": str(self.port),
-            "transport.port": str(free_port()),
-            "discovery.type": "single-node",
+            "transport.port": str(self.transport_port),
+            **discovery,
             "path.data": str(self.data_dir / "data"),
             "path.logs": str(self.data_dir / "logs"),
             "xpack.security.enabled": "false",
@@ -180,12 +209,15 @@ class LocalNode:
         self.process = subprocess.Popen(
             cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-        self._wait_healthy(timeout)
         self.state_file.write_text(json.dumps({"pid": self.process.pid, "url": self.url}))
-        return self.url
 
-    def _wait_healthy(self, timeout: float) -> None:
+    def _wait_healthy(self, timeout: float, nodes: int = 1) -> None:
+        """Until the cluster, asked through this node, has `nodes` nodes and is yellow or
+        green; the node is stopped and NodeError raised if it exits or time runs out."""
         deadline = time.monotonic() + timeout
+        query = urllib.parse.urlencode(
+            {"wait_for_status": "yellow", "wait_for_nodes": f">={nodes}", "timeout": "2s"}
+        )
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise NodeError(
@@ -193,13 +225,13 @@ class LocalNode:
                     f"see {self.data_dir / 'node.out'}:\n{self._tail()}"
                 )
             try:
-                with urllib.request.urlopen(
-                    f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=2s", timeout=5
-                ) as r:
-                    if json.load(r).get("status") in {"green", "yellow"}:
-                        return
+                with urllib.request.urlopen(f"{self.url}/_cluster/health?{query}", timeout=5) as r:
+                    health = json.load(r)
+                if health.get("status") in {"green", "yellow"} and not health.get("timed_out"):
+                    return
             except OSError:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         self.stop()
         raise NodeError(f"Elasticsearch did not become healthy in {timeout:.0f}s:\n{self._tail()}")
 
@@ -231,6 +263,69 @@ class LocalNode:
             self.process = None
 
 
+@dataclass
+class LocalCluster:
+    """Several nodes forming one cluster on loopback (`base_dir/node-1` …).  Any node
+    answers for the whole cluster; `kill` and `restart` take one down and bring it back
+    with its data, as a crash and a recovery would."""
+
+    base_dir: Path
+    size: int = 3
+    heap: str = "512m"
+    nodes: list[LocalNode] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.size < 1:
+            raise NodeError("a cluster needs at least one node")
+        names = [f"rasad-{i + 1}" for i in range(self.size)]
+        transports = [free_port() for _ in names]
+        peers = [f"127.0.0.1:{port}" for port in transports]
+        self.nodes = [
+            LocalNode(
+                self.base_dir / f"node-{i + 1}",
+                port=free_port(),
+                heap=self.heap,
+                name=name,
+                transport_port=transports[i],
+                peers=peers,
+                masters=names,
+            )
+            for i, name in enumerate(names)
+        ]
+
+    @property
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes]
+
+    @property
+    def url(self) -> str:
+        """The nodes' URLs joined by commas: what RASAD_STORE takes for a cluster."""
+        return ",".join(self.urls)
+
+    def start(self, timeout: float = 300) -> str:
+        for node in self.nodes:
+            node.launch()
+        try:
+            for node in self.nodes:  # each node's HTTP port, once all have joined
+                node._wait_healthy(timeout, nodes=self.size)
+        except NodeError:
+            self.stop()
+            raise
+        return self.url
+
+    def kill(self, index: int) -> None:
+        self.nodes[index].kill()
+
+    def restart(self, index: int, timeout: float = 300) -> None:
+        """Bring a killed node back and wait until the cluster counts it again."""
+        self.nodes[index].launch()
+        self.nodes[index]._wait_healthy(timeout, nodes=self.size)
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
 def _pid_from(state: Path) -> int | None:
     if not state.exists():
         return None
@@ -257,14 +352,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=("fetch", "start", "stop"))
     parser.add_argument("--data", type=Path, default=CACHE / "node", help="node data directory")
     parser.add_argument("--port", type=int, default=0, help="HTTP port (default: a free one)")
+    parser.add_argument("--nodes", type=int, default=1, help="nodes in the cluster (default 1)")
     args = parser.parse_args(argv)
     try:
         if args.action == "fetch":
             print(fetch())
+        elif args.action == "start" and args.nodes > 1:
+            cluster = LocalCluster(args.data, args.nodes)
+            print(cluster.start())
+            for node in cluster.nodes:
+                node.process = None  # leave them running detached
         elif args.action == "start":
             node = LocalNode(args.data, args.port)
             print(node.start())
             node.process = None  # leave it running detached
+        elif args.nodes > 1:
+            for i in range(args.nodes):
+                LocalNode(args.data / f"node-{i + 1}").stop()
         else:
             LocalNode(args.data).stop()
     except NodeError as exc:

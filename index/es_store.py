@@ -43,7 +43,11 @@ _FACETS = {"source": "source", "city": "city", "kind": "kinds"}
 
 
 class ElasticsearchStore(Store):
-    """Store on an Elasticsearch cluster (8.x, matching the Python client's major version)."""
+    """Store on an Elasticsearch cluster (8.x, matching the Python client's major version).
+
+    `url` may name several nodes of one cluster, joined by commas: a request to a node that
+    is down goes to the next.  `shards` and `replicas` set the indices' layout when they are
+    made (one replica lets the cluster lose a node and keep every document)."""
 
     def __init__(
         self,
@@ -55,18 +59,23 @@ class ElasticsearchStore(Store):
         backoff: float = 0.5,
         request_timeout: float = 30,
         basic_auth: tuple[str, str] | None = None,
+        shards: int = 1,
+        replicas: int = 0,
     ) -> None:
         # credentials go to the client, never into messages, logs or /api/health
-        self.url, url_auth = _without_credentials(url)
+        nodes = [_without_credentials(u.strip()) for u in url.split(",") if u.strip()]
+        hosts = [host for host, _ in nodes]
+        url_auth = next((auth for _, auth in nodes if auth), None)
+        self.url = ",".join(hosts)
         self.prefix, self.refresh = prefix, refresh
         self.retries, self.backoff = retries, backoff
         self.spool_dir = Path(spool_dir)
         self.spool = Spool(self.spool_dir)
         self.es = Elasticsearch(
-            self.url,
+            hosts,
             basic_auth=basic_auth or url_auth,
             request_timeout=request_timeout,
-            max_retries=0,
+            max_retries=len(hosts) - 1,  # another node; the store's own retries back off
             retry_on_timeout=False,
         )
         try:
@@ -76,7 +85,9 @@ class ElasticsearchStore(Store):
         self.articles = f"{prefix}-articles"
         self.figures_index = f"{prefix}-figures"
         self.state_index = f"{prefix}-state"
-        es_indices.install(self.es, self.articles, self.figures_index, self.state_index)
+        es_indices.install(
+            self.es, self.articles, self.figures_index, self.state_index, shards, replicas
+        )
         self.pending_report = self.flush_spool()  # what earlier runs spooled, written now
 
     def reindex(self) -> dict[str, str]:

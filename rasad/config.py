@@ -6,8 +6,12 @@ reads `Settings.load()` once and hands the object (or what it opens) to the part
 it; nothing below the command line reads the environment.
 
     RASAD_STORE        a SQLite path or sqlite:///path (the embedded default), or
-                       http://host:9200 for Elasticsearch
+                       http://host:9200 for Elasticsearch (several nodes of one cluster
+                       joined by commas: http://a:9200,http://b:9200)
     RASAD_ES_PREFIX    the name prefix of the Elasticsearch indices (default rasad)
+    RASAD_ES_SHARDS, RASAD_ES_REPLICAS  primary shards and replicas of each index
+                       Elasticsearch makes from now on (default 1 and 0; one replica on
+                       a cluster of three lets it lose a node)
     RASAD_SPOOL        where Elasticsearch writes wait while the cluster is unreachable
     RASAD_SOURCES      the sources file (YAML) to crawl; the built-in one otherwise
     RASAD_NER_MODEL    a Hugging Face token-classification model id or local directory
@@ -52,6 +56,8 @@ class Settings(BaseSettings):
 
     store: str = f"sqlite:///{DATA_HOME / 'rasad.db'}"
     es_prefix: str = "rasad"
+    es_shards: int = Field(default=1, ge=1)
+    es_replicas: int = Field(default=0, ge=0)
     # credentials for an Elasticsearch with security on (compose); kept out of RASAD_STORE
     es_user: str | None = None
     es_password: SecretStr | None = None
@@ -124,7 +130,14 @@ class Settings(BaseSettings):
             auth = None
             if self.es_password is not None:
                 auth = (self.es_user or "elastic", self.es_password.get_secret_value())
-            return open_store(url, spool_dir=self.spool, prefix=self.es_prefix, basic_auth=auth)
+            return open_store(
+                url,
+                spool_dir=self.spool,
+                prefix=self.es_prefix,
+                basic_auth=auth,
+                shards=self.es_shards,
+                replicas=self.es_replicas,
+            )
         return open_store(url)
 
     def extractor(self, ner_model: str | None = None) -> Extractor:

@@ -95,6 +95,35 @@ def test_reindex_swaps_alias_without_losing_data(es_url: str, tmp_path: Path) ->
         store.drop()
 
 
+def test_rasad_reindex_lays_the_indices_out_anew(es_url: str, tmp_path: Path) -> None:
+    """Shards and replicas shape indices as they are made: `rasad reindex` remakes a
+    store's indices with the current RASAD_ES_SHARDS, and keeps every document."""
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    store = ElasticsearchStore(es_url, prefix=prefix, spool_dir=tmp_path)
+    store.upsert(articles(0, 12))
+    env = {
+        **os.environ,
+        "RASAD_STORE": es_url,
+        "RASAD_ES_PREFIX": prefix,
+        "RASAD_ES_SHARDS": "2",
+        "RASAD_SPOOL": str(tmp_path / "spool"),
+    }
+    command = [sys.executable, "-m", "rasad", "reindex"]
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"{store.articles} → {store.articles}-v2" in done.stdout
+        settings = store.es.indices.get_settings(index=store.articles)
+        assert [s["settings"]["index"]["number_of_shards"] for s in settings.values()] == ["2"]
+        assert store.search(SearchRequest(q="بوستان")).total == 12
+        assert store.figures(FigureQuery()).total == 12
+    finally:
+        store.drop()
+    on_sqlite = {**env, "RASAD_STORE": f"sqlite:///{tmp_path / 'store.db'}"}
+    refused = subprocess.run(command, env=on_sqlite, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "SQLite" in refused.stderr
+
+
 @pytest.fixture
 def own_node() -> Iterator[LocalNode]:
     node = LocalNode(CACHE / "runs" / uuid.uuid4().hex[:12])

@@ -1,5 +1,5 @@
 """Commands over the store named by RASAD_STORE: ingest, search, figures, metrics, series,
-copy."""
+copy, reindex."""
 
 from __future__ import annotations
 
@@ -72,6 +72,16 @@ def register(sub: Subparsers) -> None:
     co.add_argument("target", help="the store to copy into (a SQLite path or http://host:9200)")
     co.add_argument("--from", dest="source", help="the store to copy from (default: RASAD_STORE)")
     co.set_defaults(func=copy)
+
+    ri = sub.add_parser(
+        "reindex",
+        help="rebuild the Elasticsearch indices with the current shards and replicas",
+        description="Copy each Elasticsearch index of the store into its next version, made "
+        "with the current mapping, RASAD_ES_SHARDS and RASAD_ES_REPLICAS, and move its alias "
+        "there in one step: searches go on throughout. Writes made during the copy may be "
+        "missed: run it when no crawl is running.",
+    )
+    ri.set_defaults(func=reindex)
 
 
 def ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -222,3 +232,19 @@ def copy(args: argparse.Namespace, settings: Settings) -> int:
     for error in report.errors:
         print(f"rasad: {error}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from rasad.index.es_store import ElasticsearchStore
+
+    with settings.open_store() as store:
+        if not isinstance(store, ElasticsearchStore):
+            print(
+                "rasad: reindex rebuilds Elasticsearch indices; RASAD_STORE names a SQLite "
+                "store, which has none to rebuild",
+                file=sys.stderr,
+            )
+            return 2
+        for alias, index in store.reindex().items():
+            print(f"{alias} → {index}")
+    return 0
