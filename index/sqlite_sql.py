@@ -55,6 +55,24 @@ CREATE INDEX IF NOT EXISTS figures_article ON figures (article_id);
 CREATE INDEX IF NOT EXISTS figures_metric ON figures (metric, published);
 CREATE INDEX IF NOT EXISTS figures_kind ON figures (kind, published);
 CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
+-- the figures' searched words, indexed: a metric is looked up by any of its words without
+-- reading every row. External content (the text stays in figures.search alone), kept in
+-- step by triggers. figures.rowid is not an INTEGER PRIMARY KEY, so a VACUUM may renumber
+-- it: after one, INSERT INTO figures_fts (figures_fts) VALUES ('rebuild').
+CREATE VIRTUAL TABLE IF NOT EXISTS figures_fts USING fts5(
+    search, content='figures', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER IF NOT EXISTS figures_fts_insert AFTER INSERT ON figures BEGIN
+    INSERT INTO figures_fts (rowid, search) VALUES (new.rowid, new.search);
+END;
+CREATE TRIGGER IF NOT EXISTS figures_fts_delete AFTER DELETE ON figures BEGIN
+    INSERT INTO figures_fts (figures_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+END;
+CREATE TRIGGER IF NOT EXISTS figures_fts_update AFTER UPDATE OF search ON figures BEGIN
+    INSERT INTO figures_fts (figures_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+    INSERT INTO figures_fts (rowid, search) VALUES (new.rowid, new.search);
+END;
 CREATE TABLE IF NOT EXISTS state (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -81,6 +99,9 @@ INSERT_FIGURE = (
     f"VALUES ({', '.join('?' * (len(FIGURE_COLUMNS) + 3))})"
 )
 _RANGE = {"gte": ">=", "lte": "<=", "gt": ">"}
+# word filters answered by a full-text index: field → its FTS5 table (the words come from
+# search normalization: letters, digits and points, never a quote)
+WORD_INDEXES = {"search": "figures_fts"}
 
 
 def marks(values: Sequence[Any]) -> str:
@@ -104,6 +125,12 @@ def where_clause(filters: list[Filter], prefix: str = "") -> tuple[list[str], li
         elif f.op == "in":
             where.append(f"{column} IN ({marks(f.value)})")
             params.extend(f.value)
+        elif f.op == "words" and f.field in WORD_INDEXES:  # every word, each as a prefix
+            where.append(
+                f"{prefix}rowid IN (SELECT rowid FROM {WORD_INDEXES[f.field]} "
+                f"WHERE {WORD_INDEXES[f.field]} MATCH ?)"
+            )
+            params.append(" AND ".join(f'"{word}"*' for word in f.value))
         elif f.op == "words":  # every word, each as the start of a word
             where.extend(f"instr(' ' || {column}, ?) > 0" for _ in f.value)
             params.extend(f" {word}" for word in f.value)

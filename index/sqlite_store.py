@@ -125,7 +125,12 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            indexed = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'figures_fts'"
+            ).fetchone()
             self.db.executescript(SCHEMA)
+            if not indexed:  # a store made before the figures' word index: build it
+                self.db.execute("INSERT INTO figures_fts (figures_fts) VALUES ('rebuild')")
             self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from rasad.api.schemas import FigureOut
 from rasad.index.es_indices import FIGURE_MAPPINGS
@@ -46,3 +46,43 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     rows = reopened.db.execute("SELECT id, figure_id, report FROM figures").fetchall()
     reopened.close()
     assert sorted(rows) == sorted(expected) and any(r == 0 for *_, r in rows)
+
+
+def test_figure_words_are_looked_up_through_an_index_kept_in_step(tmp_path) -> None:
+    """Metric lookup by words reads the figures' FTS5 index, not every row: a store made
+    before the index gets it built on opening, and rewriting an article's figures (or
+    deleting them) moves its words out of the index."""
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    store.upsert(CORPUS)
+    expected = store.metrics("بوستان")
+    assert expected
+    for name in ("figures_fts_insert", "figures_fts_delete", "figures_fts_update"):
+        store.db.execute(f"DROP TRIGGER {name}")
+    store.db.execute("DROP TABLE figures_fts")
+    store.close()
+
+    store = SQLiteStore(path)
+    assert store.metrics("بوستان") == expected
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT metric FROM figures WHERE rowid IN "
+        "(SELECT rowid FROM figures_fts WHERE figures_fts MATCH ?)",
+        ['"بوستان"*'],
+    ).fetchall()
+    assert any("VIRTUAL TABLE INDEX" in str(step) for step in plan), plan
+    article = next(a for a in CORPUS if any("بوستان" in (f.metric or "") for f in a.figures))
+    edited = article.body + " ویرایش شد."
+    changed = replace(article, figures=[], body=edited, content_hash="", search_text=None)
+    store.upsert([changed])
+    left = dict(store.metrics("بوستان"))
+    before = dict(expected)
+    assert sum(left.values()) < sum(before.values())
+    total = store.db.execute("SELECT count(*) FROM figures").fetchone()[0]
+    indexed = store.db.execute(
+        "SELECT count(*) FROM figures_fts WHERE figures_fts MATCH ?", ['"بوستان"*']
+    ).fetchone()[0]
+    direct = store.db.execute(
+        "SELECT count(*) FROM figures WHERE instr(' ' || search, ' بوستان') > 0"
+    ).fetchone()[0]
+    store.close()
+    assert indexed == direct and total > 0
