@@ -21,15 +21,21 @@ _ADDRESSES = (
     (("%",), re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}")),  # percent-encoded text outside an address
 )
 # Words of the lines about the page itself: its comments, visits, likes, shares, captcha.
-_COUNTER = re.compile(
-    trie_alternation(
-        [
-            *("دیدگاه", "بازدید", "نظرات", "نظر شما", "ارسال نظر", "لایک", "کامنت"),
-            *("اشتراک گذاری", "کد امنیتی", "کد تصویر", "کپچا", "captcha"),
-        ]
-    ),
-    re.IGNORECASE,
+_COUNTER_WORDS = (
+    "دیدگاه",
+    "بازدید",
+    "نظرات",
+    "نظر شما",
+    "ارسال نظر",
+    "لایک",
+    "کامنت",
+    "اشتراک گذاری",
+    "کد امنیتی",
+    "کد تصویر",
+    "کپچا",
+    "captcha",
 )
+_COUNTER = re.compile(trie_alternation(_COUNTER_WORDS), re.IGNORECASE)
 MAX_COUNTER_WORDS = 14  # a longer line is prose that happens to name comments or visits
 
 

@@ -292,20 +292,19 @@ def _resolve(kind: str, m: re.Match[str]) -> tuple[str, date | None] | None:
         return None
 
 
-def _matches(
-    kind: str, pattern: re.Pattern[str], folded: str, names: _Names
-) -> Iterable[re.Match[str]]:
+def _matches(kind: str, pattern: re.Pattern[str], cues: _DateCues) -> Iterable[re.Match[str]]:
     """The pattern's matches; those built around a month name are only tried near one
     (trying them at every word of an article is most of the cost of finding dates)."""
+    folded = cues.folded
     cue = _CUES.get(kind)
     hint = _HINTS.get(kind)
-    if hint is not None and not names.holds(hint):
+    if hint is not None and not cues.holds(hint):
         return  # what every match must hold is not in the text
     if cue is None:
         yield from (m for m in pattern.finditer(folded) if _left_ok(kind, folded, m.start()))
         return
     seen: set[tuple[int, int]] = set()
-    months = names.gregorian(cue) if kind == "greg" else _cue_matches(cue, folded, names.starts)
+    months = cues.gregorian(cue) if kind == "greg" else cues.months(cue)
     for month in months:
         if kind != "greg" and not _left_ok("My", folded, month.start()):
             continue  # a month name inside a word: زیادی is not دی
@@ -317,16 +316,7 @@ def _matches(
                 yield m
 
 
-def _cue_matches(cue: re.Pattern[str], folded: str, names: list[int]) -> Iterable[re.Match[str]]:
-    """What `cue.finditer` would find at word starts, tried only where a month name is."""
-    end = 0
-    for start in names:
-        if start >= end and (m := cue.match(folded, start)):
-            end = m.end()
-            yield m
-
-
-class _Names:
+class _DateCues:
     """What one article's words say about its dates, asked once per article: where
     month names stand, and which hints it holds."""
 
@@ -341,6 +331,15 @@ class _Names:
         if hint not in self.hints:
             self.hints[hint] = hint.search(self.folded) is not None
         return self.hints[hint]
+
+    def months(self, cue: re.Pattern[str]) -> Iterable[re.Match[str]]:
+        """What `cue.finditer` would find at word starts, tried only where a Persian,
+        Afghan or lunar month name is."""
+        end = 0
+        for start in self.starts:
+            if start >= end and (m := cue.match(self.folded, start)):
+                end = m.end()
+                yield m
 
     def gregorian(self, cue: re.Pattern[str]) -> Iterable[re.Match[str]]:
         """What `cue.finditer` finds: a day's last digit, spaces and a Gregorian month.
@@ -372,16 +371,15 @@ def find_dates(folded: str, tokens: list[Token] | None = None) -> list[DateMatch
     دی), so no date is lost."""
     found: list[DateMatch] = []
     words = tokenize(folded) if tokens is None else tokens
-    names = _Names(folded, words)
+    cues = _DateCues(folded, words)
     for kind, pattern in DATE_PATTERNS:
-        for m in _matches(kind, pattern, folded, names):
+        for m in _matches(kind, pattern, cues):
             resolved = _resolve(kind, m)
             if resolved:
                 found.append(DateMatch(m.start(), m.end(), resolved[0], resolved[1]))
     for kind, pattern in TIME_PATTERNS:
         found.extend(
-            DateMatch(m.start(), m.end(), "time", None)
-            for m in _matches(kind, pattern, folded, names)
+            DateMatch(m.start(), m.end(), "time", None) for m in _matches(kind, pattern, cues)
         )
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     merged: list[DateMatch] = []
