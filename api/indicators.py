@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from rasad.index.indicators import Indicator, Indicators
 from rasad.index.owned import visible_to
+from rasad.index.series import MAX_LISTED
 from rasad.nlp.extract import metric_label
 
 from .auth import Caller, Editor, Reader, caller_name, check_owner, require
@@ -93,7 +94,7 @@ def indicator_series(
     caller: Reader,
     dates: DateRange,
     interval: Literal["day", "week", "month"] = "month",
-    points: Annotated[int, Query(ge=0, le=1000)] = 50,
+    points: Annotated[int, Query(ge=0, le=MAX_LISTED)] = 50,
 ) -> SeriesOut:
     """As `/api/series`, over every figure the indicator matches."""
     indicators = Indicators(store)

@@ -24,6 +24,7 @@ from rasad.index.models import Article, Hit, SearchPage, SearchRequest, Series
 from rasad.index.owned import visible_to
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.index.schema import figure_rows
+from rasad.index.series import MAX_LISTED
 from rasad.nlp.dates import jalali
 from rasad.nlp.extract import metric_label
 from rasad.nlp.figure import Figure
@@ -72,7 +73,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "The query cannot be run as written."},
     503: {"model": ErrorOut, "description": "The store cannot be reached."},
 }
-MAX_VALUES = 50  # distinct values listed per series bucket
 
 # every route here needs a viewer (or anonymous reads allowed); changes ask for more
 router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(require("viewer"))])
@@ -303,7 +303,7 @@ def series(
     dates: DateRange,
     interval: Literal["day", "week", "month"] = "month",
     points: Annotated[
-        int, Query(ge=0, le=1000, description="At most this many points listed per bucket.")
+        int, Query(ge=0, le=MAX_LISTED, description="At most this many points listed per bucket.")
     ] = 50,
 ) -> SeriesOut:
     """Buckets of reported values, each point linked to its sentence and article; a bucket
@@ -334,15 +334,14 @@ def series_out(result: Series, points: int) -> SeriesOut:
             )
             for p in bucket.points[:points]
         ]
-        distinct = sorted(set(bucket.values))
         buckets.append(
             BucketOut(
                 start=bucket.start,
                 start_jalali=jalali(bucket.start),
-                count=len(bucket.values),
-                values=distinct[:MAX_VALUES],
-                min=distinct[0],
-                max=distinct[-1],
+                count=bucket.count,
+                values=bucket.values,
+                min=bucket.low,
+                max=bucket.high,
                 conflict=bucket.conflict,
                 outlets=bucket.outlets,
                 points=listed,

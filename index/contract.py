@@ -45,19 +45,19 @@ from .models import (
     SearchRequest,
     SearchText,
     Series,
+    SeriesBucket,
     UpsertReport,
     article_id,
 )
 from .query import Node, QueryError, parse_query, with_word_forms
-from .series import bucket_series
+from .schema import buckets as buckets_of
+from .series import check_interval
 from .stories import fingerprints, shares_story
 
 STORY_CANDIDATES = 20  # stored articles considered when looking for an article's story
 STORY_COPIES = 500  # copies of one story read for its timeline
 COVERAGE_STORIES = 200  # stories among a search's matches weighed for the coverage view
-MAX_POINTS = 10_000  # figures read for one series
-# what bucketing a series reads of every point (`series.bucket_series`)
-SERIES_FIELDS = ("id", "article_id", "figure_id", "source", "value", "published")
+MAX_POINTS = 10_000  # figure rows read in one request (a series export, an article's)
 
 
 class StoreError(RasadError, RuntimeError):
@@ -280,19 +280,20 @@ class Store(ABC):
         """The figures matching `filters` over time (a metric, or an indicator's keys or
         query), bucketed and flagged as `series` does.
 
-        Buckets are counted from a few columns of every point; whole rows are read only for
-        the first `listed` reports of each bucket (all when None), because a metric may
-        have thousands of points and a chart lists a handful."""
-        filters = [*filters, *between("published", date_from, date_to)]
-        rows = self._figure_rows(
-            filters, None, MAX_POINTS, newest_first=False, fields=SERIES_FIELDS
-        )
-        result = bucket_series(label, interval, [row for row, _ in rows])
-        wanted = [p["id"] for b in result.buckets for p in b.points[:listed]]
-        full = {row["id"]: row for row in self._figures_where_in("id", wanted)}
-        for bucket in result.buckets:
-            bucket.points = [full[p["id"]] for p in bucket.points[:listed] if p["id"] in full]
-        return result
+        The backend groups the reports in its engine and lists the first `listed` of each
+        bucket whole; with `listed` None (an export) every report is listed, read in one
+        pass oldest first."""
+        interval = check_interval(interval)
+        filters = [*filters, Filter("report", "eq", True)]
+        filters += between("published", date_from, date_to)
+        buckets = self._series_buckets(filters, interval, listed if listed is not None else 0)
+        if listed is None:
+            by_start = {b.start.isoformat(): b for b in buckets}
+            for row, _ in self._figure_rows(filters, None, MAX_POINTS, newest_first=False):
+                bucket = by_start.get(buckets_of(row)[interval] or "")
+                if bucket is not None:
+                    bucket.points.append(row)
+        return Series(label, interval, buckets)
 
     def reports_of(self, article_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each article's figures, one per reported fact (first mentions), in text order."""
@@ -360,6 +361,15 @@ class Store(ABC):
 
     @abstractmethod
     def _count_figures(self, filters: list[Filter]) -> int: ...
+
+    @abstractmethod
+    def _series_buckets(
+        self, filters: list[Filter], interval: Interval, listed: int
+    ) -> list[SeriesBucket]:
+        """The matching dated figures grouped by their `interval` bucket column, oldest
+        bucket first, each with its count, least and greatest value, distinct values,
+        each outlet's values, conflict flag (`series.conflict`) and its first `listed`
+        rows whole (oldest first, ties by id), all computed by the engine."""
 
     @abstractmethod
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:

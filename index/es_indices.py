@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from elasticsearch import Elasticsearch, helpers
 
-from .schema import ES_TYPES, FILTERED
+from .schema import BUCKET_FIELDS, ES_TYPES, FILTERED
+from .series import MAX_LISTED, tehran_buckets
 
 SCHEMA_VERSION = 1
 TEXT = {"type": "text", "analyzer": "whitespace"}
@@ -49,13 +50,14 @@ def install(
     `shards` and `replicas` go into the templates: they shape the indices made from now on
     (a reindex applies them to what is stored)."""
     layout = {"number_of_shards": shards, "number_of_replicas": replicas}
+    listed = {"max_inner_result_window": MAX_LISTED}  # a series bucket's reports (top_hits)
     for alias, mappings in ((articles, ARTICLE_MAPPINGS), (figures, FIGURE_MAPPINGS)):
         es.indices.put_index_template(
             name=alias,
             index_patterns=[f"{alias}-v*"],
             priority=100,
             template={
-                "settings": {**layout, "refresh_interval": "5s"},
+                "settings": {**layout, **listed, "refresh_interval": "5s"},
                 "mappings": mappings,
             },
         )
@@ -63,12 +65,46 @@ def install(
             es.indices.create(index=f"{alias}-v{SCHEMA_VERSION}", aliases={alias: {}})
         else:  # fields added since an index was made (adding fields is always allowed)
             es.indices.put_mapping(index=alias, properties=mappings["properties"])
+            es.indices.put_settings(index=alias, settings={"index": listed})
+    fill_buckets(es, figures)
     if not es.indices.exists(index=state):
         es.options(ignore_status=400).indices.create(
             index=state,
             settings={"number_of_shards": 1, "number_of_replicas": replicas},
             mappings=STATE_MAPPINGS,
         )
+
+
+def fill_buckets(es: Elasticsearch, figures: str) -> int:
+    """Give figures indexed before the series bucket fields existed their buckets, from
+    the publication time they hold (a partial update: the rest of each document stays);
+    how many were filled.  Once filled, the check is one count."""
+    missing = {
+        "bool": {
+            "filter": [{"exists": {"field": "published"}}],
+            "must_not": [{"exists": {"field": BUCKET_FIELDS[-1]}}],
+        }
+    }
+    if not es.count(index=figures, query=missing)["count"]:
+        return 0
+    docs = helpers.scan(es, index=figures, query={"query": missing}, _source=["published"])
+    filled, _ = helpers.bulk(
+        es,
+        (
+            {
+                "_op_type": "update",
+                "_index": d["_index"],
+                "_id": d["_id"],
+                "doc": dict(
+                    zip(BUCKET_FIELDS, tehran_buckets(d["_source"]["published"]), strict=True)
+                ),
+            }
+            for d in docs
+        ),
+        chunk_size=1000,
+    )
+    es.indices.refresh(index=figures)
+    return filled
 
 
 def reindex(es: Elasticsearch, aliases: list[str]) -> dict[str, str]:

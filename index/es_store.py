@@ -32,14 +32,25 @@ from .contract import Write as Planned
 from .es_query import dsl, reason, to_es
 from .filters import Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
-from .models import TOTAL_EXACT_UP_TO, Article, SearchRequest, SearchText, UpsertReport
+from .models import (
+    TOTAL_EXACT_UP_TO,
+    Article,
+    Interval,
+    SearchRequest,
+    SearchText,
+    SeriesBucket,
+    UpsertReport,
+)
 from .query import Node, QueryError
-from .schema import FILTERED, figure_rows, search_text
+from .schema import figure_rows, indexed_fields, search_text
+from .series import LISTED_VALUES, conflict
 from .spool import Spool
 
 _NEWEST_FIRST = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
 _OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
 _FACETS = {"source": "source", "city": "city", "kind": "kinds"}
+_BUCKETS_PER_PAGE = 100  # series buckets per composite page (sub-aggregations bound it)
+_OUTLETS = 100  # outlets listed per series bucket
 
 
 class ElasticsearchStore(Store):
@@ -195,7 +206,7 @@ class ElasticsearchStore(Store):
         actions = [{"_op_type": "index", "_index": self.articles, "_id": article.id, **doc}]
         actions.extend(
             {"_op_type": "index", "_index": self.figures_index, "_id": row["id"]}
-            | {name: row[name] for name in FILTERED}
+            | indexed_fields(row)
             | {"search": search_text(row), "row": row}
             for row in rows
         )
@@ -381,6 +392,21 @@ class ElasticsearchStore(Store):
         query = {"bool": {"filter": dsl(filters)}}
         return int(self._call(self.es.count, index=self.figures_index, query=query)["count"])
 
+    def _series_buckets(
+        self, filters: list[Filter], interval: Interval, listed: int
+    ) -> list[SeriesBucket]:
+        composite = {"size": _BUCKETS_PER_PAGE, "sources": [{"b": {"terms": {"field": interval}}}]}
+        aggs = {"s": {"composite": composite, "aggs": _bucket_aggs(listed)}}
+        out: list[SeriesBucket] = []
+        while True:  # composite pages: a daily series over years has thousands of buckets
+            result = self._query(
+                self.figures_index, size=0, query={"bool": {"filter": dsl(filters)}}, aggs=aggs
+            )["aggregations"]["s"]
+            out += [_series_bucket(b) for b in result["buckets"]]
+            if len(result["buckets"]) < _BUCKETS_PER_PAGE or "after_key" not in result:
+                return out
+            composite["after"] = result["after_key"]
+
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:
         order = [{"_count": "desc"}, {"_key": "asc"}]
         result = self._query(
@@ -475,6 +501,51 @@ class ElasticsearchStore(Store):
 
     def close(self) -> None:
         self.es.close()
+
+
+def _bucket_aggs(listed: int) -> dict[str, Any]:
+    """What a series bucket computes: its least and greatest value, its distinct values,
+    each outlet's values in the order first reported with the days it reported on, and
+    its first `listed` reports whole."""
+    by_value = {"terms": {"field": "value", "size": LISTED_VALUES, "order": {"_key": "asc"}}}
+    first = {"min": {"field": "published"}}
+    first_reported = [{"first": "asc"}, {"_key": "asc"}]
+    outlet_values = {
+        "terms": {"field": "value", "size": LISTED_VALUES, "order": first_reported},
+        "aggs": {"first": first},
+    }
+    aggs: dict[str, Any] = {
+        "low": {"min": {"field": "value"}},
+        "high": {"max": {"field": "value"}},
+        "values": by_value,
+        "outlets": {
+            "terms": {"field": "source", "size": _OUTLETS, "order": first_reported},
+            "aggs": {"first": first, "days": {"cardinality": {"field": "day"}}},
+        },
+    }
+    aggs["outlets"]["aggs"]["values"] = outlet_values
+    if listed:
+        aggs["points"] = {"top_hits": {"size": listed, "sort": _OLDEST_FIRST, "_source": ["row"]}}
+    return aggs
+
+
+def _series_bucket(b: dict[str, Any]) -> SeriesBucket:
+    """One composite bucket of `_bucket_aggs` as the store's bucket."""
+    values, outlets = b["values"], b["outlets"]
+    distinct = len(values["buckets"]) + (values["sum_other_doc_count"] > 0)
+    reporters = sum(o["days"]["value"] for o in outlets["buckets"])
+    reporters += outlets["sum_other_doc_count"] > 0
+    hits = b.get("points", {}).get("hits", {}).get("hits", [])
+    return SeriesBucket(
+        start=date.fromisoformat(b["key"]["b"]),
+        count=b["doc_count"],
+        low=b["low"]["value"],
+        high=b["high"]["value"],
+        values=[v["key"] for v in values["buckets"]],
+        conflict=conflict(distinct, reporters),
+        outlets={o["key"]: [v["key"] for v in o["values"]["buckets"]] for o in outlets["buckets"]},
+        points=[h["_source"]["row"] for h in hits],
+    )
 
 
 def _matching(filters: list[Filter], node: Node | None) -> dict[str, Any]:

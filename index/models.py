@@ -200,11 +200,19 @@ class FigurePage:
 
 @dataclass
 class SeriesBucket:
+    """One bucket as the backend aggregated it: every report counts in `count`, `low`,
+    `high` and `conflict`; `values` and `outlets` list the distinct values (ascending, and
+    per outlet in the order first reported, up to `series.LISTED_VALUES`); `points` holds
+    the first reports, whole."""
+
     start: date
-    points: list[dict[str, Any]]
+    count: int
+    low: float
+    high: float
     values: list[float]
     conflict: bool  # several different values reported for the same thing in one bucket
     outlets: dict[str, list[float]] = field(default_factory=dict)  # source → its values
+    points: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

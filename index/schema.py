@@ -17,6 +17,7 @@ from rasad.nlp.figure import FIELD_NAMES
 from rasad.nlp.normalize import fold_word
 
 from .models import Article
+from .series import INTERVALS, tehran_buckets
 
 # the article's fields every figure row carries beside the figure's own, with their types
 # (a row holds `published` as an ISO string in UTC)
@@ -32,6 +33,9 @@ ARTICLE_FIELDS: dict[str, Any] = {
     # the article's first mention of this fact: one report, however often it is restated
     "report": bool,
 }
+# the series buckets a figure falls in by its publication in Tehran (`series.INTERVALS`):
+# columns and indexed fields, not part of the stored row
+BUCKET_FIELDS: tuple[str, ...] = INTERVALS
 # what a row stored before a field existed reads as
 ROW_DEFAULTS: dict[str, Any] = {"report": True}
 ROW_FIELDS: tuple[str, ...] = FIELD_NAMES + tuple(ARTICLE_FIELDS)
@@ -51,6 +55,7 @@ FILTERED: dict[str, type] = {
     "metric": str,
     "published": datetime,
     "report": bool,
+    **dict.fromkeys(BUCKET_FIELDS, str),
 }
 # the words a figure's free-text filter searches
 SEARCHED: tuple[str, ...] = ("subject", "metric", "sentence", "speaker", "location")
@@ -72,7 +77,8 @@ ES_TYPES: dict[type, dict[str, str]] = {
 
 
 def figure_rows(article: Article) -> list[dict[str, Any]]:
-    """One flat row per figure of the article: the record plus its article's fields."""
+    """One flat row per figure of the article: the record plus its article's fields (the
+    row a store keeps; `buckets` gives the bucket columns beside it)."""
     published = article.published.isoformat() if article.published else None
     first_mentions = {fig.figure_id: seq for seq, fig in reversed(list(enumerate(article.figures)))}
     return [
@@ -95,3 +101,14 @@ def figure_rows(article: Article) -> list[dict[str, Any]]:
 def search_text(row: dict[str, Any]) -> str:
     """What a figure's free-text filter searches, folded as queries are."""
     return fold_word(" ".join(str(row.get(k) or "") for k in SEARCHED))
+
+
+def buckets(row: dict[str, Any]) -> dict[str, str | None]:
+    """The row's series buckets, by field name (`BUCKET_FIELDS`)."""
+    return dict(zip(BUCKET_FIELDS, tehran_buckets(row["published"]), strict=True))
+
+
+def indexed_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The row's values of every `FILTERED` field, bucket columns included: what a
+    backend writes beside the stored row."""
+    return {name: row[name] for name in FILTERED if name not in BUCKET_FIELDS} | buckets(row)

@@ -6,21 +6,27 @@ Buckets are Jalali months, weeks from Saturday (شنبه) to Friday, or days, al
 publication day in Tehran.  A bucket is a conflict when two reports give different values
 and come from different outlets, or from one outlet on different days (one outlet's two
 figures on one day are two facts it reported, not a disagreement).
+
+Each figure row carries the day, week and month it falls in (`tehran_buckets`), so a
+backend groups a series in its own engine (SQL GROUP BY, Elasticsearch aggregations) and
+returns the buckets with their counts, values, outlets and first few reports: no Python
+loop over a metric's every point.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
 import jdatetime
 
 from rasad.nlp.dates import TEHRAN
 
-from .models import Interval, Series, SeriesBucket
+from .models import Interval
 from .query import QueryError
+
+LISTED_VALUES = 50  # distinct values a bucket lists, overall and per outlet
+MAX_LISTED = 1000  # whole reports a bucket lists at most
 
 
 @lru_cache(maxsize=8192)
@@ -34,45 +40,26 @@ def bucket_start(day: date, interval: Interval) -> date:
     return jdatetime.date.fromgregorian(date=day).replace(day=1).togregorian()
 
 
-def bucket_series(metric: str, interval: Interval, points: list[dict[str, Any]]) -> Series:
-    """Group figure rows into buckets by publication day in Tehran; undated rows are left
-    out."""
-    if interval not in ("day", "week", "month"):
+INTERVALS: tuple[Interval, ...] = ("day", "week", "month")
+
+
+@lru_cache(maxsize=8192)
+def tehran_buckets(published: str | None) -> tuple[str | None, str | None, str | None]:
+    """The day, week and month (each as the ISO date it starts on) a moment falls in by
+    Tehran's calendar: kept with every figure so that a backend groups a series by a
+    plain column, Jalali months included, with no calendar of its own."""
+    if not published:
+        return None, None, None
+    day = datetime.fromisoformat(published).astimezone(TEHRAN).date()
+    return tuple(bucket_start(day, i).isoformat() for i in INTERVALS)  # type: ignore[return-value]
+
+
+def check_interval(interval: str) -> Interval:
+    if interval not in INTERVALS:
         raise QueryError("interval must be day, week or month")
-    groups: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    reporters: dict[date, set[tuple[str, date]]] = defaultdict(set)
-    for point in reports(points):
-        if point.get("published"):
-            day = datetime.fromisoformat(point["published"]).astimezone(TEHRAN).date()
-            start = bucket_start(day, interval)
-            groups[start].append(point)
-            reporters[start].add((point["source"], day))
-    buckets = []
-    for start in sorted(groups):
-        pts = groups[start]
-        values = [float(p["value"]) for p in pts]
-        conflict = len(set(values)) > 1 and len(reporters[start]) > 1
-        buckets.append(SeriesBucket(start, pts, values, conflict, by_outlet(pts)))
-    return Series(metric, interval, buckets)
+    return interval  # type: ignore[return-value]
 
 
-def reports(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One point per reported fact: the first mention of each (article, figure id)."""
-    seen: set[tuple[object, object]] = set()
-    out = []
-    for point in points:
-        fact = (point.get("article_id"), point.get("figure_id"))
-        if fact not in seen:
-            seen.add(fact)
-            out.append(point)
-    return out
-
-
-def by_outlet(points: list[dict[str, Any]]) -> dict[str, list[float]]:
-    """The distinct values each outlet reported, in the order first reported."""
-    out: dict[str, list[float]] = {}
-    for point in points:
-        values = out.setdefault(point["source"], [])
-        if float(point["value"]) not in values:
-            values.append(float(point["value"]))
-    return out
+def conflict(distinct_values: int, reporters: int) -> bool:
+    """A bucket's reports disagree: more than one value, from more than one (outlet, day)."""
+    return distinct_values > 1 and reporters > 1

@@ -13,7 +13,7 @@ from typing import Any
 
 from .filters import Filter
 from .query import And, Node, Not, Or, Phrase, Term
-from .schema import FILTERED, SQLITE_TYPES
+from .schema import BUCKET_FIELDS, FILTERED, SQLITE_TYPES
 
 FIGURE_COLUMNS = [name for name in FILTERED if name != "id"]
 SCHEMA = f"""
@@ -80,7 +80,6 @@ CREATE TABLE IF NOT EXISTS state (
     PRIMARY KEY (kind, key)
 );
 """
-# Columns added after the first release: (table, column, type); added to older files on open.
 # columns added since a store was first made: table, column, type, how old rows fill it
 MIGRATIONS = (
     ("articles", "indexed_at", "TEXT", None),
@@ -91,6 +90,11 @@ MIGRATIONS = (
         "INTEGER",
         "seq = (SELECT min(f.seq) FROM figures f WHERE f.article_id = figures.article_id "
         "AND f.figure_id = figures.figure_id)",
+    ),
+    # `tehran_bucket` is `series.tehran_buckets`, registered on the writer connection
+    *(
+        ("figures", name, "TEXT", f"tehran_bucket(published, {i})")
+        for i, name in enumerate(BUCKET_FIELDS)
     ),
 )
 ARTICLE_COLUMNS = ("url", "source", "published", "city", "story_id", "kinds", "content_hash")

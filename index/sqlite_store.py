@@ -35,9 +35,10 @@ from .contract import (
 )
 from .filters import Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
-from .models import TOTAL_EXACT_UP_TO, Article, SearchRequest, SearchText
+from .models import TOTAL_EXACT_UP_TO, Article, Interval, SearchRequest, SearchText, SeriesBucket
 from .query import Node, without_word_forms
-from .schema import FILTERED, figure_rows, search_text
+from .schema import FILTERED, figure_rows, indexed_fields, search_text
+from .series import INTERVALS, LISTED_VALUES, conflict, tehran_buckets
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
@@ -94,6 +95,47 @@ def tehran_day(standard: date, summer: date) -> date:
     return summer if evening.utcoffset() == timedelta(hours=4, minutes=30) else standard
 
 
+# a series bucket's distinct values, ascending; each outlet's, in the order first reported;
+# the first reports whole: each capped per bucket by a window over the matching rows
+_BUCKET_VALUES = (
+    "SELECT b, value FROM (SELECT b, value, row_number() OVER (PARTITION BY b ORDER BY value) "
+    "AS n FROM (SELECT DISTINCT {b} AS b, value FROM figures WHERE {where})) "
+    f"WHERE n <= {LISTED_VALUES} ORDER BY b, value"
+)
+_OUTLET_VALUES = (
+    "SELECT b, source, value FROM (SELECT {b} AS b, source, value, min(published) AS first, "
+    "row_number() OVER (PARTITION BY {b}, source ORDER BY min(published), value) AS n "
+    "FROM figures WHERE {where} GROUP BY 1, 2, 3) "
+    f"WHERE n <= {LISTED_VALUES} ORDER BY b, first, source, value"
+)
+_FIRST_POINTS = (
+    "SELECT b, row FROM (SELECT {b} AS b, row, published, id, "
+    "row_number() OVER (PARTITION BY {b} ORDER BY published, id) AS n "
+    "FROM figures WHERE {where}) WHERE n <= ? ORDER BY b, published, id"
+)
+
+
+def _grouped(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+    """Rows keyed by their first column, the rest kept in order."""
+    out: dict[Any, list[tuple[Any, ...]]] = {}
+    for key, *rest in rows:
+        out.setdefault(key, []).append(tuple(rest))
+    return out
+
+
+def _outlets(rows: list[tuple[Any, ...]]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for source, value in rows:
+        out.setdefault(source, []).append(value)
+    return out
+
+
+def _tehran_bucket(published: str | None, which: int) -> str | None:
+    """`series.tehran_buckets` as an SQL function, to fill the bucket columns of rows
+    written before they existed."""
+    return tehran_buckets(published)[which]
+
+
 def _dumps(value: object) -> str:
     """JSON as SQLite keeps it (UTF-8 text); orjson reads and writes it several times faster
     than the standard library, which matters for a series of thousands of rows.  A value
@@ -128,6 +170,7 @@ class SQLiteStore(Store):
             indexed = self.db.execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'figures_fts'"
             ).fetchone()
+            self.db.create_function("tehran_bucket", 2, _tehran_bucket, deterministic=True)
             self.db.executescript(SCHEMA)
             if not indexed:  # a store made before the figures' word index: build it
                 self.db.execute("INSERT INTO figures_fts (figures_fts) VALUES ('rebuild')")
@@ -254,11 +297,12 @@ class SQLiteStore(Store):
             [
                 (
                     r["id"],
-                    *(r[c] for c in FIGURE_COLUMNS),
+                    *(columns[c] for c in FIGURE_COLUMNS),
                     f" {search_text(r)} ",
                     _dumps(r),
                 )
                 for r in figure_rows(article)
+                for columns in (indexed_fields(r),)
             ],
         )
 
@@ -474,6 +518,40 @@ class SQLiteStore(Store):
         where, params = where_clause(filters)
         sql = f"SELECT count(*) FROM figures WHERE {' AND '.join(where) or '1'}"
         return int(self._rows(sql, params)[0][0])
+
+    def _series_buckets(
+        self, filters: list[Filter], interval: Interval, listed: int
+    ) -> list[SeriesBucket]:
+        if interval not in INTERVALS:  # the name becomes SQL: bucket columns only
+            raise ValueError(f"no bucket column {interval!r}")
+        where, params = where_clause(filters)
+        clause = " AND ".join([*where, f"{interval} IS NOT NULL"])
+        with self._reading() as db, _busy(self.path):
+            stats = db.execute(
+                f"SELECT {interval}, count(*), min(value), max(value), count(DISTINCT value), "
+                f"count(DISTINCT source || ' ' || day) FROM figures WHERE {clause} "
+                "GROUP BY 1 ORDER BY 1",
+                params,
+            ).fetchall()
+            values = db.execute(_BUCKET_VALUES.format(b=interval, where=clause), params)
+            outlets = db.execute(_OUTLET_VALUES.format(b=interval, where=clause), params)
+            points = db.execute(_FIRST_POINTS.format(b=interval, where=clause), [*params, listed])
+            listed_values = _grouped(values.fetchall())
+            by_outlet = _grouped(outlets.fetchall())
+            rows = _grouped(points.fetchall())
+        return [
+            SeriesBucket(
+                start=date.fromisoformat(start),
+                count=count,
+                low=low,
+                high=high,
+                values=[v for (v,) in listed_values.get(start, [])],
+                conflict=conflict(distinct, reporters),
+                outlets=_outlets(by_outlet.get(start, [])),
+                points=[_loads(row) for (row,) in rows.get(start, [])],
+            )
+            for start, count, low, high, distinct, reporters in stats
+        ]
 
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:
         where, params = where_clause(filters)

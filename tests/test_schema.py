@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import fields, replace
+
+from elasticsearch import helpers
 
 from rasad.api.schemas import FigureOut
 from rasad.index.es_indices import FIGURE_MAPPINGS
-from rasad.index.schema import FILTERED, ROW_FIELDS, figure_rows
+from rasad.index.es_store import ElasticsearchStore
+from rasad.index.schema import BUCKET_FIELDS, FILTERED, ROW_FIELDS, figure_rows
 from rasad.index.sqlite_store import SQLiteStore
 from rasad.nlp.figure import Figure
 from tests.corpus import CORPUS
@@ -38,14 +42,45 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     path = tmp_path / "old.db"
     store = SQLiteStore(path)
     store.upsert(CORPUS)
-    expected = store.db.execute("SELECT id, figure_id, report FROM figures").fetchall()
-    store.db.execute("ALTER TABLE figures DROP COLUMN figure_id")
-    store.db.execute("ALTER TABLE figures DROP COLUMN report")
+    added = ("figure_id", "report", *BUCKET_FIELDS)
+    read = f"SELECT id, {', '.join(added)} FROM figures"
+    expected = store.db.execute(read).fetchall()
+    for column in added:
+        store.db.execute(f"ALTER TABLE figures DROP COLUMN {column}")
     store.close()
     reopened = SQLiteStore(path)
-    rows = reopened.db.execute("SELECT id, figure_id, report FROM figures").fetchall()
+    rows = reopened.db.execute(read).fetchall()
     reopened.close()
-    assert sorted(rows) == sorted(expected) and any(r == 0 for *_, r in rows)
+    assert sorted(rows) == sorted(expected) and any(r[2] == 0 for r in rows)
+    assert all(r[-1] for r in rows)  # every dated figure has its Jalali month
+
+
+def test_older_elasticsearch_figures_gain_their_buckets(es_url: str, tmp_path) -> None:
+    """Figures indexed before the bucket fields existed get them when the store opens,
+    so their series still has every bucket."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    store = ElasticsearchStore(es_url, prefix=prefix, spool_dir=tmp_path / "spool")
+    try:
+        store.upsert(CORPUS)
+        key = CORPUS[0].figures[0].metric
+        expected = store.series(key, "month")
+        docs = list(helpers.scan(store.es, index=store.figures_index))
+        helpers.bulk(
+            store.es,
+            (
+                {"_index": d["_index"], "_id": d["_id"]}
+                | {k: v for k, v in d["_source"].items() if k not in BUCKET_FIELDS}
+                for d in docs
+            ),
+            refresh=True,
+        )
+        assert store.series(key, "month").buckets == []  # what an old index looks like
+        reopened = ElasticsearchStore(es_url, prefix=prefix, spool_dir=tmp_path / "spool")
+        assert reopened.series(key, "month") == expected
+        reopened.close()
+    finally:
+        store.drop()
+        store.close()
 
 
 def test_figure_words_are_looked_up_through_an_index_kept_in_step(tmp_path) -> None:

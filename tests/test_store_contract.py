@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import jdatetime
 import pytest
 
 from rasad.index import Store
@@ -517,3 +519,61 @@ def test_coverage_lists_stories_with_every_outlet_and_delay(store: Store) -> Non
     ]
     assert store.story_runs(["T", "none"])["T"].copies[1].delay == timedelta(hours=1)
     assert "none" not in store.story_runs(["none"])
+
+
+def _reported(day: datetime, source: str, parks: int) -> Article:
+    text = f"شهرداری گفت: {parks} بوستان ساخته شد."
+    url = f"https://{source}/{day.isoformat()}"
+    return replace(make(url, "بوستان", text, 1, source=source), published=day)
+
+
+def test_series_buckets_count_every_report_and_list_the_first(store: Store) -> None:
+    """The engine's buckets agree with the reports counted here by hand: a daily series
+    over more days than one page of buckets, Jalali months by the day in Tehran (21:00
+    UTC is already the next day there), each outlet's values in the order reported."""
+    start = datetime(2024, 1, 1, 8, tzinfo=UTC)
+    reports = [_reported(start + timedelta(days=i), "xy"[i % 2], 10 + i % 3) for i in range(120)]
+    reports.append(_reported(datetime(2024, 3, 19, 21, tzinfo=UTC), "z", 99))  # 1 Farvardin
+    store.upsert(reports)
+    [key] = {a.figures[0].metric for a in reports}
+
+    days = store.series(key, "day")
+    assert len(days.buckets) == 120  # 1 Farvardin has two reports, from x and from z
+    assert [b.start for b in days.buckets if b.count == 2] == [date(2024, 3, 20)]
+    assert [b.count == 2 for b in days.buckets] == [b.conflict for b in days.buckets]
+
+    tehran = ZoneInfo("Asia/Tehran")
+    expected: dict[date, list[Article]] = {}
+    for article in reports:
+        local = article.published.astimezone(tehran).date()
+        first = jdatetime.date.fromgregorian(date=local).replace(day=1).togregorian()
+        expected.setdefault(first, []).append(article)
+    months = store.series(key, "month", listed=2)
+    assert [b.start for b in months.buckets] == sorted(expected)
+    assert months.buckets[3].start == date(2024, 3, 20)  # 1 Farvardin 1403
+    for bucket in months.buckets:
+        mine = sorted(expected[bucket.start], key=lambda a: a.published)
+        values = [a.figures[0].value for a in mine]
+        assert bucket.count == len(mine)
+        assert (bucket.low, bucket.high, bucket.values) == (
+            min(values),
+            max(values),
+            sorted(set(values)),
+        )
+        outlets: dict[str, list[float]] = {}
+        for article, value in zip(mine, values, strict=True):
+            if value not in outlets.setdefault(article.source, []):
+                outlets[article.source].append(value)
+        assert bucket.outlets == outlets and list(bucket.outlets) == list(outlets)
+        assert bucket.conflict
+        assert [p["url"] for p in bucket.points] == [a.url for a in mine[:2]]
+    [farvardin] = store.series(
+        key, "month", datetime(2024, 3, 19, 12, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC)
+    ).buckets
+    assert farvardin.outlets["z"] == [99] and farvardin.start == date(2024, 3, 20)
+    everything = store.series(key, "week", listed=None)
+    assert (
+        sum(len(b.points) for b in everything.buckets)
+        == sum(b.count for b in everything.buckets)
+        == 121
+    )
