@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from rasad.errors import RasadError
+from rasad.nlp.figure import Figure
 
 from .coverage import Copy, Coverage, StoryRun, histogram, timeline
 from .filters import Filter, article_filters, between, figure_filters, singular_words, words
@@ -50,6 +51,7 @@ from .models import (
     article_id,
 )
 from .query import Node, QueryError, parse_query, with_word_forms
+from .schema import ArticleParts, full_row, needs_article
 from .schema import buckets as buckets_of
 from .series import check_interval
 from .stories import fingerprints, shares_story
@@ -247,7 +249,9 @@ class Store(ABC):
         rows = self._figure_rows(filters, after, query.size + 1, newest_first=True)
         next_cursor = encode_cursor(rows[query.size - 1][1]) if len(rows) > query.size else None
         total = self._count_figures(filters)
-        return FigurePage([row for row, _ in rows[: query.size]], total, next_cursor)
+        return FigurePage(
+            self._completed([row for row, _ in rows[: query.size]]), total, next_cursor
+        )
 
     def metrics(self, text: str = "", size: int = 50) -> list[tuple[str, int]]:
         """Metric keys with how many reports each has (an article's restatements of one
@@ -293,6 +297,9 @@ class Store(ABC):
                 bucket = by_start.get(buckets_of(row)[interval] or "")
                 if bucket is not None:
                     bucket.points.append(row)
+        points = self._completed([p for b in buckets for p in b.points])
+        for bucket in buckets:
+            bucket.points, points = points[: len(bucket.points)], points[len(bucket.points) :]
         return Series(label, interval, buckets)
 
     def reports_of(self, article_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -305,16 +312,50 @@ class Store(ABC):
         return out
 
     def _figures_where_in(
-        self, field: str, values: list[str], *more: Filter
+        self,
+        field: str,
+        values: list[str],
+        *more: Filter,
+        articles: dict[str, ArticleParts] | None = None,
     ) -> list[dict[str, Any]]:
         """Whole figure rows whose `field` is one of `values`, read in bounded chunks (SQL
-        parameters, terms per Elasticsearch query)."""
+        parameters, terms per Elasticsearch query); `articles` are the rows' articles
+        when the caller holds them already."""
         rows: list[dict[str, Any]] = []
         for start in range(0, len(values), 500):
             wanted = [Filter(field, "in", values[start : start + 500]), *more]
-            found = self._figure_rows(wanted, None, MAX_POINTS, newest_first=False)
-            rows += [row for row, _ in found]
-        return rows
+            after = None
+            while True:  # every row: an article's figures are rebuilt from them
+                found = self._figure_rows(wanted, after, MAX_POINTS, newest_first=False)
+                rows += [row for row, _ in found]
+                if len(found) < MAX_POINTS:
+                    break
+                after = found[-1][1]
+        return self._completed(rows, articles)
+
+    def _completed(
+        self, partials: list[dict[str, Any]], articles: dict[str, ArticleParts] | None = None
+    ) -> list[dict[str, Any]]:
+        """Whole rows from what the backend read: the fields a figure does not keep come
+        from its article, read once for all the rows that point into it."""
+        wanted = sorted(
+            {p["article_id"] for p in partials if needs_article(p)} - set(articles or {})
+        )
+        found = (articles or {}) | (self._article_parts(wanted) if wanted else {})
+        return [full_row(p, found.get(p["article_id"])) for p in partials]
+
+    def _with_figures(self, articles: list[Article]) -> list[Article]:
+        """The stored articles (read without figures) with their figures from the figure
+        rows, in text order."""
+        parts = {a.id: ArticleParts.of(a) for a in articles}
+        rows = self._figures_where_in("article_id", list(parts), articles=parts)
+        mine: dict[str, list[dict[str, Any]]] = {a: [] for a in parts}
+        for row in rows:
+            mine[row["article_id"]].append(row)
+        for article in articles:
+            ordered = sorted(mine[article.id], key=lambda r: r["seq"])
+            article.figures = [Figure.from_dict(r) for r in ordered]
+        return articles
 
     def __enter__(self) -> Store:
         return self
@@ -348,16 +389,15 @@ class Store(ABC):
 
     @abstractmethod
     def _figure_rows(
-        self,
-        filters: list[Filter],
-        after: Any,
-        size: int,
-        newest_first: bool,
-        fields: Sequence[str] | None = None,
+        self, filters: list[Filter], after: Any, size: int, newest_first: bool
     ) -> list[tuple[dict[str, Any], list[Any]]]:
-        """Up to `size` figure rows with their sort values, by publication time (undated
-        last when newest first), ties by id; only the `fields` (names in
-        `schema.FILTERED`) of each row when given."""
+        """Up to `size` figure rows as stored (indexed fields and stored row, for
+        `schema.full_row`) with their sort values, by publication time (undated last
+        when newest first), ties by id."""
+
+    @abstractmethod
+    def _article_parts(self, ids: Sequence[str]) -> dict[str, ArticleParts]:
+        """What figure rows read from each of these stored articles."""
 
     @abstractmethod
     def _count_figures(self, filters: list[Filter]) -> int: ...
@@ -369,7 +409,7 @@ class Store(ABC):
         """The matching dated figures grouped by their `interval` bucket column, oldest
         bucket first, each with its count, least and greatest value, distinct values,
         each outlet's values, conflict flag (`series.conflict`) and its first `listed`
-        rows whole (oldest first, ties by id), all computed by the engine."""
+        rows as stored (oldest first, ties by id), all computed by the engine."""
 
     @abstractmethod
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:

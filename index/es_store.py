@@ -40,9 +40,17 @@ from .models import (
     SearchText,
     SeriesBucket,
     UpsertReport,
+    article_text,
 )
 from .query import Node, QueryError
-from .schema import figure_rows, indexed_fields, search_text
+from .schema import (
+    BUCKET_FIELDS,
+    ArticleParts,
+    figure_rows,
+    indexed_fields,
+    search_text,
+    stored_row,
+)
 from .series import LISTED_VALUES, conflict
 from .spool import Spool
 
@@ -51,6 +59,8 @@ _OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"id": "as
 _FACETS = {"source": "source", "city": "city", "kind": "kinds"}
 _BUCKETS_PER_PAGE = 100  # series buckets per composite page (sub-aggregations bound it)
 _OUTLETS = 100  # outlets listed per series bucket
+# what a figure document is read as (`_stored`): no search words, no bucket fields
+_STORED = {"excludes": ["search", *BUCKET_FIELDS]}
 
 
 class ElasticsearchStore(Store):
@@ -201,13 +211,14 @@ class ElasticsearchStore(Store):
             "prints": article.fingerprints,
             "title_norm": text.title,
             "body_norm": text.body,
-            "data": article.to_dict(),
+            "data": article.to_dict(figures=False),
         }
         actions = [{"_op_type": "index", "_index": self.articles, "_id": article.id, **doc}]
         actions.extend(
             {"_op_type": "index", "_index": self.figures_index, "_id": row["id"]}
             | indexed_fields(row)
-            | {"search": search_text(row), "row": row}
+            | {"search": search_text(row), "row": stored_row(row, text)}
+            for text in (article.text,)
             for row in rows
         )
         actions.extend(
@@ -259,7 +270,9 @@ class ElasticsearchStore(Store):
             id=article_id,
             source_includes=["data"],
         )
-        return Article.from_dict(doc["_source"]["data"]) if doc.get("found") else None
+        if not doc.get("found"):
+            return None
+        return self._with_figures([Article.from_dict(doc["_source"]["data"], figures=False)])[0]
 
     def _story_candidates(
         self, prints: Sequence[str], exclude_id: str, limit: int
@@ -368,25 +381,36 @@ class ElasticsearchStore(Store):
         return [(b["key"], b["doc_count"]) for b in result["aggregations"]["g"]["buckets"]]
 
     def _figure_rows(
-        self,
-        filters: list[Filter],
-        after: Any,
-        size: int,
-        newest_first: bool,
-        fields: Sequence[str] | None = None,
+        self, filters: list[Filter], after: Any, size: int, newest_first: bool
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         body: dict[str, Any] = {
             "query": {"bool": {"filter": dsl(filters)}},
             "size": size,
-            "_source": list(fields) if fields else ["row"],
+            "_source": _STORED,
             "sort": _NEWEST_FIRST if newest_first else _OLDEST_FIRST,
         }
         if after is not None:
             body["search_after"] = after
         hits = self._query(self.figures_index, **body)["hits"]["hits"]
-        if fields:
-            return [({f: h["_source"].get(f) for f in fields}, h["sort"]) for h in hits]
-        return [(h["_source"]["row"], h["sort"]) for h in hits]
+        return [(_stored(h["_source"]), h["sort"]) for h in hits]
+
+    def _article_parts(self, ids: Sequence[str]) -> dict[str, ArticleParts]:
+        wanted = ["url", "story_id", "data.title", "data.lead", "data.body"]
+        out: dict[str, ArticleParts] = {}
+        for chunk in range(0, len(ids), 500):
+            found = self._call(
+                self.es.mget,
+                index=self.articles,
+                ids=list(ids[chunk : chunk + 500]),
+                source_includes=wanted,
+            )["docs"]
+            for doc in found:
+                if doc.get("found"):
+                    src, data = doc["_source"], doc["_source"]["data"]
+                    text = article_text(data["title"], data.get("lead", ""), data["body"])
+                    story = src.get("story_id")
+                    out[doc["_id"]] = ArticleParts(src["url"], data["title"], story, text)
+        return out
 
     def _count_figures(self, filters: list[Filter]) -> int:
         query = {"bool": {"filter": dsl(filters)}}
@@ -441,11 +465,16 @@ class ElasticsearchStore(Store):
         return {b["key"]: b["outlets"]["value"] for b in result["aggregations"]["story"]["buckets"]}
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        read: list[Article] = []
         with self._translated():
             for doc in helpers.scan(
                 self.es, index=self.articles, size=batch, _source=["data"], query={}
             ):
-                yield Article.from_dict(doc["_source"]["data"])
+                read.append(Article.from_dict(doc["_source"]["data"], figures=False))
+                if len(read) == batch:
+                    yield from self._with_figures(read)
+                    read = []
+            yield from self._with_figures(read)
 
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:
         self._call(
@@ -525,7 +554,7 @@ def _bucket_aggs(listed: int) -> dict[str, Any]:
     }
     aggs["outlets"]["aggs"]["values"] = outlet_values
     if listed:
-        aggs["points"] = {"top_hits": {"size": listed, "sort": _OLDEST_FIRST, "_source": ["row"]}}
+        aggs["points"] = {"top_hits": {"size": listed, "sort": _OLDEST_FIRST, "_source": _STORED}}
     return aggs
 
 
@@ -544,8 +573,14 @@ def _series_bucket(b: dict[str, Any]) -> SeriesBucket:
         values=[v["key"] for v in values["buckets"]],
         conflict=conflict(distinct, reporters),
         outlets={o["key"]: [v["key"] for v in o["values"]["buckets"]] for o in outlets["buckets"]},
-        points=[h["_source"]["row"] for h in hits],
+        points=[_stored(h["_source"]) for h in hits],
     )
+
+
+def _stored(source: dict[str, Any]) -> dict[str, Any]:
+    """A figure document as read with `_STORED`: indexed fields, the stored rest over them."""
+    rest = source.pop("row", {})
+    return source | rest
 
 
 def _matching(filters: list[Filter], node: Node | None) -> dict[str, Any]:

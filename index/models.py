@@ -80,9 +80,11 @@ class Article:
     def kinds(self) -> list[str]:
         return sorted({f.kind for f in self.figures})
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, figures: bool = True) -> dict[str, Any]:
+        """The article as plain data; `figures=False` leaves them out (a store keeps them
+        as figure rows)."""
         data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "search_text"}
-        data["figures"] = [f.to_dict() for f in self.figures]
+        data["figures"] = [f.to_dict() for f in self.figures] if figures else []
         for name in ("published", "indexed_at"):
             value = getattr(self, name)
             data[name] = value.isoformat() if value else None

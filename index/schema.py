@@ -11,7 +11,7 @@ line here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasad.nlp.figure import FIELD_NAMES
 from rasad.nlp.normalize import fold_word
@@ -57,6 +57,31 @@ FILTERED: dict[str, type] = {
     "report": bool,
     **dict.fromkeys(BUCKET_FIELDS, str),
 }
+# A stored figure keeps no copies of what its article holds: these fields are read from
+# the article, and the spans are offsets into the article's text (`Article.text`), kept
+# whole only where the text there differs.  `FILTERED` fields live in the backend's columns
+# or indexed fields; the value is kept as written too (a column may hold it as a float).
+FROM_ARTICLE: tuple[str, ...] = ("url", "title", "story_id")
+SPANS: dict[str, tuple[str, str]] = {
+    "sentence": ("sentence_start", "sentence_end"),
+    "surface": ("start", "end"),
+}
+KEPT_AS_WRITTEN: tuple[str, ...] = ("value",)
+
+
+class ArticleParts(NamedTuple):
+    """What a figure row reads from its article."""
+
+    url: str
+    title: str
+    story_id: str | None
+    text: str
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleParts:
+        return cls(article.url, article.title, article.story_id, article.text)
+
+
 # the words a figure's free-text filter searches
 SEARCHED: tuple[str, ...] = ("subject", "metric", "sentence", "speaker", "location")
 
@@ -112,3 +137,41 @@ def indexed_fields(row: dict[str, Any]) -> dict[str, Any]:
     """The row's values of every `FILTERED` field, bucket columns included: what a
     backend writes beside the stored row."""
     return {name: row[name] for name in FILTERED if name not in BUCKET_FIELDS} | buckets(row)
+
+
+def stored_row(row: dict[str, Any], text: str) -> dict[str, Any]:
+    """What a backend keeps of a row beside its indexed fields: the figure's own fields,
+    without what the columns, the article or the article's text already hold."""
+    out = {}
+    for name, value in row.items():
+        if name in FROM_ARTICLE or (name in FILTERED and name not in KEPT_AS_WRITTEN):
+            continue
+        if name in SPANS:
+            begin, end = SPANS[name]
+            if text[row[begin] : row[end]] == value:
+                continue
+        out[name] = value
+    return out
+
+
+def full_row(partial: dict[str, Any], article: ArticleParts | None) -> dict[str, Any]:
+    """The whole row (`ROW_FIELDS`, in order) from what a backend read: its indexed fields
+    and stored row, and the article they point into (None when it is gone).  A row stored
+    whole, before rows were kept compact, reads as it was."""
+    row: dict[str, Any] = {}
+    for name in ROW_FIELDS:
+        if name in partial:
+            row[name] = partial[name]
+        elif name in SPANS:
+            begin, end = SPANS[name]
+            row[name] = article.text[partial[begin] : partial[end]] if article else ""
+        elif name in FROM_ARTICLE:
+            row[name] = getattr(article, name) if article else None
+        else:
+            row[name] = ROW_DEFAULTS.get(name)
+    row["report"] = bool(row["report"])  # SQLite keeps booleans as integers
+    return row
+
+
+def needs_article(partial: dict[str, Any]) -> bool:
+    return any(name not in partial for name in (*FROM_ARTICLE, *SPANS))

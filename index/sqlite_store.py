@@ -35,13 +35,29 @@ from .contract import (
 )
 from .filters import Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
-from .models import TOTAL_EXACT_UP_TO, Article, Interval, SearchRequest, SearchText, SeriesBucket
+from .models import (
+    TOTAL_EXACT_UP_TO,
+    Article,
+    Interval,
+    SearchRequest,
+    SearchText,
+    SeriesBucket,
+    article_text,
+)
 from .query import Node, without_word_forms
-from .schema import FILTERED, figure_rows, indexed_fields, search_text
+from .schema import (
+    BUCKET_FIELDS,
+    ArticleParts,
+    figure_rows,
+    indexed_fields,
+    search_text,
+    stored_row,
+)
 from .series import INTERVALS, LISTED_VALUES, conflict, tehran_buckets
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
+    INDEXES,
     INSERT_FIGURE,
     MIGRATIONS,
     SCHEMA,
@@ -108,11 +124,19 @@ _OUTLET_VALUES = (
     "FROM figures WHERE {where} GROUP BY 1, 2, 3) "
     f"WHERE n <= {LISTED_VALUES} ORDER BY b, first, source, value"
 )
+# what a figure row is read as: its columns, then the stored rest (`schema.stored_row`)
+_STORED_COLUMNS = ("id", *(c for c in FIGURE_COLUMNS if c not in BUCKET_FIELDS))
+_STORED = ", ".join((*_STORED_COLUMNS, "row"))
 _FIRST_POINTS = (
-    "SELECT b, row FROM (SELECT {b} AS b, row, published, id, "
+    f"SELECT {{b}}, {_STORED} FROM figures WHERE rowid IN (SELECT r FROM (SELECT rowid AS r, "
     "row_number() OVER (PARTITION BY {b} ORDER BY published, id) AS n "
-    "FROM figures WHERE {where}) WHERE n <= ? ORDER BY b, published, id"
+    "FROM figures WHERE {where}) WHERE n <= ?) ORDER BY 1, published, id"
 )
+
+
+def _stored(values: Sequence[Any]) -> dict[str, Any]:
+    """A figure row as read by `_STORED`: columns, with the stored rest over them."""
+    return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | _loads(values[-1])
 
 
 def _grouped(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
@@ -216,6 +240,8 @@ class SQLiteStore(Store):
                 if fill:
                     self.db.execute(f"UPDATE {table} SET {column} = {fill}")
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_indexed ON articles (indexed_at)")
+        for statement in INDEXES:
+            self.db.execute(statement)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._reading() as db, _busy(self.path):
@@ -281,7 +307,7 @@ class SQLiteStore(Store):
             rowid = int(cur.lastrowid or 0)
         self.db.execute(
             "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)",
-            (rowid, _dumps(article.to_dict())),
+            (rowid, _dumps(article.to_dict(figures=False))),
         )
         self.db.execute("DELETE FROM article_prints WHERE rowid_ref = ?", (rowid,))
         self.db.executemany(
@@ -299,8 +325,9 @@ class SQLiteStore(Store):
                     r["id"],
                     *(columns[c] for c in FIGURE_COLUMNS),
                     f" {search_text(r)} ",
-                    _dumps(r),
+                    _dumps(stored_row(r, whole)),
                 )
+                for whole in (article.text,)
                 for r in figure_rows(article)
                 for columns in (indexed_fields(r),)
             ],
@@ -313,7 +340,9 @@ class SQLiteStore(Store):
             "SELECT d.data FROM articles a JOIN article_data d ON d.rowid = a.rowid WHERE a.id = ?",
             (article_id,),
         )
-        return Article.from_dict(_loads(rows[0][0])) if rows else None
+        if not rows:
+            return None
+        return self._with_figures([Article.from_dict(_loads(rows[0][0]), figures=False)])[0]
 
     def _story_candidates(
         self, prints: Sequence[str], exclude_id: str, limit: int
@@ -487,12 +516,7 @@ class SQLiteStore(Store):
         ]
 
     def _figure_rows(
-        self,
-        filters: list[Filter],
-        after: Any,
-        size: int,
-        newest_first: bool,
-        fields: Sequence[str] | None = None,
+        self, filters: list[Filter], after: Any, size: int, newest_first: bool
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         where, params = where_clause(filters)
         # oldest first is plain column order (undated first), which the (metric, published)
@@ -502,17 +526,26 @@ class SQLiteStore(Store):
         if after is not None:
             where.append(f"({key} {cmp} ? OR ({key} = ? AND id > ?))")
             params += [after[0], after[0], after[1]]
-        if fields and not set(fields) <= FILTERED.keys():  # names become SQL: columns only
-            raise ValueError(f"not figure columns: {sorted(set(fields) - FILTERED.keys())}")
-        read = ", ".join(fields) if fields else "row"
         rows = self._rows(
-            f"SELECT id, {key}, {read} FROM figures WHERE {' AND '.join(where) or '1'} "
+            f"SELECT {key}, {_STORED} FROM figures WHERE {' AND '.join(where) or '1'} "
             f"ORDER BY {key} {direction}, id ASC LIMIT ?",
             [*params, size],
         )
-        if fields:
-            return [(dict(zip(fields, row[2:], strict=True)), [row[1], row[0]]) for row in rows]
-        return [(_loads(row), [published, fid]) for fid, published, row in rows]
+        return [(_stored(row[1:]), [row[0], row[1]]) for row in rows]
+
+    def _article_parts(self, ids: Sequence[str]) -> dict[str, ArticleParts]:
+        out: dict[str, ArticleParts] = {}
+        for chunk in range(0, len(ids), 500):
+            part = list(ids[chunk : chunk + 500])
+            for aid, url, story, title, lead, body in self._rows(
+                "SELECT a.id, a.url, a.story_id, json_extract(d.data, '$.title'), "
+                "json_extract(d.data, '$.lead'), json_extract(d.data, '$.body') "
+                "FROM articles a JOIN article_data d ON d.rowid = a.rowid "
+                f"WHERE a.id IN ({marks(part)})",
+                part,
+            ):
+                out[aid] = ArticleParts(url, title, story, article_text(title, lead or "", body))
+        return out
 
     def _count_figures(self, filters: list[Filter]) -> int:
         where, params = where_clause(filters)
@@ -548,7 +581,7 @@ class SQLiteStore(Store):
                 values=[v for (v,) in listed_values.get(start, [])],
                 conflict=conflict(distinct, reporters),
                 outlets=_outlets(by_outlet.get(start, [])),
-                points=[_loads(row) for (row,) in rows.get(start, [])],
+                points=[_stored(row) for row in rows.get(start, [])],
             )
             for start, count, low, high, distinct, reporters in stats
         ]
@@ -589,7 +622,9 @@ class SQLiteStore(Store):
             (last, batch),
         ):
             last = rows[-1][0]
-            yield from (Article.from_dict(_loads(data)) for _rowid, data in rows)
+            yield from self._with_figures(
+                [Article.from_dict(_loads(data), figures=False) for _rowid, data in rows]
+            )
 
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:
         self._change(

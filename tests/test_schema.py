@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import fields, replace
 
@@ -10,7 +11,17 @@ from elasticsearch import helpers
 from rasad.api.schemas import FigureOut
 from rasad.index.es_indices import FIGURE_MAPPINGS
 from rasad.index.es_store import ElasticsearchStore
-from rasad.index.schema import BUCKET_FIELDS, FILTERED, ROW_FIELDS, figure_rows
+from rasad.index.models import FigureQuery
+from rasad.index.schema import (
+    BUCKET_FIELDS,
+    FILTERED,
+    ROW_FIELDS,
+    ArticleParts,
+    figure_rows,
+    full_row,
+    indexed_fields,
+    stored_row,
+)
 from rasad.index.sqlite_store import SQLiteStore
 from rasad.nlp.figure import Figure
 from tests.corpus import CORPUS
@@ -21,6 +32,19 @@ def test_rows_carry_the_record_and_its_article() -> None:
     assert rows and all(tuple(row) == ROW_FIELDS for row in rows)
     assert {f.name for f in fields(Figure)} <= set(ROW_FIELDS)
     assert Figure.from_dict(rows[0]) == CORPUS[0].figures[0]
+
+
+def test_a_stored_row_points_into_its_article() -> None:
+    """A figure keeps offsets, not copies of its sentence and article fields, and reads
+    back whole; a span whose text is not at its offsets is kept as written."""
+    article = CORPUS[0]
+    row = figure_rows(article)[0]
+    kept = stored_row(row, article.text)
+    assert not {"sentence", "surface", "url", "title", "metric", "source"} & set(kept)
+    assert full_row(indexed_fields(row) | kept, ArticleParts.of(article)) == row
+    moved = stored_row(row, "؟" + article.text)
+    assert moved["sentence"] == row["sentence"] and moved["surface"] == row["surface"]
+    assert full_row(indexed_fields(row) | moved, ArticleParts.of(article)) == row
 
 
 def test_api_schema_matches_the_row() -> None:
@@ -45,11 +69,16 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     added = ("figure_id", "report", *BUCKET_FIELDS)
     read = f"SELECT id, {', '.join(added)} FROM figures"
     expected = store.db.execute(read).fetchall()
+    before = store.figures(FigureQuery(size=100)).figures
+    for row in before:  # older stores kept rows whole
+        store.db.execute("UPDATE figures SET row = ? WHERE id = ?", (json.dumps(row), row["id"]))
+    store.db.execute("DROP INDEX figures_by_metric")  # made over the added columns
     for column in added:
         store.db.execute(f"ALTER TABLE figures DROP COLUMN {column}")
     store.close()
     reopened = SQLiteStore(path)
     rows = reopened.db.execute(read).fetchall()
+    assert reopened.figures(FigureQuery(size=100)).figures == before
     reopened.close()
     assert sorted(rows) == sorted(expected) and any(r[2] == 0 for r in rows)
     assert all(r[-1] for r in rows)  # every dated figure has its Jalali month
