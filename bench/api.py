@@ -31,17 +31,15 @@ TOKEN_VARIABLE = "RASAD_BENCH_TOKEN"  # the load process reads the token here
 
 
 def build(db: Path, n: int) -> None:
-    from corpus import corpus
-    from store import normalize_all
+    from store import chunks
 
     from rasad.index.sqlite_store import SQLiteStore
 
     db.parent.mkdir(parents=True, exist_ok=True)
-    articles = list(corpus(n))
-    normalize_all(articles)
     store = SQLiteStore(db)
-    for i in range(0, len(articles), 1000):
-        store.upsert(articles[i : i + 1000])
+    for articles, _ in chunks(n):  # made and normalized a chunk at a time: memory stays flat
+        for i in range(0, len(articles), 1000):
+            store.upsert(articles[i : i + 1000])
     store.close()
 
 
@@ -120,7 +118,7 @@ def load(port: int, paths: list[str], seconds: float, concurrency: int) -> dict[
 
 def drive(
     port: int, label: str, paths: list[str], seconds: float, concurrency: int, quiet: bool = False
-) -> None:
+) -> int:
     """Run the load generator as a second process and print its figures."""
     out = subprocess.run(
         [
@@ -140,11 +138,29 @@ def drive(
     )
     r = json.loads(out.stdout)
     if quiet:
-        return
+        return int(r["requests"])
     print(
         f"{label:34s} {r['rps']:7.1f} req/s   median {r['median']:6.1f} ms   "
         f"p95 {r['p95']:6.1f} ms   ({r['requests']} requests, {r['errors']} not 200)"
     )
+    return int(r["requests"])
+
+
+def resident_mb(pid: int) -> dict[int, float]:
+    """Resident memory of a process and its children (the server's workers), in MB."""
+    out: dict[int, float] = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        rss = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+        out[current] = int(rss.split()[1]) / 1024
+        pending += [int(c) for c in children]
+    return out
 
 
 def main() -> None:
@@ -204,13 +220,19 @@ def bench_server(args: argparse.Namespace, cache: bool) -> None:
         ]
         series = [f"/api/series?{urlencode({'metric': rng.choice(metrics)})}" for _ in range(300)]
         # warm up: a new server's caches (SQLite pages, hazm) start cold
-        drive(port, "warm-up", words + filtered + series, 5, args.concurrency, quiet=True)
-        drive(port, "search (word)", words, args.seconds, args.concurrency)
+        served = drive(port, "warm-up", words + filtered + series, 5, args.concurrency, True)
+        served += drive(port, "search (word)", words, args.seconds, args.concurrency)
         if not cache:
-            drive(
+            served += drive(
                 port, "search (filtered, facets, by date)", filtered, args.seconds, args.concurrency
             )
-            drive(port, "series (month)", series, args.seconds, args.concurrency)
+            served += drive(port, "series (month)", series, args.seconds, args.concurrency)
+        memory = resident_mb(server.pid)
+        print(
+            f"resident memory after {served:,} requests: "
+            + ", ".join(f"{mb:,.0f} MB" for mb in memory.values())
+            + f" (the server and its workers; {sum(memory.values()):,.0f} MB in all)"
+        )
     finally:
         server.terminate()
         server.wait(10)

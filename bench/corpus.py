@@ -125,6 +125,11 @@ def make_article(i: int, rng: random.Random, start: datetime) -> Article:
             f"{role} گفت: تاکنون {str(n).translate(PERSIAN_DIGITS)} {thing} در "
             f"{_filler(rng, 6)} {rng.choice(VERBS)}."
         )
+        # offsets into the article's text (title, then the body's lines), as extraction
+        # gives them: the figure is the number and the word after it
+        sentence_start = len(title) + 1 + sum(len(s) + 1 for s in sentences)
+        begin = sentence.index("تاکنون") + len("تاکنون ")
+        surface = sentence[begin : sentence.index(" ", begin + len(str(n)) + 1)]
         sentences.append(sentence)
         figures.append(
             Figure(
@@ -132,8 +137,8 @@ def make_article(i: int, rng: random.Random, start: datetime) -> Article:
                 unit=unit,
                 kind=kind,
                 surface=surface,
-                start=0,
-                end=len(surface),
+                start=sentence_start + begin,
+                end=sentence_start + begin + len(surface),
                 subject=subject,
                 qualifier="exact",
                 scope="cumulative",
@@ -141,8 +146,8 @@ def make_article(i: int, rng: random.Random, start: datetime) -> Article:
                 speaker=role,
                 speaker_role=role,
                 sentence=sentence,
-                sentence_start=0,
-                sentence_end=len(sentence),
+                sentence_start=sentence_start,
+                sentence_end=sentence_start + len(sentence),
                 metric=metric_key(subject, unit, city),
                 value_rial=value if unit == "ریال" else None,
                 figure_id=len(figures),

@@ -16,8 +16,10 @@ article before the store sees it.  Without --es-url a local node is started and 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,11 +125,13 @@ def plain_elasticsearch(store: ElasticsearchStore, articles: list[Article]) -> f
     return len(articles) / (time.perf_counter() - start)
 
 
-def report_indexing(name: str, rate: float, plain: float, size: int, raw: int, n: int) -> None:
-    print(f"[{name}] indexed {n} articles: {rate:,.0f} articles/s")
+def report_indexing(
+    name: str, rate: float, plain: float, sampled: int, size: int, raw: int, n: int
+) -> None:
+    print(f"[{name}] indexed {n:,} articles: {rate:,.0f} articles/s")
     print(
-        f"[{name}] plain client on the same documents: {plain:,.0f} articles/s; "
-        f"Rasad / plain {rate / plain:.2f}"
+        f"[{name}] plain client on the first {sampled:,} of the same documents: "
+        f"{plain:,.0f} articles/s; Rasad / plain {rate / plain:.2f}"
     )
     print(
         f"[{name}] on disk {size / n:,.0f} bytes per article for {raw / n:,.0f} bytes of text: "
@@ -135,7 +139,7 @@ def report_indexing(name: str, rate: float, plain: float, size: int, raw: int, n
     )
 
 
-def run(name: str, store: Store, articles: list[Article], queries: int) -> None:
+def run(name: str, store: Store, queries: int) -> None:
     rng = random.Random(1)
     metrics = [m for m, _ in store.metrics(size=200)]
     cases: dict[str, Callable[[], object]] = {
@@ -159,6 +163,53 @@ def run(name: str, store: Store, articles: list[Article], queries: int) -> None:
         print(f"[{name}] {label:28s} median {median:7.1f} ms   p95 {p95:7.1f} ms")
 
 
+CHUNK = 10_000  # articles made, normalized and indexed at a time: memory holds one chunk
+SAMPLE = 20_000  # the first articles, kept for the plain clients' run on the same documents
+
+
+def chunks(n: int) -> Iterator[tuple[list[Article], float]]:
+    """The corpus in normalized chunks, with the seconds normalization took."""
+    stream = corpus(n)
+    while chunk := list(itertools.islice(stream, CHUNK)):
+        start = time.perf_counter()
+        normalize_all(chunk)
+        yield chunk, time.perf_counter() - start
+
+
+def open_stores(args: argparse.Namespace, tmp: Path, url: str | None) -> dict[str, Store]:
+    stores: dict[str, Store] = {}
+    if args.backend in ("sqlite", "both"):
+        from rasad.index.sqlite_store import SQLiteStore
+
+        stores["sqlite"] = SQLiteStore(tmp / "bench.db")
+    if url:
+        stores["elasticsearch"] = ElasticsearchStore(
+            url, prefix=f"bench{uuid.uuid4().hex[:6]}", refresh=False, spool_dir=tmp / "spool"
+        )
+    return stores
+
+
+def on_disk(store: Store, tmp: Path) -> int:
+    if isinstance(store, ElasticsearchStore):
+        store.es.indices.forcemerge(index=f"{store.articles},{store.figures_index}")
+        return store.index_bytes()
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
+    return sum(f.stat().st_size for f in tmp.glob("bench.db*"))
+
+
+def plain(store: Store, sample: list[Article], tmp: Path) -> float:
+    if isinstance(store, ElasticsearchStore):
+        baseline = ElasticsearchStore(
+            store.url, prefix=f"plain{uuid.uuid4().hex[:6]}", refresh=False, spool_dir=tmp
+        )
+        try:
+            return plain_elasticsearch(baseline, sample)
+        finally:
+            baseline.drop()
+            baseline.close()
+    return plain_sqlite(tmp / "plain.db", sample)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=100_000)
@@ -167,63 +218,49 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     args = ap.parse_args()
 
-    start = time.perf_counter()
-    articles = list(corpus(args.articles))
-    size = sum(len(a.title) + len(a.body) for a in articles) / len(articles)
-    print(
-        f"corpus: {len(articles)} articles, {size:,.0f} characters on average, "
-        f"{sum(len(a.figures) for a in articles):,} figures ({time.perf_counter() - start:.1f} s)"
-    )
-    rate = normalize_all(articles)
-    print(f"normalization (hazm): {rate:,.0f} articles/s on {os.cpu_count()} cores")
+    from rasad.index.es_node import CACHE, LocalNode
 
-    raw = raw_bytes(articles)
-    if args.backend in ("sqlite", "both"):
-        from rasad.index.sqlite_store import SQLiteStore
-
-        tmp = Path(tempfile.mkdtemp())
-        store = SQLiteStore(tmp / "bench.db")
-        rate = index_into(store, articles)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        size = sum(f.stat().st_size for f in tmp.glob("bench.db*"))
-        plain = plain_sqlite(tmp / "plain.db", articles)
-        report_indexing("sqlite", rate, plain, size, raw, len(articles))
-        run("sqlite", store, articles, args.queries)
-        store.close()
-        shutil.rmtree(tmp)
-
-    if args.backend in ("elasticsearch", "both"):
-        from rasad.index.es_node import CACHE, LocalNode
-
-        node = None
-        url = args.es_url
-        if not url:
-            node = LocalNode(CACHE / "runs" / f"bench-{uuid.uuid4().hex[:8]}", heap="1g")
-            url = node.start()
-        try:
-            store, baseline = (
-                ElasticsearchStore(
-                    url,
-                    prefix=f"bench{uuid.uuid4().hex[:6]}",
-                    refresh=False,
-                    spool_dir=tempfile.mkdtemp(),
-                )
-                for _ in range(2)
-            )
-            rate = index_into(store, articles)
-            store.es.indices.forcemerge(index=f"{store.articles},{store.figures_index}")
-            size = store.index_bytes()
-            plain = plain_elasticsearch(baseline, articles)
-            baseline.drop()
-            baseline.close()
-            report_indexing("elasticsearch", rate, plain, size, raw, len(articles))
-            run("elasticsearch", store, articles, args.queries)
-            store.drop()
+    node, url = None, args.es_url
+    if args.backend in ("elasticsearch", "both") and not url:
+        node = LocalNode(CACHE / "runs" / f"bench-{uuid.uuid4().hex[:8]}", heap="1g")
+        url = node.start()
+    tmp = Path(tempfile.mkdtemp())
+    began = time.perf_counter()
+    try:
+        stores = open_stores(args, tmp, url)
+        seconds = dict.fromkeys(stores, 0.0)
+        sample: list[Article] = []
+        n = raw = figures = 0
+        normalizing = 0.0
+        for chunk, took in chunks(args.articles):
+            normalizing += took
+            for name, store in stores.items():
+                seconds[name] += len(chunk) / index_into(store, chunk)
+            n += len(chunk)
+            raw += raw_bytes(chunk)
+            figures += sum(len(a.figures) for a in chunk)
+            sample += chunk[: SAMPLE - len(sample)]
+            if n % 100_000 == 0:
+                print(f"... {n:,} articles indexed ({time.perf_counter() - began:.0f} s)")
+        memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"corpus: {n:,} articles, {figures:,} figures, made and indexed in chunks of "
+            f"{CHUNK:,} ({time.perf_counter() - began:.0f} s in all; peak memory {memory:,.0f} MB)"
+        )
+        print(f"normalization (hazm): {n / normalizing:,.0f} articles/s on {os.cpu_count()} cores")
+        for name, store in stores.items():
+            size = on_disk(store, tmp)
+            baseline = plain(store, sample, tmp)
+            report_indexing(name, n / seconds[name], baseline, len(sample), size, raw, n)
+            run(name, store, args.queries)
+            if isinstance(store, ElasticsearchStore):
+                store.drop()
             store.close()
-        finally:
-            if node:
-                node.stop()
-                shutil.rmtree(node.data_dir, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if node:
+            node.stop()
+            shutil.rmtree(node.data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ renders filters and queries as SQL and runs them.
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import threading
 from collections import Counter
@@ -76,6 +77,8 @@ _WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 _EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write
+READERS = 4  # reader connections per store: on a few cores more would only hold memory
+READER_CACHE_MB = 8  # page cache of each (the OS caches the file too; RSS is counted per worker)
 _GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
 
 
@@ -203,8 +206,10 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
         self.lock = threading.RLock()  # the writer connection is one thread's at a time
         self._writer: int | None = None  # the thread inside `_writing`
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._local = threading.local()  # the reader connection a thread holds, if any
+        self._readers: list[sqlite3.Connection] = []  # every reader made, to close them
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._free_readers = threading.BoundedSemaphore(READERS)
 
     def _connect(self, cache_mb: int) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -215,22 +220,40 @@ class SQLiteStore(Store):
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection a read goes through: each thread has its own (WAL lets readers
-        run side by side, and beside a writer), but the thread inside a write transaction
-        reads what it is writing, and an in-memory store has one connection only."""
+        """The connection a read goes through: one of at most `READERS`, each used by one
+        thread at a time (WAL lets readers run side by side, and beside a writer), so a
+        server's forty request threads hold a few page caches, not forty.  A thread keeps
+        its connection through nested reads; the thread inside a write transaction reads
+        what it is writing, and an in-memory store has one connection only."""
         if self.path == ":memory:" or self._writer == threading.get_ident():
             with self.lock:
                 yield self.db
             return
-        db = getattr(self._local, "db", None)
-        if db is None:
+        held = getattr(self._local, "db", None)
+        if held is not None:  # a read inside a read on this thread
+            yield held
+            return
+        with self._free_readers:
+            db = self._take_reader()
+            self._local.db = db
             try:
-                db = self._local.db = self._connect(cache_mb=32)
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot read the SQLite store at {self.path}: {exc}") from exc
-            with self.lock:
-                self._readers.append(db)
-        yield db
+                yield db
+            finally:
+                self._local.db = None
+                self._idle.put(db)
+
+    def _take_reader(self) -> sqlite3.Connection:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        try:
+            db = self._connect(cache_mb=READER_CACHE_MB)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the SQLite store at {self.path}: {exc}") from exc
+        with self.lock:
+            self._readers.append(db)
+        return db
 
     def _migrate(self) -> None:
         for table, column, kind, fill in MIGRATIONS:

@@ -1,4 +1,4 @@
-"""The embedded store under concurrent use: readers side by side on their own connections,
+"""The embedded store under concurrent use: readers side by side on a few connections,
 and a write held by another process makes the store wait, not fail."""
 
 from __future__ import annotations
@@ -10,17 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rasad.index.models import SearchRequest
-from rasad.index.sqlite_store import SQLiteStore
+from rasad.index.sqlite_store import READERS, SQLiteStore
 from tests.corpus import CORPUS
 
 
 def test_readers_run_on_their_own_connections(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db")
     store.upsert(CORPUS)
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(16) as pool:
         totals = list(pool.map(lambda _: store.search(SearchRequest(q="دفتر")).total, range(64)))
     assert set(totals) == {2}
-    assert len(store._readers) > 1  # not every read went through one connection
+    # not every read went through one connection, and sixteen threads share a few
+    assert 1 < len(store._readers) <= READERS
     store.close()
 
 
