@@ -43,14 +43,7 @@ from .models import (
     article_text,
 )
 from .query import Node, QueryError
-from .schema import (
-    BUCKET_FIELDS,
-    ArticleParts,
-    figure_rows,
-    indexed_fields,
-    search_text,
-    stored_row,
-)
+from .schema import BUCKET_FIELDS, ArticleParts, stored_figures
 from .series import LISTED_VALUES, conflict
 from .spool import Spool
 
@@ -200,14 +193,14 @@ class ElasticsearchStore(Store):
 
     def _actions(self, article: Article, old: Stored | None) -> list[dict[str, Any]]:
         text = SearchText.of(article)
-        rows = figure_rows(article)
+        figures = stored_figures(article)
         doc = {f: getattr(article, f) for f in ("id", "url", "source", "city", "story_id")}
         doc |= {
             "content_hash": article.content_hash,
             "kinds": article.kinds,
             "published": article.published.isoformat() if article.published else None,
             "indexed_at": article.indexed_at.isoformat() if article.indexed_at else None,
-            "figure_count": len(rows),
+            "figure_count": len(figures),
             "prints": article.fingerprints,
             "title_norm": text.title,
             "body_norm": text.body,
@@ -215,15 +208,14 @@ class ElasticsearchStore(Store):
         }
         actions = [{"_op_type": "index", "_index": self.articles, "_id": article.id, **doc}]
         actions.extend(
-            {"_op_type": "index", "_index": self.figures_index, "_id": row["id"]}
-            | indexed_fields(row)
-            | {"search": search_text(row), "row": stored_row(row, text)}
-            for text in (article.text,)
-            for row in rows
+            {"_op_type": "index", "_index": self.figures_index, "_id": figure.id}
+            | figure.indexed
+            | {"search": figure.search, "row": figure.rest}
+            for figure in figures
         )
         actions.extend(
             {"_op_type": "delete", "_index": self.figures_index, "_id": f"{article.id}-{seq}"}
-            for seq in range(len(rows), old.figure_count if old else 0)
+            for seq in range(len(figures), old.figure_count if old else 0)
         )
         return actions
 

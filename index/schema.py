@@ -175,3 +175,21 @@ def full_row(partial: dict[str, Any], article: ArticleParts | None) -> dict[str,
 
 def needs_article(partial: dict[str, Any]) -> bool:
     return any(name not in partial for name in (*FROM_ARTICLE, *SPANS))
+
+
+class StoredFigure(NamedTuple):
+    """A figure as both backends write it."""
+
+    id: str
+    indexed: dict[str, Any]  # every `FILTERED` field, bucket columns included
+    search: str  # the folded words a metric lookup searches (`search_text`)
+    rest: dict[str, Any]  # kept beside them (`stored_row`)
+
+
+def stored_figures(article: Article) -> list[StoredFigure]:
+    """What a backend writes for each of the article's figures."""
+    text = article.text
+    return [
+        StoredFigure(row["id"], indexed_fields(row), search_text(row), stored_row(row, text))
+        for row in figure_rows(article)
+    ]

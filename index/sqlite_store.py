@@ -46,14 +46,7 @@ from .models import (
     article_text,
 )
 from .query import Node, without_word_forms
-from .schema import (
-    BUCKET_FIELDS,
-    ArticleParts,
-    figure_rows,
-    indexed_fields,
-    search_text,
-    stored_row,
-)
+from .schema import BUCKET_FIELDS, ArticleParts, stored_figures
 from .series import INTERVALS, LISTED_VALUES, conflict, tehran_buckets
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
@@ -344,15 +337,8 @@ class SQLiteStore(Store):
         self.db.executemany(
             INSERT_FIGURE,
             [
-                (
-                    r["id"],
-                    *(columns[c] for c in FIGURE_COLUMNS),
-                    f" {search_text(r)} ",
-                    _dumps(stored_row(r, whole)),
-                )
-                for whole in (article.text,)
-                for r in figure_rows(article)
-                for columns in (indexed_fields(r),)
+                (f.id, *(f.indexed[c] for c in FIGURE_COLUMNS), f" {f.search} ", _dumps(f.rest))
+                for f in stored_figures(article)
             ],
         )
 
