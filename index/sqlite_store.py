@@ -107,8 +107,13 @@ def tehran_day(standard: date, summer: date) -> date:
     return summer if evening.utcoffset() == timedelta(hours=4, minutes=30) else standard
 
 
-# a series bucket's distinct values, ascending; each outlet's, in the order first reported;
-# the first reports whole: each capped per bucket by a window over the matching rows
+# a series bucket's counts; its distinct values, ascending; each outlet's, in the order first
+# reported; its first reports: each capped per bucket by a window over the matching rows
+# (`SERIES_QUERIES`, which read only the figures_by_metric index when a metric is asked for)
+_BUCKET_STATS = (
+    "SELECT {b}, count(*), min(value), max(value), count(DISTINCT value), "
+    "count(DISTINCT source || ' ' || day) FROM figures WHERE {where} GROUP BY 1 ORDER BY 1"
+)
 _BUCKET_VALUES = (
     "SELECT b, value FROM (SELECT b, value, row_number() OVER (PARTITION BY b ORDER BY value) "
     "AS n FROM (SELECT DISTINCT {b} AS b, value FROM figures WHERE {where})) "
@@ -128,6 +133,9 @@ _FIRST_POINTS = (
     "row_number() OVER (PARTITION BY {b} ORDER BY published, id) AS n "
     "FROM figures WHERE {where}) WHERE n <= ?) ORDER BY 1, published, id"
 )
+
+
+SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES, _FIRST_POINTS)
 
 
 def _stored(values: Sequence[Any]) -> dict[str, Any]:
@@ -569,12 +577,7 @@ class SQLiteStore(Store):
         where, params = where_clause(filters)
         clause = " AND ".join([*where, f"{interval} IS NOT NULL"])
         with self._reading() as db, _busy(self.path):
-            stats = db.execute(
-                f"SELECT {interval}, count(*), min(value), max(value), count(DISTINCT value), "
-                f"count(DISTINCT source || ' ' || day) FROM figures WHERE {clause} "
-                "GROUP BY 1 ORDER BY 1",
-                params,
-            ).fetchall()
+            stats = db.execute(_BUCKET_STATS.format(b=interval, where=clause), params).fetchall()
             values = db.execute(_BUCKET_VALUES.format(b=interval, where=clause), params)
             outlets = db.execute(_OUTLET_VALUES.format(b=interval, where=clause), params)
             points = db.execute(_FIRST_POINTS.format(b=interval, where=clause), [*params, listed])

@@ -11,6 +11,7 @@ from elasticsearch import helpers
 from rasad.api.schemas import FigureOut
 from rasad.index.es_indices import FIGURE_MAPPINGS
 from rasad.index.es_store import ElasticsearchStore
+from rasad.index.filters import Filter
 from rasad.index.models import FigureQuery
 from rasad.index.schema import (
     BUCKET_FIELDS,
@@ -22,7 +23,8 @@ from rasad.index.schema import (
     indexed_fields,
     stored_row,
 )
-from rasad.index.sqlite_store import SQLiteStore
+from rasad.index.sqlite_sql import where_clause
+from rasad.index.sqlite_store import SERIES_QUERIES, SQLiteStore
 from rasad.nlp.figure import Figure
 from tests.corpus import CORPUS
 
@@ -150,3 +152,21 @@ def test_figure_words_are_looked_up_through_an_index_kept_in_step(tmp_path) -> N
     ).fetchone()[0]
     store.close()
     assert indexed == direct and total > 0
+
+
+def test_a_metric_series_reads_one_index_not_the_table(tmp_path) -> None:
+    """Every aggregate of a metric's series is answered from the covering index; only
+    the listed reports' rows are read from the table, by rowid."""
+    store = SQLiteStore(tmp_path / "s.db")
+    store.upsert(CORPUS)
+    where, params = where_clause([Filter("metric", "eq", "x"), Filter("report", "eq", True)])
+    clause = " AND ".join([*where, "month IS NOT NULL"])
+    for template in SERIES_QUERIES:
+        sql = template.format(b="month", where=clause)
+        args = [*params, 1] if sql.count("?") > len(params) else params
+        plan = [str(step[3]) for step in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
+        reads = [step for step in plan if step.startswith(("SEARCH figures", "SCAN figures"))]
+        assert reads and all(
+            "COVERING INDEX figures_by_metric" in step or "rowid=?" in step for step in reads
+        ), plan
+    store.close()
