@@ -580,10 +580,10 @@ class SQLiteStore(Store):
             stats = db.execute(_BUCKET_STATS.format(b=interval, where=clause), params).fetchall()
             values = db.execute(_BUCKET_VALUES.format(b=interval, where=clause), params)
             outlets = db.execute(_OUTLET_VALUES.format(b=interval, where=clause), params)
-            points = db.execute(_FIRST_POINTS.format(b=interval, where=clause), [*params, listed])
             listed_values = _grouped(values.fetchall())
             by_outlet = _grouped(outlets.fetchall())
-            rows = _grouped(points.fetchall())
+            first = _FIRST_POINTS.format(b=interval, where=clause)
+            rows = _grouped(db.execute(first, [*params, listed]).fetchall()) if listed else {}
         return [
             SeriesBucket(
                 start=date.fromisoformat(start),
