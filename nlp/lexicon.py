@@ -233,6 +233,12 @@ STREET_HEADS = _words("بلوار خیابان بزرگراه جاده کوچه 
 # Words before a number that name what it measures by the noun after them (شمار
 # ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید).
 MEASURING_WORDS = _words("شمار تعداد طول مساحت سطح میزان سهم نرخ حجم ظرفیت وسعت عرض ارتفاع")
+# Nouns naming a set that counted things belong to (اتوبوس‌های ناوگان مشهد، ایستگاه‌های
+# شبکه مترو): after a counted noun they say where its members are, not what kind they are.
+SET_NOUNS = _words("ناوگان مجموعه شبکه")
+# Classifiers of people: who is counted is named by one noun (۸۸۰ نفر از داوطلبان …); what
+# follows it (the course they took, the plan they joined) outlets word each their own way.
+PEOPLE_CLASSIFIERS = _words("نفر")
 # Administrative bodies that stand for their place (بودجه شهرداری شیراز): not part of what
 # is measured.
 ADMIN_BODIES = _words("شهرداری شهرداریهای استانداری فرمانداری بخشداری دهیاری شورای شورا")

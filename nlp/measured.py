@@ -44,7 +44,9 @@ def measured(
     head = _head(tokens, cand, clause_first, places)
     if head is None:
         return None
-    key, last = _noun_run(tokens, head, places)
+    key, last = _noun_run(tokens, head, places, MAX_KEY_WORDS)
+    if cand.unit in lx.PEOPLE_CLASSIFIERS:
+        key = key.split(" ", 1)[0]  # the key is who they are; the subject keeps the rest
     return (key, head, last) if key else None
 
 
@@ -144,12 +146,12 @@ def _opening_noun(
     return None
 
 
-def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> tuple[str, int]:
-    """The canonical words from the head on, and the last token they (or a glued suffix of
-    theirs) take."""
+def _noun_run(tokens: list[Token], head: int, places: frozenset[str], most: int) -> tuple[str, int]:
+    """The canonical words from the head on (at most `most`), and the last token they (or
+    a glued suffix of theirs) take."""
     words: list[str] = []
     k = last = head
-    while k < len(tokens) and len(words) < MAX_KEY_WORDS:
+    while k < len(tokens) and len(words) < most:
         text = tokens[k].text
         if words and text in _GLUED_SUFFIXES:
             last = k
@@ -159,6 +161,8 @@ def _noun_run(tokens: list[Token], head: int, places: frozenset[str]) -> tuple[s
             break
         if text in lx.ADMIN_BODIES:
             break  # بودجه شهرداری شیراز: the body stands for the place
+        if words and text in lx.SET_NOUNS:
+            break  # اتوبوس‌های ناوگان مشهد: the fleet holds the buses, it is not a kind
         words.append(canonical(text))
         last = k
         k += 1

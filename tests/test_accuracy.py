@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from rasad.nlp.extract import Extractor
+from rasad.nlp.metric_scoring import load_groups, score_groups
 from rasad.nlp.scoring import load_passages, score
 from tests.conftest import SHARED_EVAL
 
@@ -36,3 +37,27 @@ def test_extraction_holds_its_floor(extractor: Extractor, name: str) -> None:
 
 def test_every_gold_file_has_a_floor() -> None:
     assert {p.name for p in SHARED_EVAL.glob("*_stats.jsonl")} <= set(FLOORS)
+
+
+# The metric groups' floors (`python bench/metrics.py --verbose` lists every key): pair F1,
+# groups whole under one key, the head word in what is measured, the place right.
+METRIC_FLOORS = {"metric_groups_dev.jsonl": (0.95, 14, 0.95, 1.0)}
+
+
+@pytest.mark.parametrize("name", sorted(METRIC_FLOORS))
+def test_metric_keys_hold_their_floor(extractor: Extractor, name: str) -> None:
+    path = SHARED_EVAL / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing (shared/ must sit beside the repository)")
+    result = score_groups(load_groups(path), extractor)
+    floor_f1, floor_whole, floor_head, floor_place = METRIC_FLOORS[name]
+    keys = "\n".join(f"{group}: {key}" for group, key in result.targets)
+    assert not result.missing, result.missing
+    assert result.pairs()[2] >= floor_f1, f"pair F1 {result.pairs()[2]:.3f}\n{keys}"
+    assert result.whole >= floor_whole, f"{result.whole} groups whole\n{keys}"
+    assert result.head_ok / result.total >= floor_head, keys
+    assert result.place_ok / result.total >= floor_place, keys
+
+
+def test_every_metric_group_file_has_a_floor() -> None:
+    assert {p.name for p in SHARED_EVAL.glob("metric_groups_*.jsonl")} <= set(METRIC_FLOORS)

@@ -23,6 +23,16 @@ SAME = {
         ("ساری اکنون ۹۵۰ کیلومتر شبکه فاضلاب دارد.", 950),
         ("شبکه فاضلاب شهر ساری ۱۰۰۰ کیلومتر طول دارد.", 1000),
     ],
+    "minibuses": [  # a fleet holds what is counted; it is not a kind of it
+        ("شمار مینی‌بوس‌های ناوگان همدان به ۳۰۰ دستگاه رسید.", 300),
+        ("همدان اکنون ۳۲۰ دستگاه مینی‌بوس دارد.", 320),
+        ("۲۰ مینی‌بوس نو وارد ناوگان حمل و نقل همدان شد.", 20),
+    ],
+    "volunteers": [  # people are counted by who they are, whatever they signed up for
+        ("۱۲۰ نفر از داوطلبان طرح ایمنی محله در قزوین آموزش دیدند.", 120),
+        ("شمار داوطلبان قزوینی به ۱۵۰ نفر رسید.", 150),
+        ("دوره امداد برای ۱۸۰ نفر از داوطلبین محلات قزوین برگزار شد.", 180),
+    ],
     "budget": [
         ("بودجه شهرداری زنجان ۳ هزار میلیارد تومان تصویب شد.", 3 * 10**12),
         ("بودجه سال آینده شهرداری زنجان ۴ هزار میلیارد تومان است.", 4 * 10**12),
@@ -46,6 +56,19 @@ def test_other_things_in_the_same_place_and_unit_differ(extractor: Extractor) ->
     ambulances = key(extractor, "شیراز ۷۰ دستگاه آمبولانس دارد.", 70)
     assert buses != ambulances
     assert buses.endswith("| شیراز") and ambulances.endswith("| شیراز")
+
+
+def test_people_of_different_kinds_in_one_place_differ(extractor: Extractor) -> None:
+    volunteers = key(extractor, "۲۰۰ نفر از داوطلبان طرح ایمنی در قزوین آموزش دیدند.", 200)
+    staff = key(extractor, "۲۰۰ نفر از کارکنان طرح ایمنی در قزوین آموزش دیدند.", 200)
+    assert volunteers != staff
+
+
+def test_a_people_count_keeps_its_full_subject_for_reading(extractor: Extractor) -> None:
+    text = "۱۲۰ نفر از داوطلبان طرح ایمنی در قزوین آموزش دیدند."
+    figure = next(f for f in extractor.extract(text).figures if f.value == 120)
+    assert figure.metric.startswith("داوطلب |")
+    assert figure.subject.startswith("داوطلب طرح")
 
 
 def test_a_classifier_folds_into_its_noun(extractor: Extractor) -> None:
