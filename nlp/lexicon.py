@@ -239,6 +239,9 @@ SET_NOUNS = _words("ناوگان مجموعه شبکه")
 # Classifiers of people: who is counted is named by one noun (۸۸۰ نفر از داوطلبان …); what
 # follows it (the course they took, the plan they joined) outlets word each their own way.
 PEOPLE_CLASSIFIERS = _words("نفر")
+# Words of novelty: alone they are adjectives (NOT_MEASURED); closed by a present stem they
+# make one (نوساز).
+NOVELTY_WORDS = ("نو", "تازه")
 # Administrative bodies that stand for their place (بودجه شهرداری شیراز): not part of what
 # is measured.
 ADMIN_BODIES = _words("شهرداری شهرداریهای استانداری فرمانداری بخشداری دهیاری شورای شورا")

@@ -30,10 +30,13 @@ from .candidate import Candidate
 from .numbers import word_atoms
 from .text import DROPPED
 from .tokens import Token
-from .vocabulary import is_noun, is_verb_form, noun_lemma, tags
+from .vocabulary import is_noun, is_verb_form, noun_lemma, present_stems, tags
 
 MAX_KEY_WORDS = 3
 _GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
+_PERSON_PLURALS = ("ان", "ین", "های", "ها")
+# the present-tense prefix, written apart once ZWNJ folds to a space (می کند، نمی شود)
+_PRESENT_PREFIXES = frozenset({"می", "نمی"})
 
 
 def measured(
@@ -46,8 +49,22 @@ def measured(
         return None
     key, last = _noun_run(tokens, head, places, MAX_KEY_WORDS)
     if cand.unit in lx.PEOPLE_CLASSIFIERS:
-        key = key.split(" ", 1)[0]  # the key is who they are; the subject keeps the rest
+        key = _person(key)  # the key is who they are; the subject keeps the rest
     return (key, head, last) if key else None
+
+
+def _person(key: str) -> str:
+    """A person noun alone: its first word, and the present stems that close it into one
+    compound (دانش آموز، آتش نشان، کار جو), but not the activity after it (داوطلب راه
+    اندازی)."""
+    words = key.split(" ")
+    kept = words[:1]
+    for word in words[1:]:
+        stem = next((word[: -len(p)] for p in _PERSON_PLURALS if word.endswith(p)), word)
+        if stem not in present_stems():
+            break
+        kept.append(stem)  # دانش آموزان: the plural rides on the compound's last part
+    return " ".join(kept)
 
 
 def written_thing(
@@ -115,7 +132,8 @@ def _head(
     counted = kind == "count" and unit not in lx.CLASSIFIERS and cand.unit_first is not None
     cue = _measuring_word_before(tokens, cand.first, clause_first)
     if cue is not None and (not counted or canonical(tokens[cue].text) == canonical(unit)):
-        return cue  # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
+        # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
+        return _past_classifier(tokens, cue, places)
     if counted:
         return cand.unit_first  # ۲۸ دفتر: the counted noun is the thing
     after = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
@@ -126,6 +144,17 @@ def _head(
     if _is_thing(tokens, after, places) and _same_line(tokens, after):
         return after  # ۲۰۰ دستگاه اتوبوس، ۳۱۰۰ هکتار فضای سبز، ۵۰ درصد پیشرفت
     return _opening_noun(tokens, clause_first, cand.first, places)
+
+
+def _past_classifier(tokens: list[Token], k: int, places: frozenset[str]) -> int:
+    """The noun a classifier stands before (شمار واحدهای مسکن مهر → مسکن), as after a
+    number: a classifier is the unit of a count, not what is counted."""
+    if canonical(tokens[k].text) not in lx.CLASSIFIERS:
+        return k
+    after = k + 1
+    while _text(tokens, after) in _GLUED_SUFFIXES:
+        after += 1  # واحد های: the plural written apart
+    return after if _is_thing(tokens, after, places) and _same_line(tokens, after) else k
 
 
 def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -> int | None:
@@ -139,9 +168,10 @@ def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -
 def _opening_noun(
     tokens: list[Token], clause_first: int, first: int, places: frozenset[str]
 ) -> int | None:
-    """The first noun of the clause that is not a place, a time word or a preposition."""
+    """The first noun of the clause that is not a place, a time word, a preposition or a
+    body that stands for the place (شورای شهر اردبیل بودجه شهرداری را … تصویب کرد)."""
     for k in range(clause_first, first):
-        if _is_thing(tokens, k, places):
+        if tokens[k].text not in lx.ADMIN_BODIES and _is_thing(tokens, k, places):
             return k
     return None
 
@@ -190,7 +220,8 @@ def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
     verb (تصویب شد)."""
     if not 0 <= k < len(tokens) or not tokens[k].is_word:
         return False
-    return _text(tokens, k + 1) not in lx.LIGHT_VERBS and _thing_word(tokens[k].text, places)
+    verb = k + 2 if _text(tokens, k + 1) in _PRESENT_PREFIXES else k + 1  # تولید می کند
+    return _text(tokens, verb) not in lx.LIGHT_VERBS and _thing_word(tokens[k].text, places)
 
 
 @lru_cache(maxsize=65536)
@@ -199,6 +230,7 @@ def _thing_word(text: str, places: frozenset[str]) -> bool:
     if (
         text in places
         or (text.endswith("ی") and text[:-1] in places)
+        or _novelty_compound(text)
         or text in lx.NOT_A_HEAD
         or text in lx.NOT_MEASURED
         or text in lx.MEASURING_WORDS
@@ -217,6 +249,16 @@ def _thing_word(text: str, places: frozenset[str]) -> bool:
         return False  # باران بارید: the verb closing the clause
     # untagged: a noun, unless it is a relational adjective (سواری ← سوار، داخلی ← داخل)
     return not (text.endswith("ی") and "N" in tags(text[:-1]))
+
+
+def _novelty_compound(text: str) -> bool:
+    """A novelty word closed by a present stem is an adjective of novelty like جدید:
+    نوساز (newly built), تازه تاسیس's kin نوپا، نوساخت."""
+    for novel in lx.NOVELTY_WORDS:
+        rest = text.removeprefix(novel)
+        if rest != text and len(rest) >= 2 and rest in present_stems():
+            return True
+    return False
 
 
 def _same_line(tokens: list[Token], k: int) -> bool:

@@ -95,6 +95,11 @@ def _verb_stems() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(past), frozenset(present)
 
 
+def present_stems() -> frozenset[str]:
+    """hazm's present stems, folded (آموز، نشان، ساز)."""
+    return _verb_stems()[1]
+
+
 @lru_cache(maxsize=65536)
 def is_verb_form(text: str) -> bool:
     """A simple past (بارید، رسیدند) or a می- present (می‌بارد، میبارند) of a verb hazm
