@@ -48,9 +48,25 @@ def measured(
     if head is None:
         return None
     key, last = _noun_run(tokens, head, places, MAX_KEY_WORDS)
+    if head > cand.last and lx.unit_kind(cand.unit or "") != "count" and " " not in key:
+        key += _kind_of_set(tokens, clause_first, cand.first, places)
     if cand.unit in lx.PEOPLE_CLASSIFIERS:
         key = _person(key)  # the key is who they are; the subject keeps the rest
     return (key, head, last) if key else None
+
+
+def _kind_of_set(
+    tokens: list[Token], clause_first: int, first: int, places: frozenset[str]
+) -> str:
+    """What a set that opens the clause is a set of, for a part it has: شبکه قطار شهری مشهد
+    ۷۵ کیلومتر خط دارد measures خط قطار, as طول خطوط قطار شهری مشهد does ('' if none)."""
+    kind = clause_first + 1
+    if tokens[clause_first].text not in lx.SET_NOUNS or kind >= first:
+        return ""
+    if not _is_thing(tokens, kind, places):
+        return ""
+    words, _ = _noun_run(tokens, kind, places, MAX_KEY_WORDS - 1)
+    return f" {words}" if words else ""
 
 
 def _person(key: str) -> str:
