@@ -233,12 +233,17 @@ def _is_vague(tokens: list[Token], number: NumberMatch) -> bool:
 
 def _counts_despite_year_form(tokens: list[Token], number: NumberMatch, unit: str | None) -> bool:
     """A four-digit number that is a count for all its year-like form: it has a
-    qualifier (بیش از ۱۴۲۰ اثر), or a classifier or a unit of measure follows (۱۳۵۰ واحد
-    مسکونی), and no year cue (سال، بودجه) stands before it."""
+    qualifier (بیش از ۱۴۲۰ اثر), or it opens its clause before a counted noun, or a
+    classifier or a unit of measure follows (۱۳۵۰ واحد مسکونی), and no year cue (سال،
+    بودجه) stands before it."""
     if unit is not None and qualifier_before(tokens, number.first)[0] != "exact":
         return True
-    if word(tokens, number.first - 1) in lx.YEAR_CUES:
+    before = number.first - 1
+    if word(tokens, before) in lx.YEAR_CUES:
         return False
+    opens = before < 0 or not tokens[before].is_word
+    if opens and unit is not None and unit not in lx.NOT_MEASURED | lx.ADMIN_BODIES:
+        return True  # ۲۰۰۰ کارگر فصلی بیمه شدند: a year does not open a clause before a noun
     return unit is not None and (unit in lx.CLASSIFIERS or lx.unit_kind(unit) in lx.MEASURE_KINDS)
 
 

@@ -30,11 +30,12 @@ from .candidate import Candidate
 from .numbers import word_atoms
 from .text import DROPPED
 from .tokens import Token
-from .vocabulary import is_noun, is_verb_form, noun_lemma, present_stems, tags
+from .vocabulary import is_noun, is_verb_form, noun_lemma, past_stems, present_stems, tags
 
 MAX_KEY_WORDS = 3
 _GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
 _PERSON_PLURALS = ("ان", "ین", "های", "ها")
+_SENTENCE_ENDS = frozenset({".", "!", "؟", "?", ""})
 # the present-tense prefix, written apart once ZWNJ folds to a space (می کند، نمی شود)
 _PRESENT_PREFIXES = frozenset({"می", "نمی"})
 
@@ -55,9 +56,7 @@ def measured(
     return (key, head, last) if key else None
 
 
-def _kind_of_set(
-    tokens: list[Token], clause_first: int, first: int, places: frozenset[str]
-) -> str:
+def _kind_of_set(tokens: list[Token], clause_first: int, first: int, places: frozenset[str]) -> str:
     """What a set that opens the clause is a set of, for a part it has: شبکه قطار شهری مشهد
     ۷۵ کیلومتر خط دارد measures خط قطار, as طول خطوط قطار شهری مشهد does ('' if none)."""
     kind = clause_first + 1
@@ -237,7 +236,11 @@ def _is_thing(tokens: list[Token], k: int, places: frozenset[str]) -> bool:
     if not 0 <= k < len(tokens) or not tokens[k].is_word:
         return False
     verb = k + 2 if _text(tokens, k + 1) in _PRESENT_PREFIXES else k + 1  # تولید می کند
-    return _text(tokens, verb) not in lx.LIGHT_VERBS and _thing_word(tokens[k].text, places)
+    if _text(tokens, verb) in lx.LIGHT_VERBS:
+        return False
+    if _text(tokens, k + 1) in _SENTENCE_ENDS and is_verb_form(tokens[k].text):
+        return False  # ۲۰ بوستان ساخت.: the verb closes the sentence (ساخت is a noun too)
+    return _thing_word(tokens[k].text, places)
 
 
 @lru_cache(maxsize=65536)
@@ -257,6 +260,8 @@ def _thing_word(text: str, places: frozenset[str]) -> bool:
         return False
     lemma = canonical(text)
     known = tags(lemma)
+    if "AJ" in known and text.endswith("ی") and text[:-1] in past_stems():
+        return False  # پرداختی، دریافتی: a past stem made an adjective (paid, received)
     if "N" in known:
         return True
     if known not in ((), ("0",)):

@@ -95,6 +95,11 @@ def _verb_stems() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(past), frozenset(present)
 
 
+def past_stems() -> frozenset[str]:
+    """hazm's past stems, folded (پرداخت، ساخت، کاشت)."""
+    return _verb_stems()[0]
+
+
 def present_stems() -> frozenset[str]:
     """hazm's present stems, folded (آموز، نشان، ساز)."""
     return _verb_stems()[1]

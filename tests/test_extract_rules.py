@@ -120,6 +120,8 @@ def test_separators_and_decimals(extractor: Extractor, text: str, value: object)
         "جلسه از ۱۵ حمل ۱۴۰۲ آغاز شد.",
         "این قانون در ۲۰ میزان ۱۴۰۱ تصویب شد.",
         "در سال ۱۳۵۰ ساختمان شهرداری ساخته شد.",
+        "فرماندار گفت: ۱۴۰۲ سال خوبی برای شهر بود.",
+        "۱۴۰۲ شهرداری اراک بوستان تازه‌ای نساخت.",
     ],
 )
 def test_dates_are_not_figures(extractor: Extractor, text: str) -> None:
@@ -129,6 +131,11 @@ def test_dates_are_not_figures(extractor: Extractor, text: str) -> None:
 def test_four_digits_with_a_classifier_count(extractor: Extractor) -> None:
     assert found(extractor, "تا امروز ۱۳۵۰ واحد مسکونی ساخته شد.") == [(1350, "واحد")]
     assert found(extractor, "ثبت بیش از ۱۴۲۰ اثر تاریخی در فهرست ملی") == [(1420, "اثر")]
+
+
+def test_four_digits_opening_a_clause_before_a_noun_count(extractor: Extractor) -> None:
+    assert found(extractor, "۲۰۰۰ کارگر ساختمانی در ایلام بیمه شدند.") == [(2000, "کارگر")]
+    assert found(extractor, "مدیرکل گفت: ۱۴۰۰ زائر به ایلام رسیدند.") == [(1400, "زائر")]
 
 
 def test_a_two_digit_number_after_a_month_is_not_its_year(extractor: Extractor) -> None:

@@ -121,6 +121,12 @@ def test_what_is_measured(extractor: Extractor, text: str, value: int, thing: st
         ("ساوه ۸۰۰ هکتار فضای سبز دارد.", 800, "فضای سبز"),  # the ezafe a vowel needs
         ("در اراک ۳۰۰ میلیمتر باران بارید.", 300, "باران"),  # not the verb after it
         ("بابل روزانه ۳۰۰ تن زباله تولید می‌کند.", 300, "زباله"),  # nor a compound verb's noun
+        ("شهرداری بابل امسال ۲۰ بوستان ساخت.", 20, "بوستان"),  # nor the verb closing it
+        (
+            "میزان وام ودیعه پرداختی بابل به ۸۰ میلیارد تومان رسید.",
+            80 * 10**9,
+            "وام ودیعه",
+        ),  # paid: an adjective
     ],
 )
 def test_the_subject_is_what_is_measured_in_the_article_s_spelling(
