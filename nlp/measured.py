@@ -157,8 +157,33 @@ def _head(
         if _text(tokens, after) in lx.PRONOUNS:
             return None  # ۲۰۰ نفر از آنها: the thing was named before
     if _is_thing(tokens, after, places) and _same_line(tokens, after):
+        if unit in lx.CLASSIFIERS and _describes(tokens[after].text):
+            return cand.unit_first  # ۲۵۰ واحد صنعتی: the classifier is the noun described
         return after  # ۲۰۰ دستگاه اتوبوس، ۳۱۰۰ هکتار فضای سبز، ۵۰ درصد پیشرفت
+    after_with = _after_with(tokens, clause_first, cand.first, places)
+    if after_with is not None:
+        return after_with  # هتل‌ها با ضریب اشغال ۸۵ درصد: what the number goes with
     return _opening_noun(tokens, clause_first, cand.first, places)
+
+
+def _after_with(
+    tokens: list[Token], clause_first: int, first: int, places: frozenset[str]
+) -> int | None:
+    """The noun phrase between با and the number (با ضریب اشغال ۸۵ درصد), if one fills
+    the gap: with the number after it, it names what the number measures."""
+    for k in range(first - 1, clause_first - 1, -1):
+        if tokens[k].text == "با":
+            phrase = range(k + 1, first)
+            if phrase and all(_is_thing(tokens, j, places) for j in phrase):
+                return k + 1
+            return None
+    return None
+
+
+def _describes(text: str) -> bool:
+    """A relational adjective hazm also lists as a noun (صنعتی ← صنعت، درمانی ← درمان):
+    after a classifier it describes the classifier, it is not a thing of its own."""
+    return text.endswith("ی") and "AJ" in tags(text) and is_noun(text[:-1])
 
 
 def _past_classifier(tokens: list[Token], k: int, places: frozenset[str]) -> int:
@@ -169,7 +194,9 @@ def _past_classifier(tokens: list[Token], k: int, places: frozenset[str]) -> int
     after = k + 1
     while _text(tokens, after) in _GLUED_SUFFIXES:
         after += 1  # واحد های: the plural written apart
-    return after if _is_thing(tokens, after, places) and _same_line(tokens, after) else k
+    if not _is_thing(tokens, after, places) or not _same_line(tokens, after):
+        return k
+    return k if _describes(tokens[after].text) else after  # واحدهای صنعتی: the classifier
 
 
 def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -> int | None:
