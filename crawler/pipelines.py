@@ -6,6 +6,7 @@ sums up at the end.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from typing import Any
@@ -16,9 +17,11 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from rasad.index.models import Article
 from rasad.index.stories import fingerprints, shares_story
-from rasad.ingest import with_figures
+from rasad.ingest import ExtractionFailed, with_figures
 
 from .workers import ArticleWorkers
+
+log = logging.getLogger(__name__)
 
 BATCH = 50
 
@@ -62,10 +65,16 @@ class ExtractPipeline(_Stage):
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         workers: ArticleWorkers | None = getattr(self.spider, "workers", None)
-        if workers is not None:
-            return self._done(await maybe_deferred_to_future(workers.submit(item["article"])), item)
         started = time.perf_counter()
-        article = with_figures(item["article"], self.spider.extractor)
+        try:
+            if workers is not None:
+                result = await maybe_deferred_to_future(workers.submit(item["article"]))
+                return self._done(result, item)
+            article = with_figures(item["article"], self.spider.extractor)
+        except ExtractionFailed as failed:  # keep the article: its text is still news
+            log.error("%s", failed)
+            self.stats.inc_value("rasad/errors/extraction")
+            article = failed.article
         return self._done((article, time.perf_counter() - started), item)
 
     def _done(self, result: tuple[Article, float], item: dict[str, Any]) -> dict[str, Any]:

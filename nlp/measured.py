@@ -36,6 +36,9 @@ MAX_KEY_WORDS = 3
 _GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
 _PERSON_PLURALS = ("ان", "ین", "های", "ها")
 _SENTENCE_ENDS = frozenset({".", "!", "؟", "?", ""})
+_DEMONSTRATIVES = frozenset({"این", "آن", "همین", "همان"})
+# qualifiers that stand between a measuring word and its number (با مساحت بیش از ۸۵ …)
+_BEFORE_NUMBER = frozenset({"بیش", "از", "حدود", "بالغ", "بر", "کمتر", "تقریبا", "افزون"})
 # the present-tense prefix, written apart once ZWNJ folds to a space (می کند، نمی شود)
 _PRESENT_PREFIXES = frozenset({"می", "نمی"})
 
@@ -134,9 +137,18 @@ def clause_start(tokens: list[Token], sentence_start: int, number_first: int) ->
     the number (فرماندار گفت: …), else the sentence's first token."""
     first = bisect_left(tokens, sentence_start, key=_START)
     for k in range(number_first - 1, first - 1, -1):
-        if tokens[k].text in {":", "؛", "،", ","}:
+        if tokens[k].text in _CLAUSE_ENDS:
             return k + 1
     return first
+
+
+# What ends a clause before a number: punctuation, a finite verb (Persian puts it last: …
+# ۲.۵ هکتار است و برای ساخت آن ۹۰ میلیارد ریال …) and a complementizer (با بیان اینکه ۷۵
+# درصد …).  Participles (شده، کرده) are left out: they also qualify nouns (کاشته شده).
+_CLAUSE_ENDS = frozenset(
+    {":", "؛", "،", ",", "اینکه", "آنکه"}
+    | {w for w in lx.AUXILIARIES if not w.endswith("ه") and w not in {"می", "خواهد"}}
+)
 
 
 def _head(
@@ -145,17 +157,26 @@ def _head(
     unit = cand.unit or ""
     kind = lx.unit_kind(unit)
     counted = kind == "count" and unit not in lx.CLASSIFIERS and cand.unit_first is not None
+    with_cue = _measured_with(tokens, cand.first, clause_first, places)
+    if with_cue is not None:
+        return with_cue
     cue = _measuring_word_before(tokens, cand.first, clause_first)
     if cue is not None and (not counted or canonical(tokens[cue].text) == canonical(unit)):
         # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
         return _past_classifier(tokens, cue, places)
     if counted:
         return cand.unit_first  # ۲۸ دفتر: the counted noun is the thing
-    after = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
+    unit_last = cand.unit_last if cand.unit_last is not None else cand.last
+    if kind != "count" and cand.unit_last is not None and _adjectival(tokens[unit_last].text, unit):
+        before = cand.first - 1  # یک پارک ۵.۵ هکتاری: the number describes the noun before
+        if before >= clause_first and _is_thing(tokens, before, places):
+            return _noun_start(tokens, before, clause_first, places)
+    after = unit_last + 1
     if _text(tokens, after) == "از":
         after += 1  # ۸۸۰ نفر از داوطلبان
         if _text(tokens, after) in lx.PRONOUNS:
             return None  # ۲۰۰ نفر از آنها: the thing was named before
+    after = _past_demonstrative(tokens, after, len(tokens))  # ۷۵ درصد این اعتبار
     if _is_thing(tokens, after, places) and _same_line(tokens, after):
         if unit in lx.CLASSIFIERS and _describes(tokens[after].text):
             return cand.unit_first  # ۲۵۰ واحد صنعتی: the classifier is the noun described
@@ -164,6 +185,21 @@ def _head(
     if after_with is not None:
         return after_with  # هتل‌ها با ضریب اشغال ۸۵ درصد: what the number goes with
     return _opening_noun(tokens, clause_first, cand.first, places)
+
+
+def _adjectival(written: str, unit: str) -> bool:
+    """A unit written as an adjective (هکتاری، تومانی، متری): the number and unit describe
+    a noun, they do not count one."""
+    stem = written[:-1]
+    return written.endswith("ی") and stem != "" and unit.endswith(stem) and written != unit
+
+
+def _noun_start(tokens: list[Token], k: int, clause_first: int, places: frozenset[str]) -> int:
+    """The first token of the run of things that ends at token k (یک پارک → پارک، شورای
+    شهر شیراز بودجه → بودجه: a place or a number stops it)."""
+    while k - 1 >= clause_first and _is_thing(tokens, k - 1, places):
+        k -= 1
+    return k
 
 
 def _after_with(
@@ -200,11 +236,35 @@ def _past_classifier(tokens: list[Token], k: int, places: frozenset[str]) -> int
 
 
 def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -> int | None:
-    """شمار ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید: the noun after the cue."""
+    """شمار ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید: the noun after the cue (past
+    a demonstrative: مساحت این بوستان)."""
     for k in range(clause_first, first):
         if tokens[k].text in lx.MEASURING_WORDS and k + 1 < first:
-            return k + 1
+            return _past_demonstrative(tokens, k + 1, first)
     return None
+
+
+def _measured_with(
+    tokens: list[Token], first: int, clause_first: int, places: frozenset[str]
+) -> int | None:
+    """۱۲ بوستان با مساحت بیش از ۸۵ هزار متر مربع: a measuring word right before the
+    number, after با, measures the nouns before با."""
+    k = first - 1
+    while k > clause_first and tokens[k].text in _BEFORE_NUMBER:
+        k -= 1  # بیش از، حدود
+    if k <= clause_first or tokens[k].text not in lx.MEASURING_WORDS or tokens[k - 1].text != "با":
+        return None
+    before = k - 2
+    while before >= clause_first and _text(tokens, before) in _GLUED_SUFFIXES:
+        before -= 1  # بوستان محله ای
+    if before < clause_first or not _is_thing(tokens, before, places):
+        return None
+    return _noun_start(tokens, before, clause_first, places)
+
+
+def _past_demonstrative(tokens: list[Token], k: int, stop: int) -> int:
+    """این بوستان، آن طرح: the noun a demonstrative points at, not the demonstrative."""
+    return k + 1 if _text(tokens, k) in _DEMONSTRATIVES and k + 1 < stop else k
 
 
 def _opening_noun(

@@ -21,6 +21,18 @@ from rasad.nlp.figure import Figure
 DATE_ONLY_HOUR = time(8)
 
 
+class ExtractionFailed(Exception):
+    """The extractor failed on an article's text (a defect of ours, not of the page): the
+    article is still kept, without figures, and the failure is counted and said."""
+
+    def __init__(self, article: Article, reason: str) -> None:
+        super().__init__(article, reason)
+        self.article, self.reason = article, reason
+
+    def __str__(self) -> str:
+        return f"figures of {self.article.url} could not be extracted ({self.reason})"
+
+
 def with_figures(
     article: Article, extractor: Extractor, date_from_text: bool = False, prints: bool = True
 ) -> Article:
@@ -30,9 +42,18 @@ def with_figures(
     ingested by hand); a crawled page's date comes from the page or stays unknown.
     `prints`: False leaves the fingerprints to whoever looks the story up (a crawl's worker
     leaves them to the crawl's process, which has the CPU to spare).
+    Raises `ExtractionFailed`, carrying the article without figures, when extraction fails.
     """
     day = article.published.astimezone(TEHRAN).date() if article.published else None
-    result = extractor.extract(article.text, day)
+    try:
+        result = extractor.extract(article.text, day)
+    except Exception as exc:
+        kept = replace(
+            article,
+            figures=[],
+            fingerprints=fingerprints(article.body) if prints else article.fingerprints,
+        )
+        raise ExtractionFailed(kept, f"{type(exc).__name__}: {exc}") from exc
     published = article.published
     if published is None and date_from_text and result.published:
         published = datetime.combine(result.published, DATE_ONLY_HOUR, TEHRAN)

@@ -1,10 +1,13 @@
-"""A crawl whose worker process dies on its first article (`tests/test_crawl_workers.py`).
+"""A crawl whose worker process dies on its first article, or whose extractor fails on
+some articles (`tests/test_crawl_workers.py`).
 
-    python -m tests.dying_worker BASE_URL STORE_PATH
+    python -m tests.dying_worker BASE_URL STORE_PATH [dies|fails WORKERS]
 
-The recognizer exits the process it runs in whenever that is a worker (a process started
-by multiprocessing); in the crawl's own process it is the gazetteer.  It lives in a module
-of its own so that the spawned worker can import it to unpickle the extractor.
+`dies`: the recognizer exits the process it runs in whenever that is a worker (a process
+started by multiprocessing); in the crawl's own process it is the gazetteer.  `fails`: it
+raises on every text that mentions a bus, wherever it runs, as a defect of ours would.
+The recognizers live in a module of their own so that the spawned worker can import them
+to unpickle the extractor.
 """
 
 from __future__ import annotations
@@ -32,8 +35,20 @@ class DyingRecognizer:
         return self.inner.recognize(texts)
 
 
+class FailingRecognizer:
+    def __init__(self) -> None:
+        self.inner = GazetteerRecognizer()
+
+    def recognize(self, texts: Sequence[str]) -> list[list[Entity]]:
+        if any("اتوبوس" in text for text in texts):
+            raise ValueError("a defect that only bus news shows")
+        return self.inner.recognize(texts)
+
+
 def main() -> None:
     base, path = sys.argv[1], Path(sys.argv[2])
+    mode, workers = (sys.argv[3], int(sys.argv[4])) if len(sys.argv) > 4 else ("dies", 1)
+    recognizer = DyingRecognizer() if mode == "dies" else FailingRecognizer()
     source = Source(
         name="shahraranews",
         city="مشهد",
@@ -48,13 +63,13 @@ def main() -> None:
     summary = crawl(
         [source],
         store,
-        Extractor(DyingRecognizer()),
+        Extractor(recognizer),
         polite=False,
-        workers=1,
+        workers=workers,
         DOWNLOAD_TIMEOUT=2,
     )
     store.close()
-    print(summary.total_line())
+    print("\n".join(summary.lines()))
 
 
 if __name__ == "__main__":

@@ -99,6 +99,31 @@ def test_a_worker_that_dies_loses_no_article(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.parametrize("workers", [0, 1])
+def test_an_article_the_extractor_fails_on_is_kept_and_counted(
+    tmp_path: Path, workers: int
+) -> None:
+    with serve(Site()) as base:
+        done = _python(
+            "-m", "tests.dying_worker", base, str(tmp_path / "store.db"), "fails", str(workers)
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "7 new" in done.stdout, done.stdout
+    assert "could not be extracted (ValueError: a defect that only bus news shows)" in done.stderr
+    store = SQLiteStore(tmp_path / "store.db")
+    try:
+        articles = list(store.iter_articles())
+        buses = [a for a in articles if "اتوبوس" in a.text]
+        assert len(articles) == 7 and buses
+        assert all(not a.figures for a in buses)  # kept, searchable, without figures
+        assert sum(len(a.figures) for a in articles if a not in buses) > 3
+        assert store.search(SearchRequest(q="اتوبوس")).total == len(buses)
+    finally:
+        store.close()
+    with_errors = [line for line in done.stdout.splitlines() if "errors:" in line]
+    assert any(f"extraction {len(buses)}" in line for line in with_errors), done.stdout
+
+
 class _LocalRecognizer:
     """A recognizer that holds a lambda: it cannot be pickled to another process."""
 

@@ -86,7 +86,7 @@ def register(sub: Subparsers) -> None:
 
 def ingest(args: argparse.Namespace, settings: Settings) -> int:
     from rasad.index.models import Article
-    from rasad.ingest import DATE_ONLY_HOUR, with_figures
+    from rasad.ingest import DATE_ONLY_HOUR, ExtractionFailed, with_figures
     from rasad.nlp.dates import TEHRAN
 
     if args.url and not args.url.startswith(("http://", "https://")):
@@ -97,7 +97,7 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         if args.date
         else None
     )
-    articles, failed = [], 0
+    articles, failed, unextracted = [], 0, 0
     for name in args.files:
         try:
             text, _ = read_text(name)
@@ -108,7 +108,12 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         title, _, body = (part.strip() for part in text.strip().partition("\n"))
         url = args.url if args.url and len(args.files) == 1 else Path(name).resolve().as_uri()
         draft = Article(url=url, source=args.source, title=title, body=body, published=given)
-        articles.append(with_figures(draft, extractor, date_from_text=True))
+        try:
+            articles.append(with_figures(draft, extractor, date_from_text=True))
+        except ExtractionFailed as exc:  # kept without figures: its text is still searchable
+            print(f"rasad: {exc}; stored without figures", file=sys.stderr)
+            articles.append(exc.article)
+            unextracted += 1
     with settings.open_store() as store:
         report = store.upsert(articles)
         replayed = store.pending_report
@@ -122,10 +127,11 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         f"{len(articles)} articles: {report.new} new, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.spooled} spooled; "
         f"{sum(len(a.figures) for a in articles)} figures; {failed} unreadable"
+        + (f"; {unextracted} without figures (extraction failed)" if unextracted else "")
     )
     for error in report.errors:
         print(f"rasad: {error}", file=sys.stderr)
-    return 1 if failed or report.errors else 0
+    return 1 if failed or unextracted or report.errors else 0
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
