@@ -27,7 +27,7 @@ from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer, place_names
 from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
-from .measured import clause_start, key_unit, measured, written_thing
+from .measured import clause_start, key_unit, measured, refers_back, written_thing
 from .numbers import read_number_words, to_python_number
 from .patterns import at_word_start, is_letter, trie_alternation
 from .subject import normalize_phrase, subject_of
@@ -104,6 +104,8 @@ class _Article:
     who: Attribution
     scopes: dict[int, str | None] = field(default_factory=dict)
     seen: list[tuple[str, str]] = field(default_factory=list)  # (unit, subject) so far
+    # (sentence, unit, what it measures) of the figures so far, for one that refers back
+    things: list[tuple[int, str | None, tuple[str, int, int]]] = field(default_factory=list)
 
     @classmethod
     def read(cls, ft: FoldedText, entities: list[Entity]) -> _Article:
@@ -134,6 +136,24 @@ class _Article:
         clause = clause_start(self.tokens, self.sentences[s_idx][0], cand.first)
         return measured(self.tokens, cand, clause, place_names())
 
+    def referred(self, cand: Candidate, s_idx: int) -> tuple[str, int, int] | None:
+        """What a figure that refers back measures (`measured.refers_back`): the thing of
+        the sentence's last figure before it, of the same unit after دیگر (۲۰۰ دستگاه
+        دیگر), of another unit after a pronoun (۴۰ درصد آن)."""
+        how = refers_back(self.tokens, cand)
+        if how is None:
+            return None
+        for idx, unit, found in reversed(self.things):
+            if idx != s_idx:
+                continue
+            # ۴۰ درصد آن: a share of it; but ۲۰۰ نفر از آنها (of 880) is a part, in the
+            # same unit, that is not the whole's statistic: it names no thing
+            if how == "more" and unit == cand.unit:
+                return found
+            if how == "pronoun":
+                return found if unit != cand.unit else None
+        return None
+
     def subject(self, cand: Candidate, found: tuple[str, int, int] | None) -> str:
         """What is measured as the article wrote it: the words that name it, else the
         phrase beside the number (and a borrowed unit's subject with it)."""
@@ -155,7 +175,9 @@ class _Article:
         sentence = self.sentences[s_idx]
         speaker: Speaker | None = self.who.sentence_speakers[s_idx]
         o_start, o_end = ft.span(*sentence)
-        found = self.measured(cand, s_idx)
+        found = self.measured(cand, s_idx) or self.referred(cand, s_idx)
+        if found is not None:
+            self.things.append((s_idx, cand.unit, found))
         subject = self.subject(cand, found)
         self.seen.append((cand.unit, subject))
         location = place_for(f_start, sentence, self.entities, speaker, self.who.main_place)

@@ -233,6 +233,14 @@ STREET_HEADS = _words("بلوار خیابان بزرگراه جاده کوچه 
 # Words before a number that name what it measures by the noun after them (شمار
 # ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید).
 MEASURING_WORDS = _words("شمار تعداد طول مساحت سطح میزان سهم نرخ حجم ظرفیت وسعت عرض ارتفاع")
+# The kinds of unit a measuring word measures in, where it has some (the rest take any):
+# سطح is an area and a level (سطح آب … متر).
+MEASURING_KINDS = {
+    **dict.fromkeys(("مساحت", "وسعت"), ("area",)),
+    "سطح": ("area", "length"),
+    **dict.fromkeys(("طول", "عرض", "ارتفاع"), ("length",)),
+    **dict.fromkeys(("شمار", "تعداد"), ("count",)),
+}
 # Nouns naming a set that counted things belong to (اتوبوس‌های ناوگان مشهد، ایستگاه‌های
 # شبکه مترو): after a counted noun they say where its members are, not what kind they are.
 SET_NOUNS = _words("ناوگان مجموعه شبکه")

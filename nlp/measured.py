@@ -48,6 +48,8 @@ def measured(
 ) -> tuple[str, int, int] | None:
     """What the figure measures: its canonical name, and the first and last tokens that
     name it as written (the subject an analyst reads); None when nothing names it."""
+    if refers_back(tokens, cand):
+        return None
     head = _head(tokens, cand, clause_first, places)
     if head is None:
         return None
@@ -69,6 +71,21 @@ def _kind_of_set(tokens: list[Token], clause_first: int, first: int, places: fro
         return ""
     words, _ = _noun_run(tokens, kind, places, MAX_KEY_WORDS - 1)
     return f" {words}" if words else ""
+
+
+def refers_back(tokens: list[Token], cand: Candidate) -> str | None:
+    """۲۰۰ دستگاه دیگر، ۴۰ درصد آن، ۲۰۰ نفر از آنها: the thing is one a figure before
+    named (`Extraction.referred` takes it from the sentence's figures before): "more" of
+    the same unit after دیگر, "pronoun" after a pronoun, else None."""
+    after = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
+    if _text(tokens, after) == "از":
+        after += 1
+    word = _text(tokens, after)
+    if word in _DEMONSTRATIVES and is_noun(canonical(_text(tokens, after + 1))):
+        return None  # ۷۵ درصد این اعتبار: a demonstrative before its noun
+    if word in lx.PRONOUNS:
+        return "pronoun"
+    return "more" if word == "دیگر" and cand.unit in lx.CLASSIFIERS else None
 
 
 def _person(key: str) -> str:
@@ -133,8 +150,8 @@ _START = itemgetter(1)  # a token's start, as a C function (cheaper than a lambd
 
 
 def clause_start(tokens: list[Token], sentence_start: int, number_first: int) -> int:
-    """The first token of the figure's clause: after the last colon or speech verb before
-    the number (فرماندار گفت: …), else the sentence's first token."""
+    """The first token of the figure's clause: after the last colon, comma or
+    complementizer before the number (فرماندار گفت: …), else the sentence's first token."""
     first = bisect_left(tokens, sentence_start, key=_START)
     for k in range(number_first - 1, first - 1, -1):
         if tokens[k].text in _CLAUSE_ENDS:
@@ -142,13 +159,10 @@ def clause_start(tokens: list[Token], sentence_start: int, number_first: int) ->
     return first
 
 
-# What ends a clause before a number: punctuation, a finite verb (Persian puts it last: …
-# ۲.۵ هکتار است و برای ساخت آن ۹۰ میلیارد ریال …) and a complementizer (با بیان اینکه ۷۵
-# درصد …).  Participles (شده، کرده) are left out: they also qualify nouns (کاشته شده).
-_CLAUSE_ENDS = frozenset(
-    {":", "؛", "،", ",", "اینکه", "آنکه"}
-    | {w for w in lx.AUXILIARIES if not w.endswith("ه") and w not in {"می", "خواهد"}}
-)
+# What ends a clause before a number: punctuation and a complementizer (با بیان اینکه ۷۵
+# درصد …).  Not a finite verb: a clause after و often shares the subject of the one before
+# (سرانه فضای سبز ۱۴ متر مربع است و تا پایان برنامه به ۱۶ متر مربع می‌رسد).
+_CLAUSE_ENDS = frozenset({":", "؛", "،", ",", "اینکه", "آنکه"})
 
 
 def _head(
@@ -161,6 +175,8 @@ def _head(
     if with_cue is not None:
         return with_cue
     cue = _measuring_word_before(tokens, cand.first, clause_first)
+    if cue is not None and not _measures(_text(tokens, _cue_word(tokens, cue)), unit):
+        cue = None
     if cue is not None and (not counted or canonical(tokens[cue].text) == canonical(unit)):
         # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
         return _past_classifier(tokens, cue, places)
@@ -174,8 +190,6 @@ def _head(
     after = unit_last + 1
     if _text(tokens, after) == "از":
         after += 1  # ۸۸۰ نفر از داوطلبان
-        if _text(tokens, after) in lx.PRONOUNS:
-            return None  # ۲۰۰ نفر از آنها: the thing was named before
     after = _past_demonstrative(tokens, after, len(tokens))  # ۷۵ درصد این اعتبار
     if _is_thing(tokens, after, places) and _same_line(tokens, after):
         if unit in lx.CLASSIFIERS and _describes(tokens[after].text):
@@ -242,6 +256,18 @@ def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -
         if tokens[k].text in lx.MEASURING_WORDS and k + 1 < first:
             return _past_demonstrative(tokens, k + 1, first)
     return None
+
+
+def _cue_word(tokens: list[Token], noun: int) -> int:
+    """The measuring word before the noun it names (past a demonstrative)."""
+    return noun - 2 if _text(tokens, noun - 1) in _DEMONSTRATIVES else noun - 1
+
+
+def _measures(cue: str, unit: str) -> bool:
+    """Whether a measuring word can measure in this unit: مساحت an area, طول a length,
+    شمار a count; میزان، سهم، نرخ anything (مساحت این بوستان … ۹۰ میلیارد ریال is not)."""
+    wanted = lx.MEASURING_KINDS.get(cue)
+    return wanted is None or lx.unit_kind(unit) in wanted
 
 
 def _measured_with(

@@ -88,6 +88,11 @@ def test_other_things_in_the_same_place_and_unit_differ(extractor: Extractor) ->
     assert buses.endswith("| شیراز") and ambulances.endswith("| شیراز")
 
 
+def test_a_part_of_them_is_not_the_whole_s_statistic(extractor: Extractor) -> None:
+    text = "۸۸۰ نفر از داوطلبان اراک آموزش دیدند که ۲۰۰ نفر از آنها اکنون شاغل هستند."
+    assert key(extractor, text, 880) != key(extractor, text, 200)
+
+
 def test_people_of_different_kinds_in_one_place_differ(extractor: Extractor) -> None:
     volunteers = key(extractor, "۲۰۰ نفر از داوطلبان طرح ایمنی در قزوین آموزش دیدند.", 200)
     staff = key(extractor, "۲۰۰ نفر از کارکنان طرح ایمنی در قزوین آموزش دیدند.", 200)
@@ -119,12 +124,27 @@ def test_a_classifier_folds_into_its_noun(extractor: Extractor) -> None:
         ("۳۰۰ واحد صنعتی در اراک فعال است.", 300, "واحد صنعتی"),
         ("مساحت این بوستان ۴ هکتار است.", 4, "بوستان"),  # not the demonstrative
         ("ساخت یک پارک ۳ هکتاری در قزوین آغاز شد.", 3, "پارک"),  # what the number describes
-        # a finite verb ends the clause the measuring word was in
+        # an area's word does not measure money: the money was spent on the park
         (
             "مساحت این بوستان ۲ هکتار است و برای ساخت آن ۴۰ میلیارد ریال هزینه شد.",
             40 * 10**9,
-            "ساخت",
+            "بوستان",
         ),
+        # a clause after و shares the subject of the clause before it
+        (
+            "سرانه فضای سبز قزوین ۱۰ متر مربع است و تا پایان برنامه به ۱۲ متر مربع می‌رسد.",
+            12,
+            "سرانه فضا سبز",
+        ),
+        ("طول خطوط مترو کرج که پارسال ۱۸ کیلومتر بود به ۲۲ کیلومتر رسید.", 22, "خط مترو"),
+        # دیگر: more of what the figure before in the same unit counted
+        (
+            "تعداد اتوبوس‌های اراک به ۶۵۰ دستگاه رسید و ۲۰۰ دستگاه دیگر نیز خریده می‌شود.",
+            200,
+            "اتوبوس",
+        ),
+        # a share of what a pronoun points back to
+        ("بودجه شهرداری اراک ۱۲ هزار میلیارد تومان است که ۴۰ درصد آن عمرانی است.", 40, "بودجه"),
         # the clause after اینکه is the figure's, not the speaker's
         ("شهردار با بیان اینکه ۶۰ درصد این اعتبار تأمین شده است، از مردم تشکر کرد.", 60, "اعتبار"),
     ],
