@@ -37,6 +37,7 @@ _GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
 _PERSON_PLURALS = ("ان", "ین", "های", "ها")
 _SENTENCE_ENDS = frozenset({".", "!", "؟", "?", ""})
 _DEMONSTRATIVES = frozenset({"این", "آن", "همین", "همان"})
+_RANGE_WORDS = frozenset({"تا", "الی"})
 # qualifiers that stand between a measuring word and its number (با مساحت بیش از ۸۵ …)
 _BEFORE_NUMBER = frozenset({"بیش", "از", "حدود", "بالغ", "بر", "کمتر", "تقریبا", "افزون"})
 # the present-tense prefix, written apart once ZWNJ folds to a space (می کند، نمی شود)
@@ -78,6 +79,13 @@ def refers_back(tokens: list[Token], cand: Candidate) -> str | None:
     named (`Extraction.referred` takes it from the sentence's figures before): "more" of
     the same unit after دیگر, "pronoun" after a pronoun, else None."""
     after = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
+    if cand.unit_last is None and _text(tokens, after) in _RANGE_WORDS:
+        after += 1  # ۲ تا ۳ هزار اصله دیگر: the range's first number shares its unit
+        while after < len(tokens) and (
+            tokens[after].is_num or word_atoms(tokens[after].text) is not None
+        ):
+            after += 1
+        after += 1  # the unit
     if _text(tokens, after) == "از":
         after += 1
     word = _text(tokens, after)
@@ -300,7 +308,7 @@ def _opening_noun(
     body that stands for the place (شورای شهر اردبیل بودجه شهرداری را … تصویب کرد)."""
     for k in range(clause_first, first):
         if tokens[k].text not in lx.ADMIN_BODIES and _is_thing(tokens, k, places):
-            return k
+            return _past_classifier(tokens, k, places)  # … اصله نهال: the noun counted
     return None
 
 

@@ -88,6 +88,12 @@ def test_other_things_in_the_same_place_and_unit_differ(extractor: Extractor) ->
     assert buses.endswith("| شیراز") and ambulances.endswith("| شیراز")
 
 
+def test_a_range_of_more_takes_the_thing_counted_before(extractor: Extractor) -> None:
+    text = "پارسال ۳۲۰۰ اصله نهال در ساوه کاشته شد و امسال ۲ تا ۳ هزار اصله دیگر کاشته می‌شود."
+    keys = {key(extractor, text, value) for value in (3200, 2000, 3000)}
+    assert keys == {"نهال | نهال | ساوه"}
+
+
 def test_a_part_of_them_is_not_the_whole_s_statistic(extractor: Extractor) -> None:
     text = "۸۸۰ نفر از داوطلبان اراک آموزش دیدند که ۲۰۰ نفر از آنها اکنون شاغل هستند."
     assert key(extractor, text, 880) != key(extractor, text, 200)
