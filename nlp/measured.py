@@ -97,14 +97,17 @@ def refers_back(tokens: list[Token], cand: Candidate) -> str | None:
 
 
 def _person(key: str) -> str:
-    """A person noun alone: its first word, and the present stems that close it into one
-    compound (دانش آموز، آتش نشان، کار جو), but not the activity after it (داوطلب راه
-    اندازی)."""
+    """A person noun alone: its first word, and the present stem or past participle that
+    closes it into one compound (دانش آموز، آتش نشان، آسیب دیده), but not the activity
+    after it (داوطلب راه اندازی)."""
     words = key.split(" ")
     kept = words[:1]
     for word in words[1:]:
         stem = next((word[: -len(p)] for p in _PERSON_PLURALS if word.endswith(p)), word)
-        if stem not in present_stems():
+        if word.endswith("گان"):
+            stem = word[:-3] + "ه"  # آسیب دیدگان → آسیب دیده
+        participle = stem.endswith("ه") and stem[:-1] in past_stems()
+        if stem not in present_stems() and not participle:
             break
         kept.append(stem)  # دانش آموزان: the plural rides on the compound's last part
     return " ".join(kept)

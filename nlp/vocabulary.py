@@ -16,6 +16,9 @@ from .text import fold_string
 # (tried only on forms that are not words themselves: شهرداری stays شهرداری).
 _PLURALS = ("هایی", "های", "ها", "یان", "ان", "ات", "ین")
 _EZAFE = ("ای", "ی")
+# The plural only Persian nouns take (not ان / ات / ین, which end many words): taken off a
+# word hazm does not list (a loanword: تانکرها) even when its stem is unlisted too.
+_PERSIAN_PLURALS = ("هایی", "های", "ها")
 MIN_STEM = 3  # shorter stems match too many unrelated words
 
 
@@ -53,6 +56,9 @@ def noun_lemma(text: str) -> str:
         head, tail = text[:cut], text[cut:]
         if "N" in words.get(head, ()) and _is_adjective(tail, words):
             return head  # a noun and an adjective run together: پروازداخلی
+    for plural in _PERSIAN_PLURALS:  # a word hazm does not know: تانکرهای → تانکر
+        if text.endswith(plural) and len(text) - len(plural) >= MIN_STEM:
+            return text[: -len(plural)]
     return text
 
 
