@@ -11,14 +11,13 @@ them, from this one code.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .extract import Extractor
-from .scoring import prf
+from .scoring import prf, read_jsonl
 from .text import fold_string
 
 
@@ -44,8 +43,7 @@ class GroupScore:
 
 
 def load_groups(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+    return read_jsonl(path)
 
 
 def score_groups(groups: Iterable[dict[str, Any]], extractor: Extractor) -> GroupScore:

@@ -62,9 +62,14 @@ class Score:
         self.errors.extend(other.errors)
 
 
-def load_passages(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The records of a JSON-lines file (blank lines skipped): the shared eval sets' form."""
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_passages(path: Path) -> list[dict[str, Any]]:
+    return read_jsonl(path)
 
 
 def score(passages: Iterable[dict[str, Any]], extractor: Extractor) -> Score:
