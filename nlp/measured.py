@@ -14,8 +14,11 @@ number alone:
 The key is a run of nouns from the head (hazm's part-of-speech tags say which words are
 nouns), lemmatized and folded (دفترها / دفاتر / دفترهای → دفتر، توسعه‌ی → توسعه), without
 the place (it has its own field), administrative bodies that stand for the place
-(شهرداری شیراز), time words and adjectives (جدید، خارجی، سالانه).  A classifier gives way
-to its noun: ۵۰۰ دستگاه اتوبوس and ۵۰۰ اتوبوس are one statistic.
+(شهرداری شیراز), time words and adjectives (جدید، خارجی، سالانه), and ending before a noun
+naming the set the things belong to (اتوبوس‌های ناوگان).  A classifier gives way to its
+noun: ۵۰۰ دستگاه اتوبوس and ۵۰۰ اتوبوس are one statistic.  People counted by نفر are keyed
+by who they are (داوطلب), whatever the activity after it; a figure after دیگر or a pronoun
+(۲۰۰ دستگاه دیگر، ۴۰ درصد آن) measures what the sentence's figure before it measured.
 """
 
 from __future__ import annotations
@@ -185,9 +188,7 @@ def _head(
     with_cue = _measured_with(tokens, cand.first, clause_first, places)
     if with_cue is not None:
         return with_cue
-    cue = _measuring_word_before(tokens, cand.first, clause_first)
-    if cue is not None and not _measures(_text(tokens, _cue_word(tokens, cue)), unit):
-        cue = None
+    cue = _measuring_word_before(tokens, cand.first, clause_first, unit)
     if cue is not None and (not counted or canonical(tokens[cue].text) == canonical(unit)):
         # شمار دفترهای توسعه محله … به ۳۰ دفتر رسید: the cue names it in full
         return _past_classifier(tokens, cue, places)
@@ -260,18 +261,16 @@ def _past_classifier(tokens: list[Token], k: int, places: frozenset[str]) -> int
     return k if _describes(tokens[after].text) else after  # واحدهای صنعتی: the classifier
 
 
-def _measuring_word_before(tokens: list[Token], first: int, clause_first: int) -> int | None:
+def _measuring_word_before(
+    tokens: list[Token], first: int, clause_first: int, unit: str
+) -> int | None:
     """شمار ایستگاه‌های آتش‌نشانی تهران به ۱۳۵ ایستگاه رسید: the noun after the cue (past
-    a demonstrative: مساحت این بوستان)."""
+    a demonstrative: مساحت این بوستان), when the cue measures in the figure's unit."""
     for k in range(clause_first, first):
-        if tokens[k].text in lx.MEASURING_WORDS and k + 1 < first:
-            return _past_demonstrative(tokens, k + 1, first)
+        text = tokens[k].text
+        if text in lx.MEASURING_WORDS and k + 1 < first:
+            return _past_demonstrative(tokens, k + 1, first) if _measures(text, unit) else None
     return None
-
-
-def _cue_word(tokens: list[Token], noun: int) -> int:
-    """The measuring word before the noun it names (past a demonstrative)."""
-    return noun - 2 if _text(tokens, noun - 1) in _DEMONSTRATIVES else noun - 1
 
 
 def _measures(cue: str, unit: str) -> bool:
@@ -397,8 +396,8 @@ def _thing_word(text: str, places: frozenset[str]) -> bool:
 
 
 def _novelty_compound(text: str) -> bool:
-    """A novelty word closed by a present stem is an adjective of novelty like جدید:
-    نوساز (newly built), تازه تاسیس's kin نوپا، نوساخت."""
+    """A novelty word closed by a present stem is an adjective of novelty, as جدید is:
+    نوساز (newly built), نوپا (newly founded)."""
     for novel in lx.NOVELTY_WORDS:
         rest = text.removeprefix(novel)
         if rest != text and len(rest) >= 2 and rest in present_stems():
