@@ -27,7 +27,14 @@ from .dates import DateMatch, find_dates, first_full_date
 from .entities import Entity, EntityRecognizer, GazetteerRecognizer, place_names
 from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
-from .measured import clause_start, key_unit, measured, refers_back, written_thing
+from .measured import (
+    clause_start,
+    key_unit,
+    measured,
+    predicate,
+    refers_back,
+    written_thing,
+)
 from .numbers import read_number_words, to_python_number
 from .patterns import at_word_start, is_letter, trie_alternation
 from .subject import normalize_phrase, subject_of
@@ -146,12 +153,14 @@ class _Article:
         for idx, unit, found in reversed(self.things):
             if idx != s_idx:
                 continue
-            # ۴۰ درصد آن: a share of it; but ۲۰۰ نفر از آنها (of 880) is a part, in the
-            # same unit, that is not the whole's statistic: it names no thing
             if how == "more" and unit == cand.unit:
                 return found
-            if how == "pronoun":
-                return found if unit != cand.unit else None
+            if how == "pronoun" and unit != cand.unit:
+                return found  # ۴۰ درصد آن: a share of it
+            if how == "pronoun":  # ۲۰۰ نفر از آنان (of 880) به اشتغال رسیدند: a part,
+                # keyed by the whole and what is said of the part (داوطلب اشتغال)
+                said = predicate(self.tokens, cand, self.sentences[s_idx][1])
+                return (f"{found[0]} {said}", found[1], found[2]) if said else None
         return None
 
     def subject(self, cand: Candidate, found: tuple[str, int, int] | None) -> str:

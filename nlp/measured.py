@@ -99,6 +99,25 @@ def refers_back(tokens: list[Token], cand: Candidate) -> str | None:
     return "more" if word == "دیگر" and cand.unit in lx.CLASSIFIERS else None
 
 
+def predicate(tokens: list[Token], cand: Candidate, sentence_end: int) -> str:
+    """What a part of a whole is said to be or do, canonical: the last noun or adjective
+    of its sentence before the verb (۲۰۰ نفر از آنان به اشتغال رسیدند → اشتغال، … اکنون
+    شاغل هستند → شاغل); '' when there is none."""
+    found = ""
+    k = (cand.unit_last if cand.unit_last is not None else cand.last) + 1
+    while k < len(tokens) and tokens[k].start < sentence_end:
+        text = tokens[k].text
+        if text in _CLAUSE_ENDS or text in _SENTENCE_ENDS:
+            break
+        lemma = canonical(text)
+        word_tags = tags(lemma)
+        describes = "N" in word_tags or "AJ" in word_tags
+        if tokens[k].is_word and describes and text not in lx.PRONOUNS | lx.AUXILIARIES:
+            found = lemma
+        k += 1
+    return found
+
+
 def _person(key: str) -> str:
     """A person noun alone: its first word, and the present stem or past participle that
     closes it into one compound (دانش آموز، آتش نشان، آسیب دیده), but not the activity

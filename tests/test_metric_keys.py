@@ -108,7 +108,10 @@ def test_a_range_of_more_takes_the_thing_counted_before(extractor: Extractor) ->
 
 def test_a_part_of_them_is_not_the_whole_s_statistic(extractor: Extractor) -> None:
     text = "۸۸۰ نفر از داوطلبان اراک آموزش دیدند که ۲۰۰ نفر از آنها اکنون شاغل هستند."
-    assert key(extractor, text, 880) != key(extractor, text, 200)
+    assert key(extractor, text, 880) == "داوطلب | داوطلب | اراک"
+    assert key(extractor, text, 200) == "داوطلب شاغل | داوطلب | اراک"  # what they became
+    text = "برای ۹۰۰ نفر از داوطلبان اراک دوره برگزار شد و ۳۰۰ نفر از آنان به اشتغال رسیدند."
+    assert key(extractor, text, 300) == "داوطلب اشتغال | داوطلب | اراک"
 
 
 def test_people_of_different_kinds_in_one_place_differ(extractor: Extractor) -> None:
