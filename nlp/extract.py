@@ -143,13 +143,10 @@ class _Article:
         clause = clause_start(self.tokens, self.sentences[s_idx][0], cand.first)
         return measured(self.tokens, cand, clause, place_names())
 
-    def referred(self, cand: Candidate, s_idx: int) -> tuple[str, int, int] | None:
-        """What a figure that refers back measures (`measured.refers_back`): the thing of
-        the sentence's last figure before it, of the same unit after دیگر (۲۰۰ دستگاه
-        دیگر), of another unit after a pronoun (۴۰ درصد آن)."""
-        how = refers_back(self.tokens, cand)
-        if how is None:
-            return None
+    def referred(self, cand: Candidate, s_idx: int, how: str) -> tuple[str, int, int] | None:
+        """What a figure that refers back (`measured.refers_back` says `how`) measures: the
+        thing of the sentence's last figure before it, of the same unit after دیگر (۲۰۰
+        دستگاه دیگر), of another unit after a pronoun (۴۰ درصد آن)."""
         for idx, unit, found in reversed(self.things):
             if idx != s_idx:
                 continue
@@ -184,7 +181,8 @@ class _Article:
         sentence = self.sentences[s_idx]
         speaker: Speaker | None = self.who.sentence_speakers[s_idx]
         o_start, o_end = ft.span(*sentence)
-        found = self.measured(cand, s_idx) or self.referred(cand, s_idx)
+        how = refers_back(self.tokens, cand)
+        found = self.referred(cand, s_idx, how) if how else self.measured(cand, s_idx)
         if found is not None:
             self.things.append((s_idx, cand.unit, found))
         subject = self.subject(cand, found)

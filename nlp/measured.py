@@ -51,9 +51,9 @@ def measured(
     tokens: list[Token], cand: Candidate, clause_first: int, places: frozenset[str]
 ) -> tuple[str, int, int] | None:
     """What the figure measures: its canonical name, and the first and last tokens that
-    name it as written (the subject an analyst reads); None when nothing names it."""
-    if refers_back(tokens, cand):
-        return None
+    name it as written (the subject an analyst reads); None when nothing names it.  A
+    figure that refers back (`refers_back`) takes its thing from the figures before it,
+    which the caller holds."""
     head = _head(tokens, cand, clause_first, places)
     if head is None:
         return None
