@@ -94,9 +94,11 @@ def indicator_series(
     caller: Reader,
     dates: DateRange,
     interval: Literal["day", "week", "month"] = "month",
-    points: Annotated[int, Query(ge=0, le=MAX_LISTED)] = 50,
+    points: Annotated[
+        int, Query(ge=0, le=MAX_LISTED, description="At most this many reports listed.")
+    ] = 50,
 ) -> SeriesOut:
     """As `/api/series`, over every figure the indicator matches."""
     indicators = Indicators(store)
     found = visible_indicator(indicators, indicator_id, caller)
-    return series_out(indicators.series(found, interval, *dates, listed=points), points)
+    return series_out(indicators.series(found, interval, *dates, listed=points))

@@ -24,7 +24,7 @@ from rasad.index.models import Article, Hit, SearchPage, SearchRequest, Series
 from rasad.index.owned import visible_to
 from rasad.index.saved import SavedSearch, SavedSearches
 from rasad.index.schema import figure_rows
-from rasad.index.series import MAX_LISTED
+from rasad.index.series import MAX_LISTED, bucket_end
 from rasad.nlp.dates import jalali
 from rasad.nlp.extract import metric_label
 from rasad.nlp.figure import Figure
@@ -303,55 +303,58 @@ def series(
     dates: DateRange,
     interval: Literal["day", "week", "month"] = "month",
     points: Annotated[
-        int, Query(ge=0, le=MAX_LISTED, description="At most this many points listed per bucket.")
+        int, Query(ge=0, le=MAX_LISTED, description="At most this many reports listed.")
     ] = 50,
 ) -> SeriesOut:
-    """Buckets of reported values, each point linked to its sentence and article; a bucket
-    where outlets reported different values is flagged as a conflict.  Every point counts
-    in `count`, `values`, `min` and `max`; the first `points` of a bucket are listed."""
-    result = store.series(metric, interval, *dates, listed=points)
-    return series_out(result, points)
+    """Buckets of reported values, and the newest reports, each linked to its sentence and
+    article; a bucket where outlets reported different values is flagged as a conflict.
+    Every report counts in `count`, `values`, `min` and `max`; a bucket's own reports are
+    the series between its `start` and `end`."""
+    return series_out(store.series(metric, interval, *dates, listed=points))
 
 
-def series_out(result: Series, points: int) -> SeriesOut:
-    """A series as the API shows it: each bucket's counts, values, outlets and reports."""
-    buckets = []
-    for bucket in result.buckets:
-        listed = [
-            PointOut(
-                figure_id=p["id"],
-                value=p["value"],
-                unit=p["unit"],
-                surface=p["surface"],
-                sentence=p["sentence"],
-                speaker=p.get("speaker"),
-                article_id=p["article_id"],
-                url=p["url"],
-                source=p["source"],
-                title=p["title"],
-                published=datetime.fromisoformat(p["published"]),
-                published_jalali=jalali(datetime.fromisoformat(p["published"])),
-            )
-            for p in bucket.points[:points]
-        ]
-        buckets.append(
-            BucketOut(
-                start=bucket.start,
-                start_jalali=jalali(bucket.start),
-                count=bucket.count,
-                values=bucket.values,
-                min=bucket.low,
-                max=bucket.high,
-                conflict=bucket.conflict,
-                outlets=bucket.outlets,
-                points=listed,
-            )
+def point_out(p: dict[str, Any]) -> PointOut:
+    """A report as the API lists it."""
+    published = datetime.fromisoformat(p["published"])
+    return PointOut(
+        figure_id=p["id"],
+        value=p["value"],
+        unit=p["unit"],
+        surface=p["surface"],
+        sentence=p["sentence"],
+        speaker=p.get("speaker"),
+        article_id=p["article_id"],
+        url=p["url"],
+        source=p["source"],
+        title=p["title"],
+        published=published,
+        published_jalali=jalali(published),
+    )
+
+
+def series_out(result: Series) -> SeriesOut:
+    """A series as the API shows it: each bucket's counts, values and outlets, and the
+    newest reports."""
+    buckets = [
+        BucketOut(
+            start=bucket.start,
+            start_jalali=jalali(bucket.start),
+            end=bucket_end(bucket.start, result.interval),
+            count=bucket.count,
+            values=bucket.values,
+            min=bucket.low,
+            max=bucket.high,
+            conflict=bucket.conflict,
+            outlets=bucket.outlets,
         )
+        for bucket in result.buckets
+    ]
     return SeriesOut(
         metric=result.metric,
         label=metric_label(result.metric),
         interval=result.interval,
         buckets=buckets,
+        reports=[point_out(p) for p in result.reports],
     )
 
 

@@ -193,6 +193,9 @@ class PointOut(BaseModel):
 class BucketOut(BaseModel):
     start: date = Field(description="First day of the bucket: Jalali months, weeks from Saturday.")
     start_jalali: str
+    end: date = Field(
+        description="Last day of the bucket: its reports are the series of these dates."
+    )
     count: int = Field(
         description="Reports in this bucket (an article's mentions of one fact: one)."
     )
@@ -206,7 +209,6 @@ class BucketOut(BaseModel):
     outlets: dict[str, list[float]] = Field(
         description="The distinct values each outlet reported in this bucket."
     )
-    points: list[PointOut] = Field(description="The reports, oldest first (up to `points`).")
 
 
 class SeriesOut(BaseModel):
@@ -214,6 +216,9 @@ class SeriesOut(BaseModel):
     label: str
     interval: Literal["day", "week", "month"]
     buckets: list[BucketOut]
+    reports: list[PointOut] = Field(
+        description="The newest reports (up to `points`), each linked to its sentence."
+    )
 
 
 class SavedSearchIn(BaseModel):

@@ -284,19 +284,23 @@ class Store(ABC):
         """The figures matching `filters` over time (a metric, or an indicator's keys or
         query), bucketed and flagged as `series` does.
 
-        The backend groups the reports in its engine and lists the first `listed` of each
-        bucket whole; with `listed` None (an export) every report is listed, read in one
-        pass oldest first."""
+        The backend groups the reports in its engine; the newest `listed` reports come
+        whole beside the buckets (a bucket's own: ask for its dates, `series.bucket_end`).
+        With `listed` None (an export) every report is listed in its bucket instead, read
+        in one pass oldest first."""
         interval = check_interval(interval)
         filters = [*filters, Filter("report", "eq", True)]
         filters += between("published", date_from, date_to)
-        buckets = self._series_buckets(filters, interval, listed if listed is not None else 0)
-        if listed is None:
-            by_start = {b.start.isoformat(): b for b in buckets}
-            for row, _ in self._figure_rows(filters, None, MAX_POINTS, newest_first=False):
-                bucket = by_start.get(buckets_of(row)[interval] or "")
-                if bucket is not None:
-                    bucket.points.append(row)
+        buckets = self._series_buckets(filters, interval)
+        if listed is not None:
+            newest = self._figure_rows(filters, None, min(listed, MAX_POINTS), newest_first=True)
+            dated = [row for row, _ in newest if row.get("published")]
+            return Series(label, interval, buckets, self._completed(dated))
+        by_start = {b.start.isoformat(): b for b in buckets}
+        for row, _ in self._figure_rows(filters, None, MAX_POINTS, newest_first=False):
+            bucket = by_start.get(buckets_of(row)[interval] or "")
+            if bucket is not None:
+                bucket.points.append(row)
         points = self._completed([p for b in buckets for p in b.points])
         for bucket in buckets:
             bucket.points, points = points[: len(bucket.points)], points[len(bucket.points) :]
@@ -403,13 +407,11 @@ class Store(ABC):
     def _count_figures(self, filters: list[Filter]) -> int: ...
 
     @abstractmethod
-    def _series_buckets(
-        self, filters: list[Filter], interval: Interval, listed: int
-    ) -> list[SeriesBucket]:
+    def _series_buckets(self, filters: list[Filter], interval: Interval) -> list[SeriesBucket]:
         """The matching dated figures grouped by their `interval` bucket column, oldest
         bucket first, each with its count, least and greatest value, distinct values,
-        each outlet's values, conflict flag (`series.conflict`) and its first `listed`
-        rows as stored (oldest first, ties by id), all computed by the engine."""
+        each outlet's values and conflict flag (`series.conflict`), all computed by the
+        engine."""
 
     @abstractmethod
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:

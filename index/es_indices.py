@@ -12,7 +12,7 @@ from __future__ import annotations
 from elasticsearch import Elasticsearch, helpers
 
 from .schema import BUCKET_FIELDS, ES_TYPES, FILTERED
-from .series import MAX_LISTED, tehran_buckets
+from .series import tehran_buckets
 
 SCHEMA_VERSION = 1
 TEXT = {"type": "text", "analyzer": "whitespace"}
@@ -50,14 +50,13 @@ def install(
     `shards` and `replicas` go into the templates: they shape the indices made from now on
     (a reindex applies them to what is stored)."""
     layout = {"number_of_shards": shards, "number_of_replicas": replicas}
-    listed = {"max_inner_result_window": MAX_LISTED}  # a series bucket's reports (top_hits)
     for alias, mappings in ((articles, ARTICLE_MAPPINGS), (figures, FIGURE_MAPPINGS)):
         es.indices.put_index_template(
             name=alias,
             index_patterns=[f"{alias}-v*"],
             priority=100,
             template={
-                "settings": {**layout, **listed, "refresh_interval": "5s"},
+                "settings": {**layout, "refresh_interval": "5s"},
                 "mappings": mappings,
             },
         )
@@ -65,7 +64,6 @@ def install(
             es.indices.create(index=f"{alias}-v{SCHEMA_VERSION}", aliases={alias: {}})
         else:  # fields added since an index was made (adding fields is always allowed)
             es.indices.put_mapping(index=alias, properties=mappings["properties"])
-            es.indices.put_settings(index=alias, settings={"index": listed})
     fill_buckets(es, figures)
     if not es.indices.exists(index=state):
         es.options(ignore_status=400).indices.create(

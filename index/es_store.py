@@ -408,11 +408,9 @@ class ElasticsearchStore(Store):
         query = {"bool": {"filter": dsl(filters)}}
         return int(self._call(self.es.count, index=self.figures_index, query=query)["count"])
 
-    def _series_buckets(
-        self, filters: list[Filter], interval: Interval, listed: int
-    ) -> list[SeriesBucket]:
+    def _series_buckets(self, filters: list[Filter], interval: Interval) -> list[SeriesBucket]:
         composite = {"size": _BUCKETS_PER_PAGE, "sources": [{"b": {"terms": {"field": interval}}}]}
-        aggs = {"s": {"composite": composite, "aggs": _bucket_aggs(listed)}}
+        aggs = {"s": {"composite": composite, "aggs": _BUCKET_AGGS}}
         out: list[SeriesBucket] = []
         while True:  # composite pages: a daily series over years has thousands of buckets
             result = self._query(
@@ -524,10 +522,9 @@ class ElasticsearchStore(Store):
         self.es.close()
 
 
-def _bucket_aggs(listed: int) -> dict[str, Any]:
+def _bucket_aggs() -> dict[str, Any]:
     """What a series bucket computes: its least and greatest value, its distinct values,
-    each outlet's values in the order first reported with the days it reported on, and
-    its first `listed` reports whole."""
+    and each outlet's values in the order first reported with the days it reported on."""
     by_value = {"terms": {"field": "value", "size": LISTED_VALUES, "order": {"_key": "asc"}}}
     first = {"min": {"field": "published"}}
     first_reported = [{"first": "asc"}, {"_key": "asc"}]
@@ -545,9 +542,10 @@ def _bucket_aggs(listed: int) -> dict[str, Any]:
         },
     }
     aggs["outlets"]["aggs"]["values"] = outlet_values
-    if listed:
-        aggs["points"] = {"top_hits": {"size": listed, "sort": _OLDEST_FIRST, "_source": _STORED}}
     return aggs
+
+
+_BUCKET_AGGS = _bucket_aggs()
 
 
 def _series_bucket(b: dict[str, Any]) -> SeriesBucket:
@@ -556,7 +554,6 @@ def _series_bucket(b: dict[str, Any]) -> SeriesBucket:
     distinct = len(values["buckets"]) + (values["sum_other_doc_count"] > 0)
     reporters = sum(o["days"]["value"] for o in outlets["buckets"])
     reporters += outlets["sum_other_doc_count"] > 0
-    hits = b.get("points", {}).get("hits", {}).get("hits", [])
     return SeriesBucket(
         start=date.fromisoformat(b["key"]["b"]),
         count=b["doc_count"],
@@ -565,7 +562,6 @@ def _series_bucket(b: dict[str, Any]) -> SeriesBucket:
         values=[v["key"] for v in values["buckets"]],
         conflict=conflict(distinct, reporters),
         outlets={o["key"]: [v["key"] for v in o["values"]["buckets"]] for o in outlets["buckets"]},
-        points=[_stored(h["_source"]) for h in hits],
     )
 
 

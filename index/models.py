@@ -205,7 +205,7 @@ class SeriesBucket:
     """One bucket as the backend aggregated it: every report counts in `count`, `low`,
     `high` and `conflict`; `values` and `outlets` list the distinct values (ascending, and
     per outlet in the order first reported, up to `series.LISTED_VALUES`); `points` holds
-    the first reports, whole."""
+    every report, whole, only in an export (`Store.series_of` with `listed` None)."""
 
     start: date
     count: int
@@ -222,6 +222,7 @@ class Series:
     metric: str
     interval: Interval
     buckets: list[SeriesBucket]
+    reports: list[dict[str, Any]] = field(default_factory=list)  # the newest, whole
 
 
 @dataclass

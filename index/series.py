@@ -9,8 +9,10 @@ figures on one day are two facts it reported, not a disagreement).
 
 Each figure row carries the day, week and month it falls in (`tehran_buckets`), so a
 backend groups a series in its own engine (SQL GROUP BY, Elasticsearch aggregations) and
-returns the buckets with their counts, values, outlets and first few reports: no Python
-loop over a metric's every point.
+returns the buckets with their counts, values and outlets: no Python loop over a metric's
+every point.  The reports themselves are listed newest first, a page at a time (a bucket's
+reports are the page of its dates): listing a few reports of every bucket read thousands of
+articles for a series of years.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .models import Interval
 from .query import QueryError
 
 LISTED_VALUES = 50  # distinct values a bucket lists, overall and per outlet
-MAX_LISTED = 1000  # whole reports a bucket lists at most
+MAX_LISTED = 1000  # whole reports a series lists at most
 
 
 @lru_cache(maxsize=8192)
@@ -41,6 +43,16 @@ def bucket_start(day: date, interval: Interval) -> date:
 
 
 INTERVALS: tuple[Interval, ...] = ("day", "week", "month")
+
+
+def bucket_end(start: date, interval: Interval) -> date:
+    """The last day of the bucket that starts on `start`: what a reader asks for to list
+    one bucket's reports (a series lists its newest reports, not every bucket's)."""
+    if interval == "day":
+        return start
+    if interval == "week":
+        return start + timedelta(days=6)
+    return bucket_start(start + timedelta(days=31), "month") - timedelta(days=1)
 
 
 @lru_cache(maxsize=8192)

@@ -108,7 +108,7 @@ def tehran_day(standard: date, summer: date) -> date:
 
 
 # a series bucket's counts; its distinct values, ascending; each outlet's, in the order first
-# reported; its first reports: each capped per bucket by a window over the matching rows
+# reported: each capped per bucket by a window over the matching rows
 # (`SERIES_QUERIES`, which read only the figures_by_metric index when a metric is asked for)
 _BUCKET_STATS = (
     "SELECT {b}, count(*), min(value), max(value), count(DISTINCT value), "
@@ -128,14 +128,9 @@ _OUTLET_VALUES = (
 # what a figure row is read as: its columns, then the stored rest (`schema.stored_row`)
 _STORED_COLUMNS = ("id", *(c for c in FIGURE_COLUMNS if c not in BUCKET_FIELDS))
 _STORED = ", ".join((*_STORED_COLUMNS, "row"))
-_FIRST_POINTS = (
-    f"SELECT {{b}}, {_STORED} FROM figures WHERE rowid IN (SELECT r FROM (SELECT rowid AS r, "
-    "row_number() OVER (PARTITION BY {b} ORDER BY published, id) AS n "
-    "FROM figures WHERE {where}) WHERE n <= ?) ORDER BY 1, published, id"
-)
 
 
-SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES, _FIRST_POINTS)
+SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES)
 
 
 def _stored(values: Sequence[Any]) -> dict[str, Any]:
@@ -536,16 +531,48 @@ class SQLiteStore(Store):
         self, filters: list[Filter], after: Any, size: int, newest_first: bool
     ) -> list[tuple[dict[str, Any], list[Any]]]:
         where, params = where_clause(filters)
+        if newest_first:
+            return self._newest_rows(where, params, after, size)
         # oldest first is plain column order (undated first), which the (metric, published)
-        # index serves; newest first puts undated last
-        key = "coalesce(published, '')" if newest_first else "published"
-        direction, cmp = ("DESC", "<") if newest_first else ("ASC", ">")
-        if after is not None:
-            where.append(f"({key} {cmp} ? OR ({key} = ? AND id > ?))")
+        # index serves
+        if after is not None and after[0]:
+            where.append("(published > ? OR (published = ? AND id > ?))")
             params += [after[0], after[0], after[1]]
+        elif after is not None:  # after an undated row: the rest of the undated, then all dated
+            where.append("(published IS NOT NULL OR id > ?)")
+            params.append(after[1])
+        return self._sorted_rows(where, params, "published ASC, id ASC", size)
+
+    def _newest_rows(
+        self, where: list[str], params: list[Any], after: Any, size: int
+    ) -> list[tuple[dict[str, Any], list[Any]]]:
+        """Newest first, undated last: the dated rows in index order read backwards, then
+        the undated (one sort over the whole match, as `coalesce(published, '')` gave,
+        made a series' newest reports cost as much as its oldest)."""
+        rows: list[tuple[dict[str, Any], list[Any]]] = []
+        if after is None or after[0]:
+            dated = [*where, "published IS NOT NULL"]
+            cursor = list(params)
+            if after is not None:
+                dated.append("(published < ? OR (published = ? AND id > ?))")
+                cursor += [after[0], after[0], after[1]]
+            rows = self._sorted_rows(dated, cursor, "published DESC, id ASC", size)
+        if len(rows) < size:
+            undated = [*where, "published IS NULL"]
+            cursor = list(params)
+            if after is not None and not after[0]:
+                undated.append("id > ?")
+                cursor.append(after[1])
+            rows += self._sorted_rows(undated, cursor, "id ASC", size - len(rows))
+        return rows
+
+    def _sorted_rows(
+        self, where: list[str], params: list[Any], order: str, size: int
+    ) -> list[tuple[dict[str, Any], list[Any]]]:
+        """Figure rows as stored, with their sort values (publication, undated as '', and id)."""
         rows = self._rows(
-            f"SELECT {key}, {_STORED} FROM figures WHERE {' AND '.join(where) or '1'} "
-            f"ORDER BY {key} {direction}, id ASC LIMIT ?",
+            f"SELECT coalesce(published, ''), {_STORED} FROM figures "
+            f"WHERE {' AND '.join(where) or '1'} ORDER BY {order} LIMIT ?",
             [*params, size],
         )
         return [(_stored(row[1:]), [row[0], row[1]]) for row in rows]
@@ -569,9 +596,7 @@ class SQLiteStore(Store):
         sql = f"SELECT count(*) FROM figures WHERE {' AND '.join(where) or '1'}"
         return int(self._rows(sql, params)[0][0])
 
-    def _series_buckets(
-        self, filters: list[Filter], interval: Interval, listed: int
-    ) -> list[SeriesBucket]:
+    def _series_buckets(self, filters: list[Filter], interval: Interval) -> list[SeriesBucket]:
         if interval not in INTERVALS:  # the name becomes SQL: bucket columns only
             raise ValueError(f"no bucket column {interval!r}")
         where, params = where_clause(filters)
@@ -582,8 +607,6 @@ class SQLiteStore(Store):
             outlets = db.execute(_OUTLET_VALUES.format(b=interval, where=clause), params)
             listed_values = _grouped(values.fetchall())
             by_outlet = _grouped(outlets.fetchall())
-            first = _FIRST_POINTS.format(b=interval, where=clause)
-            rows = _grouped(db.execute(first, [*params, listed]).fetchall()) if listed else {}
         return [
             SeriesBucket(
                 start=date.fromisoformat(start),
@@ -593,7 +616,6 @@ class SQLiteStore(Store):
                 values=[v for (v,) in listed_values.get(start, [])],
                 conflict=conflict(distinct, reporters),
                 outlets=_outlets(by_outlet.get(start, [])),
-                points=[_stored(row) for row in rows.get(start, [])],
             )
             for start, count, low, high, distinct, reporters in stats
         ]

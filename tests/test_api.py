@@ -152,10 +152,15 @@ def test_figures_metrics_and_series(client: TestClient) -> None:
     [bucket] = series["buckets"]
     assert bucket["start_jalali"] == "1402/10/01" and bucket["conflict"] is True
     # reports, not mentions: a/1 (title and body), its copy on mashhad.ir, a/5
-    assert bucket["values"] == [28, 30] and bucket["count"] == 3 == len(bucket["points"])
+    assert bucket["values"] == [28, 30] and bucket["count"] == 3 == len(series["reports"])
     assert bucket["outlets"] == {"shahraranews": [28, 30], "mashhad.ir": [28]}
-    point = bucket["points"][0]
+    assert bucket["end"] == "2024-01-20"  # 30 Dey 1402: a bucket's reports are its dates'
+    point = series["reports"][-1]  # newest first
     assert point["url"] == "https://a/1" and "۲۸ دفتر" in point["sentence"]
+    first = client.get("/api/series", params={"metric": key, "points": 1}).json()["reports"]
+    assert [p["url"] for p in first] == ["https://a/5"]
+    dey = {"metric": key, "from": bucket["start"], "to": bucket["end"]}
+    assert len(client.get("/api/series", params=dey).json()["reports"]) == 3
     weekly = client.get("/api/series", params={"metric": key, "interval": "week"}).json()
     assert [b["conflict"] for b in weekly["buckets"]] == [False, False, False]
 

@@ -73,7 +73,7 @@ def test_demo_path_reaches_the_series_endpoint(configured: Store, tmp_path: Path
             "1402/11/01": [26, 28],  # an outlet reported 26 where the governor said 28
         }
         assert by_month["1402/11/01"]["conflict"] and not by_month["1402/09/01"]["conflict"]
-        point = next(p for p in by_month["1402/11/01"]["points"] if p["value"] == 28)
+        point = next(p for p in series["reports"] if p["value"] == 28)
         assert "۲۸ دفتر توسعه محله" in point["sentence"] and point["source"] == "shahraranews"
         hits = client.get("/api/search", params={"q": "دفتر توسعه محله", "sort": "date"}).json()
         assert max(h["outlets"] for h in hits["hits"]) == 2  # the release on two outlets

@@ -128,7 +128,7 @@ def test_search_shows_highlighted_results_right_to_left(page: Page, base_url: st
     assert page.locator("#search-total").inner_text() == "۳ خبر"
 
 
-def test_analyst_view_draws_the_series_and_a_point_opens_its_sentence(
+def test_analyst_view_draws_the_series_and_a_bucket_lists_reports_that_open_their_sentence(
     page: Page, base_url: str
 ) -> None:
     page.goto(f"{base_url}/#/analyst?q={quote('دفتر توسعه')}")
@@ -146,14 +146,18 @@ def test_analyst_view_draws_the_series_and_a_point_opens_its_sentence(
         "Chart.getChart(document.querySelector('#chart')).options.plugins.legend.display"
     )
     assert page.locator("#series-table tr.conflict").count() == 1  # 28 and 30 in Dey
-    # click the last point (32, from https://a/6) where the chart drew it
+    # click the last marker (32, from https://a/6, alone in its month) where the chart drew it
     x, y = page.evaluate(
         "(() => { const m = Chart.getChart(document.querySelector('#chart'))"
         ".getDatasetMeta(0).data[2]; return [m.x, m.y]; })()"
     )
     canvas = page.locator("#chart").bounding_box()
     assert canvas
+    assert page.get_attribute("#reports-table", "data-reports") == "3"  # the newest, listed
     page.mouse.click(canvas["x"] + x, canvas["y"] + y)
+    page.wait_for_selector("#reports-table[data-reports='1']")  # that bucket's reports
+    assert page.locator("#reports-title").inner_text().startswith("گزارش‌های")
+    page.locator("#reports-table tbody a").click()
     page.wait_for_selector("#article-text mark.focus")
     assert page.locator("#article-title").inner_text() == "افتتاح ۳۲ دفتر توسعه محله در مشهد"
     assert page.locator("#article-text mark.focus").inner_text() == "۳۲ دفتر"
@@ -309,13 +313,17 @@ def test_an_indicator_built_from_two_keys_is_charted(page: Page, base_url: str) 
     boxes.nth(1).check()
     page.fill("#indicator-form input[name=name]", "دفترهای محله مشهد")
     page.click("#indicator-form button[type=submit]")
-    page.wait_for_selector("#chart[data-points='4']")  # 3 reports of one key, 1 of the other
+    # 3 reports of one key, 1 of the other (28 again from that outlet in Dey: one marker)
+    page.wait_for_selector("#reports-table[data-reports='4']")
+    assert page.get_attribute("#chart", "data-points") == "3"
     assert page.locator("#series-title").inner_text() == "دفترهای محله مشهد"
     assert page.locator("#indicators button[data-indicator]").inner_text() == "دفترهای محله مشهد"
     assert "indicator=" in (page.get_attribute("#export-series", "href") or "")
     page.select_option("#metric-form select[name=interval]", "week")  # the indicator stays
     expect(page).to_have_url(re.compile(r"interval=week"))
-    page.wait_for_selector("#chart[data-points='4']")
+    # weeks are labelled by their day, months by the month alone
+    expect(page.locator("#series-table tbody td").first).to_have_text(re.compile(r"^\S{10}$"))
+    assert page.get_attribute("#reports-table", "data-reports") == "4"
     assert "indicator=" in page.evaluate("location.hash")
     page.click("#indicators button.quiet")  # delete it
     expect(page.locator("#indicators button[data-indicator]")).to_have_count(0)

@@ -409,39 +409,72 @@ async function removeIndicator(id) {
   go("analyst", Object.fromEntries(params));
 }
 
+function seriesOf(chosen, params) {
+  return chosen.indicator
+    ? api(`/api/indicators/${encodeURIComponent(chosen.indicator)}/series`, params)
+    : api("/api/series", { metric: chosen.metric, ...params });
+}
+
+function reportRow(point) {
+  // one report: when, who, what was said, and a link to its sentence in the article
+  const seq = point.figure_id.slice(point.article_id.length + 1);
+  return el("tr", {},
+    el("td", { text: dateText(point.published_jalali) }),
+    el("td", { text: outletName(point.source) }),
+    el("td", { text: point.surface }),
+    el("td", { text: point.speaker || "" }),
+    el("td", {}, el("a", {
+      href: `#/article/${encodeURIComponent(point.article_id)}?figure=${seq}`,
+      text: point.sentence,
+    })));
+}
+
+function showReports(title, reports) {
+  $("#reports-title").textContent = title;
+  $("#reports-table tbody").replaceChildren(...reports.map(reportRow));
+  $("#reports-table").dataset.reports = String(reports.length);
+}
+
+async function showBucket(chosen, interval, bucket) {
+  // a bucket's reports are the series of its own dates, listed newest first
+  const part = await seriesOf(chosen, { interval, from: bucket.start, to: bucket.end, points: 200 });
+  const label = dateText(bucket.start_jalali.slice(0, interval === "month" ? 7 : 10));
+  showReports(`گزارش‌های ${label}`, part.reports);
+}
+
 async function drawSeries(chosen, interval) {
-  const series = chosen.indicator
-    ? await api(`/api/indicators/${encodeURIComponent(chosen.indicator)}/series`, { interval })
-    : await api("/api/series", { metric: chosen.metric, interval });
+  const series = await seriesOf(chosen, { interval });
   $("#series-title").textContent = series.label;
   const exportParams = new URLSearchParams({ ...chosen, interval, format: "csv" });
   $("#export-series").href = `/api/export/series?${exportParams}`;
   $("#export-series").hidden = false;
-  const points = series.buckets.flatMap((bucket) => bucket.points.map((p) => ({
-    x: Date.parse(p.published), y: p.value, point: p, conflict: bucket.conflict,
-  })));
   const rows = $("#series-table tbody");
   rows.replaceChildren(...series.buckets.map((bucket) => el("tr", { class: bucket.conflict ? "conflict" : "" },
     el("td", { text: dateText(bucket.start_jalali.slice(0, interval === "month" ? 7 : 10)) }),
     el("td", { text: bucket.values.map(number).join("، ") + (bucket.conflict ? "  (گزارش‌های ناهمسان)" : "") }),
     el("td", { text: Object.entries(bucket.outlets).map(([source, values]) => `${outletName(source)}: ${values.map(number).join("، ")}`).join(" — ") }))));
+  showReports("تازه‌ترین گزارش‌ها", series.reports);
   if (chart) chart.destroy();
-  // one line per outlet, so that two outlets' different numbers never read as a change
-  const outlets = [...new Set(points.map((p) => p.point.source))];
+  // one line per outlet, a marker for each value it reported in a bucket, so that two
+  // outlets' different numbers never read as a change; every bucket is drawn however many
+  // reports it has (the reports themselves are listed below, a bucket's on a click)
+  const outlets = [...new Set(series.buckets.flatMap((bucket) => Object.keys(bucket.outlets)))];
   const datasets = outlets.map((source, i) => {
-    const mine = points.filter((p) => p.point.source === source);
+    const mine = series.buckets.flatMap((bucket) => (bucket.outlets[source] || []).map((value) => ({
+      x: Date.parse(bucket.start), y: value, bucket,
+    })));
     const color = PALETTE[i % PALETTE.length];
     return {
       label: outletName(source),
       data: mine,
       borderColor: color,
       backgroundColor: color,
-      pointBackgroundColor: mine.map((p) => (p.conflict ? "#b3261e" : color)),
+      pointBackgroundColor: mine.map((p) => (p.bucket.conflict ? "#b3261e" : color)),
       pointRadius: 6,
       pointHoverRadius: 8,
     };
   });
-  const unit = points.length ? points[0].point.unit : "";
+  const unit = series.reports.length ? series.reports[0].unit : "";
   chart = new Chart($("#chart"), {
     type: "line",
     data: { datasets },
@@ -466,20 +499,19 @@ async function drawSeries(chosen, interval) {
         tooltip: {
           rtl: true,
           callbacks: {
-            title: (items) => dateText(items[0].raw.point.published_jalali) + " — " + outletName(items[0].raw.point.source),
-            label: (item) => item.raw.point.surface + (item.raw.point.speaker ? " — " + item.raw.point.speaker : ""),
+            title: (items) => dateText(items[0].raw.bucket.start_jalali.slice(0, interval === "month" ? 7 : 10)) + " — " + items[0].dataset.label,
+            label: (item) => number(item.raw.y) + (unit ? " " + unit : ""),
           },
         },
       },
       onClick: (_event, elements) => {
         if (!elements.length) return;
-        const point = datasets[elements[0].datasetIndex].data[elements[0].index].point;
-        const seq = point.figure_id.slice(point.article_id.length + 1);
-        location.hash = `#/article/${encodeURIComponent(point.article_id)}?figure=${seq}`;
+        const marker = datasets[elements[0].datasetIndex].data[elements[0].index];
+        showBucket(chosen, interval, marker.bucket).catch(showError);
       },
     },
   });
-  $("#chart").dataset.points = String(points.length);
+  $("#chart").dataset.points = String(datasets.reduce((n, d) => n + d.data.length, 0));
 }
 
 // ---- sources and their health --------------------------------------------------------------
