@@ -48,6 +48,15 @@ from .models import (
 from .query import Node, without_word_forms
 from .schema import BUCKET_FIELDS, ArticleParts, stored_figures
 from .series import INTERVALS, LISTED_VALUES, conflict, tehran_buckets
+from .sqlite_rollup import (
+    MARK_ALL_STALE,
+    ROLLUP_SCHEMA,
+    plain_metric,
+    regroup_bounds,
+    rolled_up,
+    stale_buckets,
+    store_buckets,
+)
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
@@ -138,7 +147,17 @@ def _stored(values: Sequence[Any]) -> dict[str, Any]:
     return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | _loads(values[-1])
 
 
-def _grouped(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+def _bucket_stats(bucket: SeriesBucket) -> list[Any]:
+    """What the roll-up keeps of a bucket (`_rolled_bucket` reads it back)."""
+    return [bucket.count, bucket.low, bucket.high, bucket.values, bucket.conflict, bucket.outlets]
+
+
+def _rolled_bucket(start: str, stats: list[Any]) -> SeriesBucket:
+    count, low, high, values, flagged, outlets = stats
+    return SeriesBucket(date.fromisoformat(start), count, low, high, values, flagged, outlets)
+
+
+def _by_first(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
     """Rows keyed by their first column, the rest kept in order."""
     out: dict[Any, list[tuple[Any, ...]]] = {}
     for key, *rest in rows:
@@ -198,6 +217,12 @@ class SQLiteStore(Store):
             if not indexed:  # a store made before the figures' word index: build it
                 self.db.execute("INSERT INTO figures_fts (figures_fts) VALUES ('rebuild')")
             self._migrate()
+            rolled = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'series_rollup'"
+            ).fetchone()
+            self.db.executescript(ROLLUP_SCHEMA)
+            if not rolled:  # a store made before the roll-up: every bucket is stale once
+                self.db.execute(MARK_ALL_STALE)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
         self.lock = threading.RLock()  # the writer connection is one thread's at a time
@@ -277,16 +302,46 @@ class SQLiteStore(Store):
     def _writing(self) -> Iterator[None]:
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
-            self._writer = threading.get_ident()
-            try:
+            with self._transaction():
                 yield
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            else:
-                self.db.execute("COMMIT")
+
+    @contextmanager
+    def _writing_now(self) -> Iterator[bool]:
+        """A write transaction if the write lock is free at once (False when this process
+        or another holds it): for upkeep a reader does on the way, which must not wait."""
+        if not self.lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            self.db.execute("PRAGMA busy_timeout=0")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                began = True
+            except sqlite3.OperationalError:  # another process is writing
+                began = False
             finally:
-                self._writer = None
+                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if not began:
+                yield False
+                return
+            with self._transaction():
+                yield True
+        finally:
+            self.lock.release()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """The open transaction of the writer connection, committed or rolled back."""
+        self._writer = threading.get_ident()
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._writer = None
 
     def _stored(self, ids: list[str]) -> dict[str, Stored]:
         out: dict[str, Stored] = {}
@@ -300,6 +355,11 @@ class SQLiteStore(Store):
     def _write(self, writes: list[Write]) -> dict[str, str]:
         for article, old in writes:
             self._write_one(article, old.ref if old else None)
+        # the buckets these figures touched, regrouped in the same transaction: a batch's
+        # few days of each metric, so that a reader finds the roll-up fresh
+        stale = self.db.execute("SELECT DISTINCT metric, interval FROM series_stale").fetchall()
+        for metric, interval in stale:
+            self._regroup(metric, interval)
         return {}
 
     def _write_one(self, article: Article, rowid: int | None) -> None:
@@ -599,14 +659,57 @@ class SQLiteStore(Store):
     def _series_buckets(self, filters: list[Filter], interval: Interval) -> list[SeriesBucket]:
         if interval not in INTERVALS:  # the name becomes SQL: bucket columns only
             raise ValueError(f"no bucket column {interval!r}")
+        metric = plain_metric(filters)
+        if metric is not None:
+            kept = self._rolled_up(metric, interval)
+            if kept is not None:
+                return kept
+        return self._grouped(filters, interval)
+
+    def _rolled_up(self, metric: str, interval: Interval) -> list[SeriesBucket] | None:
+        """A metric's series from its roll-up (`sqlite_rollup`), its stale buckets
+        regrouped first; None when they are stale and a writer holds the lock."""
+        with self._reading() as db, _busy(self.path):
+            stale = stale_buckets(db, metric, interval)
+        if stale:  # left by a store made before the roll-up, or by a failed regrouping
+            with self._writing_now() as writing:
+                if not writing:
+                    return None
+                self._regroup(metric, interval)
+        with self._reading() as db, _busy(self.path):
+            rows = rolled_up(db, metric, interval)
+        return [_rolled_bucket(start, _loads(stats)) for start, stats in rows]
+
+    def _regroup(self, metric: str, interval: Interval) -> None:
+        """Regroup a metric's stale buckets into the roll-up, inside the write transaction
+        (so that the marks cleared are the ones this transaction saw)."""
+        stale = stale_buckets(self.db, metric, interval)
+        if not stale:
+            return
+        where, params = regroup_bounds(stale, interval)
+        base = [Filter("metric", "eq", metric), Filter("report", "eq", True)]
+        fresh = self._grouped(base, interval, where, params)
+        kept = [(b.start.isoformat(), _dumps(_bucket_stats(b))) for b in fresh]
+        store_buckets(self.db, metric, interval, stale, kept)
+
+    def _grouped(
+        self,
+        filters: list[Filter],
+        interval: Interval,
+        extra: Sequence[str] = (),
+        extra_params: Sequence[Any] = (),
+    ) -> list[SeriesBucket]:
+        """The series grouped on request, by SQL over the matching rows (and `extra`
+        conditions)."""
         where, params = where_clause(filters)
-        clause = " AND ".join([*where, f"{interval} IS NOT NULL"])
+        clause = " AND ".join([*where, *extra, f"{interval} IS NOT NULL"])
+        params = [*params, *extra_params]
         with self._reading() as db, _busy(self.path):
             stats = db.execute(_BUCKET_STATS.format(b=interval, where=clause), params).fetchall()
             values = db.execute(_BUCKET_VALUES.format(b=interval, where=clause), params)
             outlets = db.execute(_OUTLET_VALUES.format(b=interval, where=clause), params)
-            listed_values = _grouped(values.fetchall())
-            by_outlet = _grouped(outlets.fetchall())
+            listed_values = _by_first(values.fetchall())
+            by_outlet = _by_first(outlets.fetchall())
         return [
             SeriesBucket(
                 start=date.fromisoformat(start),

@@ -1,0 +1,133 @@
+"""A metric's series kept rolled up in SQLite: each bucket's counts and values, refreshed
+only where figures changed.
+
+Grouping a metric's every report on each request costs as much as the metric is long: a
+key reported for years holds tens of thousands of rows, and three grouped passes over
+them take longer than a chart may wait.  So each (metric, interval, bucket) keeps what a
+series shows of it (`series_rollup`), and a trigger marks the buckets a figure write or
+delete touches (`series_stale`).  Each write transaction regroups the buckets it marked
+before it commits (a batch's few days of each metric it touched: only those days of the
+metric's index are read), so a plain metric's series (no dates, not an indicator) reads
+only its rolled-up rows; every other series is grouped on request.
+
+Marks left over (a store made before the roll-up) are regrouped by the first reader.
+That writes, so it needs the write lock, and a reader never waits for it: when a crawl
+holds the lock, the series is grouped on request instead and the marks stay for the next
+reader.  Regrouping and unmarking happen in one write transaction, so a figure written
+meanwhile leaves its mark.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from .filters import Filter
+from .models import Interval
+from .schema import BUCKET_FIELDS
+from .series import bucket_end
+
+# created after MIGRATIONS: the triggers read the report and bucket columns they may add
+ROLLUP_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS series_rollup (
+    metric TEXT NOT NULL,
+    interval TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    stats TEXT NOT NULL,
+    PRIMARY KEY (metric, interval, bucket)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS series_stale (
+    metric TEXT NOT NULL,
+    interval TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    PRIMARY KEY (metric, interval, bucket)
+) WITHOUT ROWID;
+{
+    "".join(
+        f'''
+CREATE TRIGGER IF NOT EXISTS figures_stale_{event.lower()} AFTER {event} ON figures
+WHEN {row}.report AND {row}.metric IS NOT NULL AND {row}.day IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO series_stale (metric, interval, bucket) VALUES
+    {", ".join(f"({row}.metric, '{b}', {row}.{b})" for b in BUCKET_FIELDS)};
+END;'''
+        for event, row in (("INSERT", "new"), ("DELETE", "old"))
+    )
+}
+"""
+# a store made before the roll-up: every bucket of every metric is stale once
+MARK_ALL_STALE = " UNION ".join(
+    f"SELECT metric, '{b}', {b} FROM figures WHERE report AND metric IS NOT NULL "
+    f"AND {b} IS NOT NULL"
+    for b in BUCKET_FIELDS
+)
+MARK_ALL_STALE = f"INSERT OR IGNORE INTO series_stale (metric, interval, bucket) {MARK_ALL_STALE}"
+
+# past this many stale buckets a metric is regrouped whole (one pass, no IN list)
+WHOLE_AFTER = 64
+
+
+def plain_metric(filters: Sequence[Filter]) -> str | None:
+    """The metric key when the series asked for is one metric's, undated: the one kind
+    the roll-up keeps."""
+    if len(filters) != 2 or filters[1] != Filter("report", "eq", True):
+        return None
+    first = filters[0]
+    return first.value if first.field == "metric" and first.op == "eq" else None
+
+
+def stale_buckets(db: sqlite3.Connection, metric: str, interval: Interval) -> list[str]:
+    return [
+        b
+        for (b,) in db.execute(
+            "SELECT bucket FROM series_stale WHERE metric = ? AND interval = ? ORDER BY bucket",
+            (metric, interval),
+        )
+    ]
+
+
+def regroup_bounds(stale: list[str], interval: Interval) -> tuple[list[str], list[Any]]:
+    """Conditions that limit a regrouping to the stale buckets: their days of the metric's
+    (metric, published) index, a day either side of Tehran's offset, then the buckets."""
+    if len(stale) > WHOLE_AFTER:
+        return [], []
+    low = date.fromisoformat(stale[0]) - timedelta(days=1)
+    high = bucket_end(date.fromisoformat(stale[-1]), interval) + timedelta(days=2)
+    where = ["published >= ?", "published < ?", f"{interval} IN ({','.join('?' * len(stale))})"]
+    return where, [low.isoformat(), high.isoformat(), *stale]
+
+
+def store_buckets(
+    db: sqlite3.Connection,
+    metric: str,
+    interval: Interval,
+    stale: list[str],
+    rows: list[tuple[str, str]],
+) -> None:
+    """Replace the stale buckets' rolled-up rows (all of the metric's when it was
+    regrouped whole) with `rows` of (bucket, stats), and clear their marks."""
+    if len(stale) > WHOLE_AFTER:
+        db.execute(
+            "DELETE FROM series_rollup WHERE metric = ? AND interval = ?", (metric, interval)
+        )
+    else:
+        db.executemany(
+            "DELETE FROM series_rollup WHERE metric = ? AND interval = ? AND bucket = ?",
+            [(metric, interval, b) for b in stale],
+        )
+    db.executemany(
+        "INSERT INTO series_rollup (metric, interval, bucket, stats) VALUES (?, ?, ?, ?)",
+        [(metric, interval, bucket, stats) for bucket, stats in rows],
+    )
+    db.executemany(
+        "DELETE FROM series_stale WHERE metric = ? AND interval = ? AND bucket = ?",
+        [(metric, interval, b) for b in stale],
+    )
+
+
+def rolled_up(db: sqlite3.Connection, metric: str, interval: Interval) -> list[tuple[str, str]]:
+    return db.execute(
+        "SELECT bucket, stats FROM series_rollup WHERE metric = ? AND interval = ? ORDER BY bucket",
+        (metric, interval),
+    ).fetchall()

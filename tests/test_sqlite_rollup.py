@@ -1,0 +1,111 @@
+"""The SQLite roll-up of metric series: what it answers is what grouping on request gives,
+through writes, replacements, a busy writer and a store made before it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rasad.index.filters import Filter
+from rasad.index.models import Article, Interval
+from rasad.index.series import INTERVALS
+from rasad.index.sqlite_store import SQLiteStore
+from tests.corpus import make
+
+START = datetime(2024, 1, 1, 8, tzinfo=UTC)
+# every month of a metric marked stale, as a store made before the roll-up leaves them
+MONTHS = "SELECT DISTINCT metric, 'month', month FROM figures WHERE metric = ?"
+
+
+def _parks(day: int, source: str, parks: int, url: str | None = None) -> Article:
+    text = f"شهرداری مشهد گفت: {parks} بوستان ساخته شد."
+    moment = START + timedelta(days=day)
+    article = make(url or f"https://{source}/{day}-{parks}", "بوستان", text, 1, source=source)
+    return replace(article, published=moment)
+
+
+def _metric(store: SQLiteStore) -> str:
+    [(key, _)] = store.metrics("بوستان")
+    return key
+
+
+def _on_request(store: SQLiteStore, key: str, interval: Interval) -> list:
+    return store._grouped([Filter("metric", "eq", key), Filter("report", "eq", True)], interval)
+
+
+def _stale(store: SQLiteStore) -> list[tuple[str, str]]:
+    return store.db.execute("SELECT interval, bucket FROM series_stale ORDER BY 1, 2").fetchall()
+
+
+def test_the_roll_up_agrees_with_grouping_through_writes(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "r.db")
+    store.upsert([_parks(i, "xy"[i % 2], 10 + i % 4) for i in range(90)])
+    key = _metric(store)
+    for interval in INTERVALS:
+        assert store.series(key, interval, listed=0).buckets == _on_request(store, key, interval)
+    assert _stale(store) == []  # every bucket read is rolled up
+    rolled = store.db.execute("SELECT count(*) FROM series_rollup").fetchone()[0]
+    weeks = len(store.series(key, "week", listed=0).buckets)
+    assert rolled == 90 + weeks + 4  # days, weeks, and Dey to Farvardin
+
+    # a write regroups the buckets it touched before it commits, and those only
+    store.db.execute(
+        "UPDATE series_rollup SET stats = '[999, 0, 0, [], false, {}]' "
+        "WHERE interval = 'month' AND bucket = '2024-03-20'"  # Farvardin, not written to below
+    )
+    store.upsert([_parks(45, "z", 77)])  # one new report in Bahman
+    # a replaced article (same address, another value) leaves one bucket for another
+    store.upsert([_parks(60, "z", 5, url="https://y/3-13")])
+    assert _stale(store) == []
+    assert [b.count for b in store.series(key, "month", listed=0).buckets] == [19, 31, 30, 999]
+    store.db.execute("DELETE FROM series_rollup WHERE interval = 'month'")
+    store.db.execute(f"INSERT INTO series_stale {MONTHS}", (key,))
+    for interval in INTERVALS:
+        assert store.series(key, interval, listed=0).buckets == _on_request(store, key, interval)
+    months = store.series(key, "month", listed=0).buckets
+    assert [b.count for b in months] == [20 - 1, 30 + 1, 29 + 1, 11]  # one new, one moved
+    assert months[1].outlets["z"] == [77] and months[2].outlets["z"] == [5]
+    assert _stale(store) == []
+    store.close()
+
+
+def test_a_busy_writer_never_makes_a_series_wait(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    store = SQLiteStore(path)
+    store.upsert([_parks(i, "x", 10 + i) for i in range(10)])
+    key = _metric(store)
+    store.db.execute(f"INSERT INTO series_stale {MONTHS}", (key,))
+    crawl = sqlite3.connect(path, isolation_level=None)
+    crawl.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        began = time.perf_counter()
+        buckets = store.series(key, "month", listed=0).buckets
+        assert time.perf_counter() - began < 2  # the busy timeout is 10 s: it was not waited
+        assert sum(b.count for b in buckets) == 10
+        assert _stale(store)  # left for the next reader
+    finally:
+        crawl.execute("ROLLBACK")
+        crawl.close()
+    assert store.series(key, "month", listed=0).buckets == buckets
+    assert _stale(store) == []
+    store.close()
+
+
+def test_a_store_made_before_the_roll_up_rolls_up_on_first_read(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    store = SQLiteStore(path)
+    store.upsert([_parks(i, "xy"[i % 2], 10 + i % 3) for i in range(40)])
+    key = _metric(store)
+    expected = _on_request(store, key, "week")
+    store.db.executescript(
+        "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
+        "DROP TABLE series_rollup; DROP TABLE series_stale;"
+    )
+    store.close()
+    reopened = SQLiteStore(path)
+    assert ("month", "2024-01-21") in _stale(reopened)
+    assert reopened.series(key, "week", listed=0).buckets == expected
+    reopened.close()
