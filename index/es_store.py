@@ -15,6 +15,7 @@ are deterministic a re-send leaves exactly one copy of everything.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
 
-from . import es_indices
+from . import es_indices, es_rollup
 from .contract import RawHit, RawPage, Store, Stored, StoreError, StoreUnavailable, StoryCandidate
 from .contract import Write as Planned
 from .es_query import dsl, reason, to_es
@@ -43,9 +44,11 @@ from .models import (
     article_text,
 )
 from .query import Node, QueryError
-from .schema import BUCKET_FIELDS, ArticleParts, stored_figures
-from .series import LISTED_VALUES, conflict
+from .schema import BUCKET_FIELDS, ArticleParts, StoredFigure, stored_figures
+from .series import LISTED_VALUES, conflict, plain_metric, rolled_bucket
 from .spool import Spool
+
+log = logging.getLogger(__name__)
 
 _NEWEST_FIRST = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
 _OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
@@ -99,10 +102,20 @@ class ElasticsearchStore(Store):
         self.articles = f"{prefix}-articles"
         self.figures_index = f"{prefix}-figures"
         self.state_index = f"{prefix}-state"
+        self.rollup_index = f"{prefix}-series"
+        self.stale_index = f"{prefix}-series-stale"
         es_indices.install(
             self.es, self.articles, self.figures_index, self.state_index, shards, replicas
         )
+        self._install_rollup(replicas)
         self.pending_report = self.flush_spool()  # what earlier runs spooled, written now
+
+    def _install_rollup(self, replicas: int) -> None:
+        """The roll-up's indices; a store that held figures before them marks every bucket."""
+        made = es_rollup.install(self.es, self.rollup_index, self.stale_index, replicas)
+        if made and self.es.count(index=self.figures_index)["count"]:
+            every = es_rollup.all_buckets(self.es, self.figures_index)
+            es_rollup.mark(self.es, self.stale_index, every)
 
     def reindex(self) -> dict[str, str]:
         """Copy each alias' index into the next version and swap the alias (es_indices)."""
@@ -177,13 +190,49 @@ class ElasticsearchStore(Store):
         }
 
     def _write(self, writes: list[Planned]) -> dict[str, str]:
-        actions = [a for article, old in writes for a in self._actions(article, old)]
-        return dict(self._retrying(lambda: self._bulk(actions)))
+        planned = [(article, old, stored_figures(article)) for article, old in writes]
+        new_rows = (f.indexed for _, _, figures in planned for f in figures)
+        keys = es_rollup.touched(new_rows) | es_rollup.touched(self._replaced_rows(writes))
+        # the buckets marked first, in the same request: a write cut short leaves its marks
+        actions = es_rollup.mark_actions(self.stale_index, keys)
+        actions += [
+            a for article, old, figures in planned for a in self._actions(article, old, figures)
+        ]
+        refused = dict(self._retrying(lambda: self._bulk(actions)))
+        self._roll_up(keys)
+        return refused
+
+    def _replaced_rows(self, writes: list[Planned]) -> list[dict[str, Any]]:
+        """The indexed fields of the figures a write replaces: the buckets they leave."""
+        ids = [f"{a.id}-{seq}" for a, old in writes if old for seq in range(old.figure_count)]
+        if not ids:
+            return []
+        wanted = ["metric", "report", *BUCKET_FIELDS]
+        found = self._retrying(
+            lambda: self.es.mget(index=self.figures_index, ids=ids, source_includes=wanted)
+        )
+        return [d["_source"] for d in found["docs"] if d.get("found")]
+
+    def _roll_up(self, keys: set[es_rollup.Key]) -> None:
+        """Mark the written buckets again, now that their figures have landed, and regroup
+        them (`es_rollup`); a failure leaves the marks for the next reader."""
+        try:
+            marks = es_rollup.mark(self.es, self.stale_index, keys)
+            es_rollup.regroup(
+                self.es,
+                self.rollup_index,
+                self.stale_index,
+                self.figures_index,
+                marks,
+                self._by_metric,
+            )
+        except (TransportError, ApiError) as exc:
+            log.warning("series roll-up left to the next reader: %s", exc)
 
     def new_article_actions(self, article: Article) -> list[dict[str, Any]]:
         """The bulk actions that write an article not yet stored: what the store sends
         the client, for a benchmark to send through the client alone."""
-        return self._actions(article, None)
+        return self._actions(article, None, stored_figures(article))
 
     def index_bytes(self) -> int:
         """Bytes on disk of this store's article and figure indices (primaries and
@@ -191,9 +240,10 @@ class ElasticsearchStore(Store):
         stats = self._call(self.es.indices.stats, index=f"{self.articles},{self.figures_index}")
         return int(stats["_all"]["total"]["store"]["size_in_bytes"])
 
-    def _actions(self, article: Article, old: Stored | None) -> list[dict[str, Any]]:
+    def _actions(
+        self, article: Article, old: Stored | None, figures: list[StoredFigure]
+    ) -> list[dict[str, Any]]:
         text = SearchText.of(article)
-        figures = stored_figures(article)
         doc = {f: getattr(article, f) for f in ("id", "url", "source", "city", "story_id")}
         doc |= {
             "content_hash": article.content_hash,
@@ -235,6 +285,8 @@ class ElasticsearchStore(Store):
             if error.get("delete", {}).get("status") == 404:
                 continue  # a figure that was not there to delete
             for op, info in error.items():
+                if info.get("_index") == self.stale_index:  # marked again after the write
+                    continue
                 doc_id = str(info.get("_id"))
                 message = json.dumps(info.get("error"), ensure_ascii=False)[:300]
                 # a figure's id is its article's id and its place: the article was not written
@@ -409,16 +461,48 @@ class ElasticsearchStore(Store):
         return int(self._call(self.es.count, index=self.figures_index, query=query)["count"])
 
     def _series_buckets(self, filters: list[Filter], interval: Interval) -> list[SeriesBucket]:
-        composite = {"size": _BUCKETS_PER_PAGE, "sources": [{"b": {"terms": {"field": interval}}}]}
+        metric = plain_metric(filters)
+        if metric is not None:
+            return self._rolled_up(metric, interval)
+        return [_series_bucket(b) for b in self._composite(filters, [_source("b", interval)])]
+
+    def _rolled_up(self, metric: str, interval: Interval) -> list[SeriesBucket]:
+        """A metric's series from its bucket documents (`es_rollup`), regrouping what a
+        write left marked first."""
+        with self._translated():
+            marks = es_rollup.marks_of(self.es, self.stale_index, metric, interval)
+            if marks:
+                es_rollup.regroup(
+                    self.es,
+                    self.rollup_index,
+                    self.stale_index,
+                    self.figures_index,
+                    marks,
+                    self._by_metric,
+                )
+            rows = es_rollup.rolled_up(self.es, self.rollup_index, metric, interval)
+        return [rolled_bucket(start, stats) for start, stats in rows]
+
+    def _by_metric(
+        self, filters: list[Filter], interval: str
+    ) -> Iterator[tuple[str, SeriesBucket]]:
+        """Series buckets of every matching metric, with the metric (`es_rollup.Group`)."""
+        for b in self._composite(filters, [_source("m", "metric"), _source("b", interval)]):
+            yield b["key"]["m"], _series_bucket(b)
+
+    def _composite(
+        self, filters: list[Filter], sources: list[dict[str, Any]]
+    ) -> Iterator[dict[str, Any]]:
+        """The series' composite aggregation over the matching figures, page by page."""
+        composite: dict[str, Any] = {"size": _BUCKETS_PER_PAGE, "sources": sources}
         aggs = {"s": {"composite": composite, "aggs": _BUCKET_AGGS}}
-        out: list[SeriesBucket] = []
         while True:  # composite pages: a daily series over years has thousands of buckets
             result = self._query(
                 self.figures_index, size=0, query={"bool": {"filter": dsl(filters)}}, aggs=aggs
             )["aggregations"]["s"]
-            out += [_series_bucket(b) for b in result["buckets"]]
+            yield from result["buckets"]
             if len(result["buckets"]) < _BUCKETS_PER_PAGE or "after_key" not in result:
-                return out
+                return
             composite["after"] = result["after_key"]
 
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:
@@ -546,6 +630,10 @@ def _bucket_aggs() -> dict[str, Any]:
 
 
 _BUCKET_AGGS = _bucket_aggs()
+
+
+def _source(name: str, field: str) -> dict[str, Any]:
+    return {name: {"terms": {"field": field}}}
 
 
 def _series_bucket(b: dict[str, Any]) -> SeriesBucket:

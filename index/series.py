@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import jdatetime
 
 from rasad.nlp.dates import TEHRAN
 
-from .models import Interval
+from .filters import Filter
+from .models import Interval, SeriesBucket
 from .query import QueryError
 
 LISTED_VALUES = 50  # distinct values a bucket lists, overall and per outlet
@@ -75,3 +77,22 @@ def check_interval(interval: str) -> Interval:
 def conflict(distinct_values: int, reporters: int) -> bool:
     """A bucket's reports disagree: more than one value, from more than one (outlet, day)."""
     return distinct_values > 1 and reporters > 1
+
+
+def plain_metric(filters: list[Filter]) -> str | None:
+    """The metric key when the series asked for is one metric's, undated: the one kind a
+    backend keeps rolled up (`sqlite_rollup`, `es_rollup`)."""
+    if len(filters) != 2 or filters[1] != Filter("report", "eq", True):
+        return None
+    first = filters[0]
+    return first.value if first.field == "metric" and first.op == "eq" else None
+
+
+def bucket_stats(bucket: SeriesBucket) -> list[Any]:
+    """What a roll-up keeps of a bucket (`rolled_bucket` reads it back)."""
+    return [bucket.count, bucket.low, bucket.high, bucket.values, bucket.conflict, bucket.outlets]
+
+
+def rolled_bucket(start: str, stats: list[Any]) -> SeriesBucket:
+    count, low, high, values, flagged, outlets = stats
+    return SeriesBucket(date.fromisoformat(start), count, low, high, values, flagged, outlets)

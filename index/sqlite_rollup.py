@@ -20,11 +20,9 @@ meanwhile leaves its mark.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from .filters import Filter
 from .models import Interval
 from .schema import BUCKET_FIELDS
 from .series import bucket_end
@@ -66,15 +64,6 @@ MARK_ALL_STALE = f"INSERT OR IGNORE INTO series_stale (metric, interval, bucket)
 
 # past this many stale buckets a metric is regrouped whole (one pass, no IN list)
 WHOLE_AFTER = 64
-
-
-def plain_metric(filters: Sequence[Filter]) -> str | None:
-    """The metric key when the series asked for is one metric's, undated: the one kind
-    the roll-up keeps."""
-    if len(filters) != 2 or filters[1] != Filter("report", "eq", True):
-        return None
-    first = filters[0]
-    return first.value if first.field == "metric" and first.op == "eq" else None
 
 
 def stale_buckets(db: sqlite3.Connection, metric: str, interval: Interval) -> list[str]:

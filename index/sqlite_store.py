@@ -47,11 +47,18 @@ from .models import (
 )
 from .query import Node, without_word_forms
 from .schema import BUCKET_FIELDS, ArticleParts, stored_figures
-from .series import INTERVALS, LISTED_VALUES, conflict, tehran_buckets
+from .series import (
+    INTERVALS,
+    LISTED_VALUES,
+    bucket_stats,
+    conflict,
+    plain_metric,
+    rolled_bucket,
+    tehran_buckets,
+)
 from .sqlite_rollup import (
     MARK_ALL_STALE,
     ROLLUP_SCHEMA,
-    plain_metric,
     regroup_bounds,
     rolled_up,
     stale_buckets,
@@ -145,16 +152,6 @@ SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES)
 def _stored(values: Sequence[Any]) -> dict[str, Any]:
     """A figure row as read by `_STORED`: columns, with the stored rest over them."""
     return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | _loads(values[-1])
-
-
-def _bucket_stats(bucket: SeriesBucket) -> list[Any]:
-    """What the roll-up keeps of a bucket (`_rolled_bucket` reads it back)."""
-    return [bucket.count, bucket.low, bucket.high, bucket.values, bucket.conflict, bucket.outlets]
-
-
-def _rolled_bucket(start: str, stats: list[Any]) -> SeriesBucket:
-    count, low, high, values, flagged, outlets = stats
-    return SeriesBucket(date.fromisoformat(start), count, low, high, values, flagged, outlets)
 
 
 def _by_first(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
@@ -678,7 +675,7 @@ class SQLiteStore(Store):
                 self._regroup(metric, interval)
         with self._reading() as db, _busy(self.path):
             rows = rolled_up(db, metric, interval)
-        return [_rolled_bucket(start, _loads(stats)) for start, stats in rows]
+        return [rolled_bucket(start, _loads(stats)) for start, stats in rows]
 
     def _regroup(self, metric: str, interval: Interval) -> None:
         """Regroup a metric's stale buckets into the roll-up, inside the write transaction
@@ -689,7 +686,7 @@ class SQLiteStore(Store):
         where, params = regroup_bounds(stale, interval)
         base = [Filter("metric", "eq", metric), Filter("report", "eq", True)]
         fresh = self._grouped(base, interval, where, params)
-        kept = [(b.start.isoformat(), _dumps(_bucket_stats(b))) for b in fresh]
+        kept = [(b.start.isoformat(), _dumps(bucket_stats(b))) for b in fresh]
         store_buckets(self.db, metric, interval, stale, kept)
 
     def _grouped(

@@ -579,3 +579,32 @@ def test_series_buckets_count_every_report_and_list_the_first(store: Store) -> N
         == sum(b.count for b in everything.buckets)
         == 121
     )
+
+
+def _parks(day: int, source: str, parks: int, url: str | None = None) -> Article:
+    moment = datetime(2024, 1, 1, 8, tzinfo=UTC) + timedelta(days=day)
+    text = f"شهرداری مشهد گفت: {parks} بوستان ساخته شد."
+    article = make(url or f"https://{source}/{day}-{parks}", "بوستان", text, 1, source=source)
+    return replace(article, published=moment)
+
+
+def test_a_rolled_up_series_agrees_with_one_grouped_on_request(store: Store) -> None:
+    """A plain metric's series is kept rolled up by the backend, regrouped where writes
+    touch it; with dates it is grouped on request.  The two agree through new reports and
+    a replaced article that moves from one bucket to another."""
+    store.upsert([_parks(i, "xy"[i % 2], 10 + i % 4) for i in range(90)])
+    [(key, _)] = store.metrics("بوستان")
+    every_day = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+    def agree() -> list[int]:
+        for interval in ("day", "week", "month"):
+            rolled = store.series(key, interval, listed=0).buckets
+            assert rolled == store.series(key, interval, *every_day, listed=0).buckets
+        return [b.count for b in store.series(key, "month", listed=0).buckets]
+
+    assert agree() == [20, 30, 29, 11]  # Dey to Farvardin
+    store.upsert([_parks(45, "z", 77)])  # one new report in Bahman
+    store.upsert([_parks(60, "z", 5, url="https://y/3-13")])  # from Dey to Esfand, 13 → 5
+    assert agree() == [20 - 1, 30 + 1, 29 + 1, 11]
+    months = store.series(key, "month", listed=0).buckets
+    assert months[1].outlets["z"] == [77] and months[2].outlets["z"] == [5]

@@ -1,0 +1,222 @@
+"""A metric's series kept rolled up in Elasticsearch: each bucket's counts and values,
+regrouped where figures changed (the SQLite store's `sqlite_rollup`, without transactions).
+
+Aggregating a metric's every report on each request costs as much as the metric is long,
+so one document per (metric, interval, bucket) keeps what a series shows of it
+(`{prefix}-series`).  A write marks the buckets it touches (`{prefix}-series-stale`, one
+document per bucket): once before its figures, so that a write cut short leaves its marks,
+and again after them.  It then refreshes the figures, aggregates the marked buckets and
+writes their documents.  A reader that finds marks (a write cut short, a store made
+before the roll-up) regroups them the same way first.
+
+Writers may overlap, so the marks' sequence numbers order them.  A mark written after a
+write's figures have landed has a higher sequence number than any mark written before
+them, and its regrouping sees those figures.  A bucket document is written with the mark's
+sequence number as its external version, so an older regrouping never overwrites a
+newer one.  A mark is deleted only if it is still the one that was regrouped
+(`if_seq_no`): a write that marked the bucket again leaves it for the next regrouping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from elasticsearch import Elasticsearch, helpers
+
+from .filters import Filter
+from .models import SeriesBucket
+from .schema import BUCKET_FIELDS
+from .series import bucket_stats
+
+log = logging.getLogger(__name__)
+
+KEYWORD = {"type": "keyword"}
+KEY_FIELDS = {"metric": KEYWORD, "interval": KEYWORD, "bucket": KEYWORD}
+ROLLUP_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {**KEY_FIELDS, "stats": {"type": "object", "enabled": False}},
+}
+STALE_MAPPINGS = {"dynamic": "strict", "properties": KEY_FIELDS}
+MAX_MARKS = 10_000  # marks regrouped at once (one search page)
+
+Key = tuple[str, str, str]  # metric, interval, bucket
+Mark = tuple[int, int]  # the mark's sequence number and primary term
+# the series' composite aggregation over the matching figures, grouped by metric too:
+# (metric, bucket start) and the bucket, for each bucket of each metric that has reports
+Group = Callable[[list[Filter], str], Iterable[tuple[str, SeriesBucket]]]
+
+
+def doc_id(key: Key) -> str:
+    """A bucket's document id (a metric key may be longer than an id may be)."""
+    return hashlib.sha1("\x1f".join(key).encode("utf-8")).hexdigest()
+
+
+def touched(rows: Iterable[dict[str, Any]]) -> set[Key]:
+    """The buckets these figure rows (indexed fields) count in: dated reports with a key."""
+    return {
+        (row["metric"], interval, row[interval])
+        for row in rows
+        if row.get("report") and row.get("metric") and row.get(BUCKET_FIELDS[0])
+        for interval in BUCKET_FIELDS
+    }
+
+
+def install(es: Elasticsearch, rollup: str, stale: str, replicas: int) -> bool:
+    """Make the two indices (one shard each: sequence numbers order every mark); True when
+    the roll-up is new, so that a store holding figures already marks them all."""
+    made = False
+    for name, mappings in ((rollup, ROLLUP_MAPPINGS), (stale, STALE_MAPPINGS)):
+        if not es.indices.exists(index=name):
+            response = es.options(ignore_status=400).indices.create(
+                index=name,
+                settings={"number_of_shards": 1, "number_of_replicas": replicas},
+                mappings=mappings,
+            )
+            made = made or (name == rollup and bool(response.get("acknowledged")))
+    return made
+
+
+def mark_actions(stale: str, keys: Iterable[Key]) -> list[dict[str, Any]]:
+    return [
+        {"_op_type": "index", "_index": stale, "_id": doc_id(k)}
+        | dict(zip(KEY_FIELDS, k, strict=True))
+        for k in keys
+    ]
+
+
+def mark(es: Elasticsearch, stale: str, keys: set[Key]) -> dict[Key, Mark]:
+    """Mark buckets stale; each mark's sequence number and primary term."""
+    marks: dict[Key, Mark] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 1000):
+        part = ordered[start : start + 1000]
+        operations: list[dict[str, Any]] = []
+        for key in part:
+            operations += [{"index": {"_index": stale, "_id": doc_id(key)}}]
+            operations += [dict(zip(KEY_FIELDS, key, strict=True))]
+        items = es.bulk(operations=operations)["items"]
+        for key, item in zip(part, items, strict=True):
+            done = item["index"]
+            if "_seq_no" in done:
+                marks[key] = (done["_seq_no"], done["_primary_term"])
+    return marks
+
+
+def marks_of(es: Elasticsearch, stale: str, metric: str, interval: str) -> dict[Key, Mark]:
+    """The marks left on one metric's series at one interval."""
+    query = {"bool": {"filter": [{"term": {"metric": metric}}, {"term": {"interval": interval}}]}}
+    hits = es.search(
+        index=stale, query=query, size=MAX_MARKS, seq_no_primary_term=True, _source=True
+    )["hits"]["hits"]
+    return {
+        (h["_source"]["metric"], h["_source"]["interval"], h["_source"]["bucket"]): (
+            h["_seq_no"],
+            h["_primary_term"],
+        )
+        for h in hits
+    }
+
+
+def regroup(
+    es: Elasticsearch, rollup: str, stale: str, figures: str, marks: dict[Key, Mark], group: Group
+) -> None:
+    """Aggregate the marked buckets from the figures (refreshed first) and write their
+    documents, versioned by their marks; then clear each mark that was not renewed."""
+    if not marks:
+        return
+    es.indices.refresh(index=figures)
+    fresh: dict[Key, SeriesBucket] = {}
+    for interval in BUCKET_FIELDS:
+        keys = [k for k in marks if k[1] == interval]
+        if not keys:
+            continue
+        filters = [
+            Filter("report", "eq", True),
+            Filter("metric", "in", sorted({k[0] for k in keys})),
+            Filter(interval, "in", sorted({k[2] for k in keys})),
+        ]
+        for metric, bucket in group(filters, interval):
+            fresh[(metric, interval, bucket.start.isoformat())] = bucket
+    documents = [
+        {
+            "_op_type": "index",
+            "_index": rollup,
+            "_id": doc_id(key),
+            "version": seq_no,
+            "version_type": "external_gte",
+            **dict(zip(KEY_FIELDS, key, strict=True)),
+            "stats": {"s": bucket_stats(fresh[key])} if key in fresh else {"s": None},
+        }
+        for key, (seq_no, _) in marks.items()
+    ]
+    failed = _quietly(es, documents, "roll-up")
+    cleared = [  # a bucket whose document was refused stays marked
+        {
+            "_op_type": "delete",
+            "_index": stale,
+            "_id": doc_id(key),
+            "if_seq_no": seq_no,
+            "if_primary_term": term,
+        }
+        for key, (seq_no, term) in marks.items()
+        if doc_id(key) not in failed
+    ]
+    _quietly(es, cleared, "stale marks")
+    es.indices.refresh(index=f"{rollup},{stale}")
+
+
+def _quietly(es: Elasticsearch, actions: list[dict[str, Any]], what: str) -> set[str]:
+    """Bulk writes where a version conflict is the expected outcome of overlapping
+    writers (a newer regrouping won, a mark was renewed): the ids of other refusals,
+    which are logged."""
+    _, errors = helpers.bulk(es, actions, raise_on_error=False, chunk_size=2000)
+    failed = set()
+    for error in errors:
+        for info in error.values():
+            if info.get("status") not in (404, 409):
+                failed.add(str(info.get("_id")))
+                log.warning("Elasticsearch refused a %s write: %s", what, info.get("error"))
+    return failed
+
+
+def rolled_up(es: Elasticsearch, rollup: str, metric: str, interval: str) -> list[Any]:
+    """One metric's bucket documents at one interval, oldest bucket first, empty ones left
+    out: (bucket, stats) pairs."""
+    query = {"bool": {"filter": [{"term": {"metric": metric}}, {"term": {"interval": interval}}]}}
+    out: list[Any] = []
+    after: list[Any] | None = None
+    while True:  # a daily series over decades has more buckets than one page
+        page: dict[str, Any] = {"query": query, "size": 5000, "sort": [{"bucket": "asc"}]}
+        if after is not None:
+            page["search_after"] = after
+        hits = es.search(index=rollup, **page)["hits"]["hits"]
+        out += [
+            (h["_source"]["bucket"], h["_source"]["stats"]["s"])
+            for h in hits
+            if h["_source"]["stats"]["s"] is not None
+        ]
+        if len(hits) < 5000:
+            return out
+        after = hits[-1]["sort"]
+
+
+def all_buckets(es: Elasticsearch, figures: str) -> set[Key]:
+    """Every bucket of every metric with reports: what a store made before the roll-up
+    marks once."""
+    keys: set[Key] = set()
+    for interval in BUCKET_FIELDS:
+        sources = [{"m": {"terms": {"field": "metric"}}}, {"b": {"terms": {"field": interval}}}]
+        composite: dict[str, Any] = {"size": 5000, "sources": sources}
+        query = {"bool": {"filter": [{"term": {"report": True}}]}}
+        while True:
+            result = es.search(
+                index=figures, size=0, query=query, aggs={"k": {"composite": composite}}
+            )["aggregations"]["k"]
+            keys |= {(b["key"]["m"], interval, b["key"]["b"]) for b in result["buckets"]}
+            if len(result["buckets"]) < 5000 or "after_key" not in result:
+                break
+            composite["after"] = result["after_key"]
+    return keys

@@ -1,0 +1,100 @@
+"""The Elasticsearch roll-up of metric series on a real node: a write whose regrouping is
+refused leaves its marks for a reader, overlapping writers leave it right, and a store
+made before it rolls up on opening."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rasad.index.es_store import ElasticsearchStore
+from rasad.index.models import Article
+from tests.corpus import make
+
+EVERY_DAY = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def _parks(day: int, source: str, parks: int) -> Article:
+    moment = datetime(2024, 1, 1, 8, tzinfo=UTC) + timedelta(days=day, minutes=parks)
+    text = f"شهرداری مشهد گفت: {parks} بوستان ساخته شد."
+    article = make(f"https://{source}/{day}-{parks}", "بوستان", text, 1, source=source)
+    return replace(article, published=moment)
+
+
+@pytest.fixture
+def es_store(es_url: str, tmp_path: Path) -> Iterator[ElasticsearchStore]:
+    store = ElasticsearchStore(es_url, prefix=f"r{uuid.uuid4().hex[:10]}", spool_dir=tmp_path)
+    yield store
+    store.drop()
+    store.close()
+
+
+def _marks(store: ElasticsearchStore) -> int:
+    store.es.indices.refresh(index=store.stale_index)
+    return int(store.es.count(index=store.stale_index)["count"])
+
+
+def _agrees(store: ElasticsearchStore, key: str) -> list[int]:
+    for interval in ("day", "week", "month"):
+        rolled = store.series(key, interval, listed=0).buckets
+        assert rolled == store.series(key, interval, *EVERY_DAY, listed=0).buckets
+    return [b.count for b in store.series(key, "month", listed=0).buckets]
+
+
+def test_a_refused_regrouping_leaves_its_marks_for_the_next_reader(
+    es_store: ElasticsearchStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    es_store.upsert([_parks(i, "x", 10 + i % 3) for i in range(30)])
+    [(key, _)] = es_store.metrics("بوستان")
+    assert _agrees(es_store, key) == [20, 10] and _marks(es_store) == 0
+    blocked = {"index.blocks.write": True}
+    es_store.es.indices.put_settings(index=es_store.rollup_index, settings=blocked)
+    try:
+        report = es_store.upsert([_parks(3, "y", 50), _parks(40, "y", 51)])
+    finally:
+        es_store.es.indices.put_settings(
+            index=es_store.rollup_index, settings={"index.blocks.write": None}
+        )
+    assert report.new == 2 and not report.errors  # the articles landed all the same
+    assert "refused a roll-up write" in caplog.text
+    assert _marks(es_store) == 6  # two days, two weeks, two months
+    assert _agrees(es_store, key) == [21, 11]  # a reader regrouped them
+    assert _marks(es_store) == 0
+
+
+def test_overlapping_writers_leave_the_roll_up_right(es_store: ElasticsearchStore) -> None:
+    es_store.upsert([_parks(0, "x", 10)])
+    [(key, _)] = es_store.metrics("بوستان")
+
+    def write(source: str) -> None:
+        for n in range(8):
+            es_store.upsert([_parks(n % 3, source, 20 + n)])
+
+    writers = [threading.Thread(target=write, args=(s,)) for s in ("a", "b", "c")]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join()
+    assert _agrees(es_store, key) == [1 + 24]
+
+
+def test_a_store_made_before_the_roll_up_marks_every_bucket(
+    es_store: ElasticsearchStore, tmp_path: Path
+) -> None:
+    es_store.upsert([_parks(i, "xy"[i % 2], 10 + i % 4) for i in range(50)])
+    [(key, _)] = es_store.metrics("بوستان")
+    expected = es_store.series(key, "week", *EVERY_DAY, listed=0).buckets
+    es_store.es.indices.delete(index=f"{es_store.rollup_index},{es_store.stale_index}")
+    reopened = ElasticsearchStore(es_store.url, prefix=es_store.prefix, spool_dir=tmp_path)
+    try:
+        assert _marks(reopened) == 50 + len(expected) + 2  # days, weeks, Dey and Bahman
+        assert reopened.series(key, "week", listed=0).buckets == expected
+        assert _agrees(reopened, key) == [20, 30]
+    finally:
+        reopened.close()
