@@ -87,8 +87,9 @@ def mark_actions(stale: str, keys: Iterable[Key]) -> list[dict[str, Any]]:
     ]
 
 
-def mark(es: Elasticsearch, stale: str, keys: set[Key]) -> dict[Key, Mark]:
-    """Mark buckets stale; each mark's sequence number and primary term."""
+def mark(es: Elasticsearch, stale: str, keys: set[Key], refresh: bool = False) -> dict[Key, Mark]:
+    """Mark buckets stale; each mark's sequence number and primary term (`refresh` when a
+    reader is to find them at once, not only the writer that regroups them)."""
     marks: dict[Key, Mark] = {}
     ordered = sorted(keys)
     for start in range(0, len(ordered), 1000):
@@ -97,7 +98,7 @@ def mark(es: Elasticsearch, stale: str, keys: set[Key]) -> dict[Key, Mark]:
         for key in part:
             operations += [{"index": {"_index": stale, "_id": doc_id(key)}}]
             operations += [dict(zip(KEY_FIELDS, key, strict=True))]
-        items = es.bulk(operations=operations)["items"]
+        items = es.bulk(operations=operations, refresh=refresh)["items"]
         for key, item in zip(part, items, strict=True):
             done = item["index"]
             if "_seq_no" in done:

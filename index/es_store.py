@@ -114,8 +114,9 @@ class ElasticsearchStore(Store):
         """The roll-up's indices; a store that held figures before them marks every bucket."""
         made = es_rollup.install(self.es, self.rollup_index, self.stale_index, replicas)
         if made and self.es.count(index=self.figures_index)["count"]:
+            self.es.indices.refresh(index=self.figures_index)
             every = es_rollup.all_buckets(self.es, self.figures_index)
-            es_rollup.mark(self.es, self.stale_index, every)
+            es_rollup.mark(self.es, self.stale_index, every, refresh=True)
 
     def reindex(self) -> dict[str, str]:
         """Copy each alias' index into the next version and swap the alias (es_indices)."""

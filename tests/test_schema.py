@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import fields, replace
+from datetime import UTC, datetime
 
 from elasticsearch import helpers
 
@@ -75,6 +76,10 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     for row in before:  # older stores kept rows whole
         store.db.execute("UPDATE figures SET row = ? WHERE id = ?", (json.dumps(row), row["id"]))
     store.db.execute("DROP INDEX figures_by_metric")  # made over the added columns
+    store.db.executescript(  # and the series roll-up, newer still, whose triggers read them
+        "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
+        "DROP TABLE series_rollup; DROP TABLE series_stale;"
+    )
     for column in added:
         store.db.execute(f"ALTER TABLE figures DROP COLUMN {column}")
     store.close()
@@ -105,7 +110,10 @@ def test_older_elasticsearch_figures_gain_their_buckets(es_url: str, tmp_path) -
             ),
             refresh=True,
         )
-        assert store.series(key, "month").buckets == []  # what an old index looks like
+        # an old store had no series roll-up either
+        store.es.indices.delete(index=f"{store.rollup_index},{store.stale_index}")
+        every_day = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+        assert store.series(key, "month", *every_day).buckets == []  # an old index's series
         reopened = ElasticsearchStore(es_url, prefix=prefix, spool_dir=tmp_path / "spool")
         assert reopened.series(key, "month") == expected
         reopened.close()
