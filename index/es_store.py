@@ -227,7 +227,7 @@ class ElasticsearchStore(Store):
                 marks,
                 self._by_metric,
             )
-        except (TransportError, ApiError) as exc:
+        except (TransportError, ApiError, StoreError) as exc:
             log.warning("series roll-up left to the next reader: %s", exc)
 
     def new_article_actions(self, article: Article) -> list[dict[str, Any]]:
