@@ -4,17 +4,22 @@ regrouped where figures changed (the SQLite store's `sqlite_rollup`, without tra
 Aggregating a metric's every report on each request costs as much as the metric is long,
 so one document per (metric, interval, bucket) keeps what a series shows of it
 (`{prefix}-series`).  A write marks the buckets it touches (`{prefix}-series-stale`, one
-document per bucket): once before its figures, so that a write cut short leaves its marks,
-and again after them.  It then refreshes the figures, aggregates the marked buckets and
-writes their documents.  A reader that finds marks (a write cut short, a store made
-before the roll-up) regroups them the same way first.
+document per bucket): once in the same request as its figures, so that a write cut short
+leaves its marks, and again once they have landed.  The reader of a metric's series
+regroups that metric's marked buckets at that interval (refreshing the figures first,
+aggregating only those buckets), answers from them and the bucket documents, and writes
+the regrouped documents back.  Regrouping at write time instead cost half the indexing
+rate (every batch regrouped some 1,300 buckets, most of which nobody reads before the
+next batch regroups them again); a reader regroups only what changed since the last read
+of its series: a crawl's few new days, or, once after a bulk load, a metric's history.
 
-Writers may overlap, so the marks' sequence numbers order them.  A mark written after a
-write's figures have landed has a higher sequence number than any mark written before
-them, and its regrouping sees those figures.  A bucket document is written with the mark's
-sequence number as its external version, so an older regrouping never overwrites a
-newer one.  A mark is deleted only if it is still the one that was regrouped
-(`if_seq_no`): a write that marked the bucket again leaves it for the next regrouping.
+Readers and writers may overlap, so the marks' sequence numbers order them.  A mark
+renewed after a write's figures have landed has a higher sequence number than any mark a
+reader saw before them, and the regrouping that saw it sees those figures.  A bucket
+document is written with the mark's sequence number as its external version, so an older
+regrouping never overwrites a newer one, and a mark is deleted only if it is still the one
+that was regrouped (`if_seq_no`): a write that marked the bucket again leaves it for the
+next reader.
 """
 
 from __future__ import annotations
@@ -123,13 +128,15 @@ def marks_of(es: Elasticsearch, stale: str, metric: str, interval: str) -> dict[
 
 def regroup(
     es: Elasticsearch, rollup: str, stale: str, figures: str, marks: dict[Key, Mark], group: Group
-) -> None:
+) -> dict[Key, SeriesBucket | None]:
     """Aggregate the marked buckets from the figures (refreshed first) and write their
-    documents, versioned by their marks; then clear each mark that was not renewed."""
+    documents, versioned by their marks; then clear each mark that was not renewed.  The
+    regrouped buckets (None: no reports left), which hold whether or not the writes were
+    taken."""
     if not marks:
-        return
+        return {}
     es.indices.refresh(index=figures)
-    fresh: dict[Key, SeriesBucket] = {}
+    fresh: dict[Key, SeriesBucket | None] = dict.fromkeys(marks)
     for interval in BUCKET_FIELDS:
         keys = [k for k in marks if k[1] == interval]
         if not keys:
@@ -149,7 +156,7 @@ def regroup(
             "version": seq_no,
             "version_type": "external_gte",
             **dict(zip(KEY_FIELDS, key, strict=True)),
-            "stats": {"s": bucket_stats(fresh[key])} if key in fresh else {"s": None},
+            "stats": {"s": bucket_stats(bucket) if (bucket := fresh[key]) else None},
         }
         for key, (seq_no, _) in marks.items()
     ]
@@ -167,6 +174,7 @@ def regroup(
     ]
     _quietly(es, cleared, "stale marks")
     es.indices.refresh(index=f"{rollup},{stale}")
+    return fresh
 
 
 def _quietly(es: Elasticsearch, actions: list[dict[str, Any]], what: str) -> set[str]:

@@ -215,20 +215,12 @@ class ElasticsearchStore(Store):
         return [d["_source"] for d in found["docs"] if d.get("found")]
 
     def _roll_up(self, keys: set[es_rollup.Key]) -> None:
-        """Mark the written buckets again, now that their figures have landed, and regroup
-        them (`es_rollup`); a failure leaves the marks for the next reader."""
+        """Mark the written buckets again, now that their figures have landed, for the
+        next reader of their series to regroup (`es_rollup`)."""
         try:
-            marks = es_rollup.mark(self.es, self.stale_index, keys)
-            es_rollup.regroup(
-                self.es,
-                self.rollup_index,
-                self.stale_index,
-                self.figures_index,
-                marks,
-                self._by_metric,
-            )
-        except (TransportError, ApiError, StoreError) as exc:
-            log.warning("series roll-up left to the next reader: %s", exc)
+            es_rollup.mark(self.es, self.stale_index, keys, refresh=self.refresh)
+        except (TransportError, ApiError) as exc:  # the marks made with the figures stay
+            log.warning("series roll-up marks not renewed: %s", exc)
 
     def new_article_actions(self, article: Article) -> list[dict[str, Any]]:
         """The bulk actions that write an article not yet stored: what the store sends
@@ -472,17 +464,22 @@ class ElasticsearchStore(Store):
         write left marked first."""
         with self._translated():
             marks = es_rollup.marks_of(self.es, self.stale_index, metric, interval)
-            if marks:
-                es_rollup.regroup(
-                    self.es,
-                    self.rollup_index,
-                    self.stale_index,
-                    self.figures_index,
-                    marks,
-                    self._by_metric,
-                )
+            fresh = es_rollup.regroup(
+                self.es,
+                self.rollup_index,
+                self.stale_index,
+                self.figures_index,
+                marks,
+                self._by_metric,
+            )
             rows = es_rollup.rolled_up(self.es, self.rollup_index, metric, interval)
-        return [rolled_bucket(start, stats) for start, stats in rows]
+        kept = {start: rolled_bucket(start, stats) for start, stats in rows}
+        for (_, _, start), bucket in fresh.items():  # as regrouped, taken by the index or not
+            if bucket is None:
+                kept.pop(start, None)
+            else:
+                kept[start] = bucket
+        return [kept[start] for start in sorted(kept)]
 
     def _by_metric(
         self, filters: list[Filter], interval: str
