@@ -93,21 +93,17 @@ def mark_actions(stale: str, keys: Iterable[Key]) -> list[dict[str, Any]]:
 
 
 def mark(es: Elasticsearch, stale: str, keys: set[Key], refresh: bool = False) -> dict[Key, Mark]:
-    """Mark buckets stale; each mark's sequence number and primary term (`refresh` when a
-    reader is to find them at once, not only the writer that regroups them)."""
+    """Mark buckets stale; each mark's sequence number and primary term (`refresh`: for a
+    reader to find them at once)."""
+    by_id = {doc_id(k): k for k in keys}
     marks: dict[Key, Mark] = {}
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 1000):
-        part = ordered[start : start + 1000]
-        operations: list[dict[str, Any]] = []
-        for key in part:
-            operations += [{"index": {"_index": stale, "_id": doc_id(key)}}]
-            operations += [dict(zip(KEY_FIELDS, key, strict=True))]
-        items = es.bulk(operations=operations, refresh=refresh)["items"]
-        for key, item in zip(part, items, strict=True):
-            done = item["index"]
-            if "_seq_no" in done:
-                marks[key] = (done["_seq_no"], done["_primary_term"])
+    results = helpers.streaming_bulk(
+        es, mark_actions(stale, keys), chunk_size=1000, raise_on_error=False, refresh=refresh
+    )
+    for ok, item in results:
+        done = item["index"]
+        if ok:
+            marks[by_id[done["_id"]]] = (done["_seq_no"], done["_primary_term"])
     return marks
 
 

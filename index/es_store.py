@@ -200,7 +200,7 @@ class ElasticsearchStore(Store):
             a for article, old, figures in planned for a in self._actions(article, old, figures)
         ]
         refused = dict(self._retrying(lambda: self._bulk(actions)))
-        self._roll_up(keys)
+        self._renew_marks(keys)
         return refused
 
     def _replaced_rows(self, writes: list[Planned]) -> list[dict[str, Any]]:
@@ -214,7 +214,7 @@ class ElasticsearchStore(Store):
         )
         return [d["_source"] for d in found["docs"] if d.get("found")]
 
-    def _roll_up(self, keys: set[es_rollup.Key]) -> None:
+    def _renew_marks(self, keys: set[es_rollup.Key]) -> None:
         """Mark the written buckets again, now that their figures have landed, for the
         next reader of their series to regroup (`es_rollup`)."""
         try:
@@ -278,7 +278,7 @@ class ElasticsearchStore(Store):
             if error.get("delete", {}).get("status") == 404:
                 continue  # a figure that was not there to delete
             for op, info in error.items():
-                if info.get("_index") == self.stale_index:  # marked again after the write
+                if info.get("_index") == self.stale_index:  # a mark, renewed after the write
                     continue
                 doc_id = str(info.get("_id"))
                 message = json.dumps(info.get("error"), ensure_ascii=False)[:300]
