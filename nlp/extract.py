@@ -29,6 +29,7 @@ from .figure import Figure
 from .figures import find_candidates, find_phone_numbers, join_spaced_decimals
 from .measured import (
     clause_start,
+    key_thing,
     key_unit,
     measured,
     predicate,
@@ -205,7 +206,7 @@ class _Article:
             sentence_start=o_start,
             sentence_end=o_end,
             metric=(
-                metric_key(found[0], key_unit(cand, found[0]), location)
+                metric_key(key_thing(cand, found[0]), key_unit(cand, found[0]), location)
                 if found
                 else metric_key(subject, cand.unit or "", location)
             ),

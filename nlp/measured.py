@@ -16,7 +16,9 @@ nouns), lemmatized and folded (دفترها / دفاتر / دفترهای → د
 the place (it has its own field), administrative bodies that stand for the place
 (شهرداری شیراز), time words and adjectives (جدید، خارجی، سالانه), and ending before a noun
 naming the set the things belong to (اتوبوس‌های ناوگان).  A classifier gives way to its
-noun: ۵۰۰ دستگاه اتوبوس and ۵۰۰ اتوبوس are one statistic.  People counted by نفر are keyed
+noun: ۵۰۰ دستگاه اتوبوس and ۵۰۰ اتوبوس are one statistic.  In an amount (millimetres,
+tonnes), nouns made from one verb's present stem name one thing: بارش، بارندگی and باران
+(بار، of باریدن) are keyed بارش.  People counted by نفر are keyed
 by who they are (داوطلب), whatever the activity after it; a figure after دیگر or a pronoun
 (۲۰۰ دستگاه دیگر، ۴۰ درصد آن) measures what the sentence's figure before it measured.
 """
@@ -33,7 +35,15 @@ from .candidate import Candidate
 from .numbers import word_atoms
 from .text import DROPPED
 from .tokens import Token
-from .vocabulary import is_noun, is_verb_form, noun_lemma, past_stems, present_stems, tags
+from .vocabulary import (
+    is_noun,
+    is_verb_form,
+    noun_lemma,
+    noun_of_action,
+    past_stems,
+    present_stems,
+    tags,
+)
 
 MAX_KEY_WORDS = 3
 _GLUED_SUFFIXES = frozenset({"ی", "ای", "ها", "های", "هایی"})
@@ -58,6 +68,8 @@ def measured(
     if head is None:
         return None
     key, last = _noun_run(tokens, head, places, MAX_KEY_WORDS)
+    if _text(tokens, head - 1) == "با" and head < cand.first:
+        key += _whose(tokens, head - 1, clause_first, places, MAX_KEY_WORDS - len(key.split()))
     if head > cand.last and lx.unit_kind(cand.unit or "") != "count" and " " not in key:
         key += _kind_of_set(tokens, clause_first, cand.first, places)
     if cand.unit in lx.PEOPLE_CLASSIFIERS:
@@ -179,6 +191,21 @@ def key_unit(cand: Candidate, thing: str) -> str:
     return unit
 
 
+# Kinds of amount a process yields (rain in millimetres, erosion in tonnes).  Only there do
+# the nouns of one verb's action name one amount: counted, نمایش (shows) and نمایندگی
+# (agencies) are different things.
+_AMOUNTS = frozenset({"length", "area", "volume", "weight"})
+
+
+def key_thing(cand: Candidate, thing: str) -> str:
+    """The thing part of a key: an amount of a verb's action is keyed by its noun of
+    action, so بارش، بارندگی and باران in millimetres are one statistic."""
+    numerator = (cand.unit or "").split(" در ")[0].split(" بر ")[0]
+    if lx.unit_kind(numerator) not in _AMOUNTS:
+        return thing
+    return " ".join(noun_of_action(word) for word in thing.split())
+
+
 _START = itemgetter(1)  # a token's start, as a C function (cheaper than a lambda key)
 
 
@@ -259,6 +286,33 @@ def _after_with(
                 return k + 1
             return None
     return None
+
+
+def _whose(
+    tokens: list[Token], with_at: int, clause_first: int, places: frozenset[str], most: int
+) -> str:
+    """What a with-phrase is said of: هتل‌های کاشان با ضریب اشغال ۸۵ درصد measures the
+    hotels' occupancy (ضریب اشغال هتل), as ضریب اشغال هتل‌های کاشان does ('' when a place
+    or nothing but a place stands before با: شیراز با نرخ بیکاری ۱۱ درصد)."""
+    before = with_at - 1
+    while before >= clause_first and (
+        _text(tokens, before) in _GLUED_SUFFIXES or _text(tokens, before) in places
+    ):
+        before -= 1  # هتل‌های کاشان: the place has its own field
+    if most < 1 or before < clause_first or not _is_thing(tokens, before, places):
+        return ""
+    start = before
+    while start - 1 >= clause_first:
+        if _is_thing(tokens, start - 1, places):
+            start -= 1
+        elif _text(tokens, start - 1) in _GLUED_SUFFIXES and start - 2 >= clause_first:
+            if not _is_thing(tokens, start - 2, places):
+                break
+            start -= 2  # پارکینگ‌های طبقاتی: back past the plural written apart
+        else:
+            break
+    words, _ = _noun_run(tokens, start, places, most)
+    return f" {words}" if words else ""
 
 
 def _describes(text: str) -> bool:

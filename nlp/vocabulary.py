@@ -111,6 +111,30 @@ def present_stems() -> frozenset[str]:
     return _verb_stems()[1]
 
 
+# Nouns made from a verb's present stem that name its action or its outcome: بارش،
+# بارندگی، باران (بار، of باریدن).  ان last: it is also a plural ending.
+_ACTION_ENDINGS = ("ندگی", "ش", "ان")
+
+
+@lru_cache(maxsize=65536)
+def noun_of_action(word: str) -> str:
+    """The verb's noun of action (stem + ش) for a noun hazm lists that is its present
+    stem plus ش، ندگی or ان (بارندگی، باران → بارش); the word itself otherwise.  Only a
+    derived noun folds, never the bare stem (ارز "currency" is not ارزش "value"), and
+    only to a noun of action hazm lists too."""
+    for ending in _ACTION_ENDINGS:
+        stem = word[: -len(ending)]
+        if (
+            word.endswith(ending)
+            and len(stem) >= MIN_STEM
+            and stem in present_stems()
+            and "N" in tags(word)
+            and "N" in tags(stem + "ش")
+        ):
+            return stem + "ش"
+    return word
+
+
 @lru_cache(maxsize=65536)
 def is_verb_form(text: str) -> bool:
     """A simple past (بارید، رسیدند) or a می- present (می‌بارد، میبارند) of a verb hazm

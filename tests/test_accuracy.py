@@ -45,8 +45,8 @@ def test_every_gold_file_has_a_floor() -> None:
 # groups whole under one key, the head word in what is measured, the place right.
 # The written groups are this project's own (bench/), on other topics and cities.
 METRIC_FLOORS = {
-    "metric_groups_dev.jsonl": (0.95, 14, 0.95, 1.0),
-    "metric_groups_written.jsonl": (0.92, 37, 0.95, 0.95),
+    "metric_groups_dev.jsonl": (0.95, 15, 0.95, 1.0),
+    "metric_groups_written.jsonl": (0.93, 38, 0.95, 0.95),
 }
 WRITTEN = Path(__file__).resolve().parents[1] / "bench" / "metric_groups_written.jsonl"
 
