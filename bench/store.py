@@ -7,8 +7,9 @@ Prints, per backend: indexing rate (articles/s, the store's own work, with searc
 normalized beforehand) beside the plain client's on the same documents (Elasticsearch:
 `helpers.bulk` of the store's own prepared actions; SQLite: `executemany` into a bare FTS5
 table of the same search text) and their ratio; bytes on disk per article against the raw
-text; and latency median / p95 of a word query, a phrase query, a
-filtered query with facets and date sort, and a metric time series.  Normalization
+text (on SQLite, its largest tables and indexes too); and latency median / p95 of a word
+query, a phrase query, a filtered query with facets and date sort, and a metric time
+series.  Normalization
 (hazm) is timed separately, on both cores, because the crawler pipeline does it once per
 article before the store sees it.  Without --es-url a local node is started and stopped.
 """
@@ -197,6 +198,18 @@ def on_disk(store: Store, tmp: Path) -> int:
     return sum(f.stat().st_size for f in tmp.glob("bench.db*"))
 
 
+def where_the_bytes_go(store: Store, n: int, raw: int, top: int = 8) -> None:
+    """SQLite's largest tables and indexes, per article and as a share of the raw text
+    (from the dbstat table): what a smaller store would have to give up."""
+    if isinstance(store, ElasticsearchStore):
+        return
+    rows = store.db.execute(  # type: ignore[attr-defined]
+        "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT ?", (top,)
+    ).fetchall()
+    parts = ", ".join(f"{name} {size / n:,.0f} B ({size / raw:.2f} x)" for name, size in rows)
+    print(f"[sqlite] largest parts per article: {parts}")
+
+
 def plain(store: Store, sample: list[Article], tmp: Path) -> float:
     if isinstance(store, ElasticsearchStore):
         baseline = ElasticsearchStore(
@@ -252,6 +265,7 @@ def main() -> None:
             size = on_disk(store, tmp)
             baseline = plain(store, sample, tmp)
             report_indexing(name, n / seconds[name], baseline, len(sample), size, raw, n)
+            where_the_bytes_go(store, n, raw)
             run(name, store, args.queries)
             if isinstance(store, ElasticsearchStore):
                 store.drop()
