@@ -9,7 +9,7 @@ normalized beforehand) beside the plain client's on the same documents (Elastics
 table of the same search text) and their ratio; bytes on disk per article against the raw
 text (on SQLite, its largest tables and indexes too); and latency median / p95 of a word
 query, a phrase query, a filtered query with facets and date sort, and a metric time
-series.  Normalization
+series (after the store's roll-up of the load, timed too).  Normalization
 (hazm) is timed separately, on both cores, because the crawler pipeline does it once per
 article before the store sees it.  Without --es-url a local node is started and stopped.
 """
@@ -262,6 +262,13 @@ def main() -> None:
         )
         print(f"normalization (hazm): {n / normalizing:,.0f} articles/s on {os.cpu_count()} cores")
         for name, store in stores.items():
+            started = time.perf_counter()
+            buckets = store.roll_up()  # as a copy and a crawl's end do
+            took = time.perf_counter() - started
+            print(
+                f"[{name}] rolled up {buckets:,} series buckets left by the load in {took:.1f} s "
+                f"(indexing with it: {n / (seconds[name] + took):,.0f} articles/s)"
+            )
             size = on_disk(store, tmp)
             baseline = plain(store, sample, tmp)
             report_indexing(name, n / seconds[name], baseline, len(sample), size, raw, n)

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from rasad.errors import RasadError
 from rasad.index.models import Article
 from rasad.index.stories import fingerprints, shares_story
 from rasad.ingest import ExtractionFailed, with_figures
@@ -142,6 +143,10 @@ class StorePipeline(_Stage):
 
     def close_spider(self) -> None:
         self._flush()
+        try:  # what the crawl wrote, regrouped now rather than by the next reader
+            self.stats.set_value("rasad/buckets_rolled_up", self.spider.store.roll_up())
+        except RasadError as exc:  # the store went away: the next reader regroups it
+            self.spider.logger.warning("series roll-up left for the next reader: %s", exc)
 
     def _flush(self) -> None:
         if not self.pending:

@@ -446,6 +446,11 @@ class Store(ABC):
         """How many distinct sources carried each story (coverage counting)."""
 
     @abstractmethod
+    def roll_up(self) -> int:
+        """Regroup every series bucket a write left for its next reader (`series`' roll-up),
+        after a bulk load or a crawl, so that no reader waits for it; how many buckets."""
+
+    @abstractmethod
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every stored article, in no particular order (copying a store, exports)."""
 

@@ -35,6 +35,7 @@ class CopyReport:
     updated: int = 0
     unchanged: int = 0
     states: int = 0
+    buckets: int = 0  # series buckets rolled up at the end (`Store.roll_up`)
     errors: list[str] = field(default_factory=list)
 
 
@@ -56,6 +57,7 @@ def copy_store(
         for doc in source.states(kind):
             target.put_state(kind, str(doc[key]), doc)
             report.states += 1
+    report.buckets = target.roll_up()  # a bulk load: no reader should regroup it
     return report
 
 

@@ -56,7 +56,9 @@ def install(
             index_patterns=[f"{alias}-v*"],
             priority=100,
             template={
-                "settings": {**layout, "refresh_interval": "5s"},
+                # stored fields (each document's source) compressed with DEFLATE: the
+                # articles' text is most of the index, and reads fetch only a page of it
+                "settings": {**layout, "refresh_interval": "5s", "codec": "best_compression"},
                 "mappings": mappings,
             },
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
@@ -113,13 +113,28 @@ def marks_of(es: Elasticsearch, stale: str, metric: str, interval: str) -> dict[
     hits = es.search(
         index=stale, query=query, size=MAX_MARKS, seq_no_primary_term=True, _source=True
     )["hits"]["hits"]
-    return {
-        (h["_source"]["metric"], h["_source"]["interval"], h["_source"]["bucket"]): (
-            h["_seq_no"],
-            h["_primary_term"],
-        )
-        for h in hits
-    }
+    return {_key(h["_source"]): (h["_seq_no"], h["_primary_term"]) for h in hits}
+
+
+def every_mark(es: Elasticsearch, stale: str) -> Iterator[dict[Key, Mark]]:
+    """Every mark left, a page at a time in key order (a page's buckets are of a few
+    metrics, so regrouping it aggregates little besides them)."""
+    order = [{"metric": "asc"}, {"interval": "asc"}, {"bucket": "asc"}]
+    after: list[Any] | None = None
+    while True:
+        page: dict[str, Any] = {"size": MAX_MARKS, "sort": order, "seq_no_primary_term": True}
+        if after is not None:
+            page["search_after"] = after
+        hits = es.search(index=stale, **page)["hits"]["hits"]
+        if hits:
+            yield {_key(h["_source"]): (h["_seq_no"], h["_primary_term"]) for h in hits}
+        if len(hits) < MAX_MARKS:
+            return
+        after = hits[-1]["sort"]
+
+
+def _key(source: dict[str, str]) -> Key:
+    return source["metric"], source["interval"], source["bucket"]
 
 
 def regroup(

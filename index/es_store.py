@@ -459,6 +459,23 @@ class ElasticsearchStore(Store):
             return self._rolled_up(metric, interval)
         return [_series_bucket(b) for b in self._composite(filters, [_source("b", interval)])]
 
+    def roll_up(self) -> int:
+        """Regroup every marked bucket now, a page of marks at a time: after a bulk load,
+        the first reader of each metric would otherwise regroup its whole history."""
+        done = 0
+        with self._translated():
+            for marks in es_rollup.every_mark(self.es, self.stale_index):
+                es_rollup.regroup(
+                    self.es,
+                    self.rollup_index,
+                    self.stale_index,
+                    self.figures_index,
+                    marks,
+                    self._by_metric,
+                )
+                done += len(marks)
+        return done
+
     def _rolled_up(self, metric: str, interval: Interval) -> list[SeriesBucket]:
         """A metric's series from its bucket documents (`es_rollup`), regrouping what a
         write left marked first."""

@@ -67,6 +67,24 @@ SPANS: dict[str, tuple[str, str]] = {
     "surface": ("start", "end"),
 }
 KEPT_AS_WRITTEN: tuple[str, ...] = ("value",)
+# The order a backend may keep a stored row in as a bare list, without the fields' names
+# (SQLite does: the names were a third of each row).  A field added later goes at the end;
+# reordering would make every row stored before read wrong.
+STORED_ORDER: tuple[str, ...] = (
+    "value",
+    "surface",
+    "start",
+    "end",
+    "subject",
+    "qualifier",
+    "scope",
+    "speaker_role",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "unit_source",
+    "value_rial",
+)
 
 
 class ArticleParts(NamedTuple):
@@ -141,10 +159,13 @@ def indexed_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 def stored_row(row: dict[str, Any], text: str) -> dict[str, Any]:
     """What a backend keeps of a row beside its indexed fields: the figure's own fields,
-    without what the columns, the article or the article's text already hold."""
+    without what the columns, the article or the article's text already hold, nor a field
+    that is empty (`full_row` reads a missing field as None)."""
     out = {}
     for name, value in row.items():
         if name in FROM_ARTICLE or (name in FILTERED and name not in KEPT_AS_WRITTEN):
+            continue
+        if value is None and ROW_DEFAULTS.get(name) is None:
             continue
         if name in SPANS:
             begin, end = SPANS[name]
@@ -152,6 +173,23 @@ def stored_row(row: dict[str, Any], text: str) -> dict[str, Any]:
                 continue
         out[name] = value
     return out
+
+
+def stored_list(rest: dict[str, Any]) -> list[Any]:
+    """A stored row (`stored_row`) as a list in `STORED_ORDER`, trailing empties cut."""
+    unknown = set(rest) - set(STORED_ORDER)
+    if unknown:
+        raise ValueError(f"fields with no place in STORED_ORDER: {sorted(unknown)}")
+    values = [rest.get(name) for name in STORED_ORDER]
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def from_stored_list(values: list[Any]) -> dict[str, Any]:
+    """A stored row kept as `stored_list` wrote it, by name (empty fields left out, as
+    `stored_row` leaves them)."""
+    return {name: v for name, v in zip(STORED_ORDER, values, strict=False) if v is not None}
 
 
 def full_row(partial: dict[str, Any], article: ArticleParts | None) -> dict[str, Any]:

@@ -31,17 +31,20 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
--- the whole article as JSON, apart so that scans over the columns above stay small
+-- the whole article as JSON, zlib-compressed (a store made before keeps its rows as text),
+-- apart so that scans over the columns above stay small
 CREATE TABLE IF NOT EXISTS article_data (
     rowid INTEGER PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
-    data TEXT NOT NULL
+    data BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS article_prints (
-    print TEXT NOT NULL,
-    rowid_ref INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS article_prints_print ON article_prints (print);
-CREATE INDEX IF NOT EXISTS article_prints_ref ON article_prints (rowid_ref);
+-- an article's story fingerprints as signed 64-bit integers (`print_number`), each pair held
+-- once, in the primary key's own b-tree
+CREATE TABLE IF NOT EXISTS prints (
+    print INTEGER NOT NULL,
+    rowid_ref INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
+    PRIMARY KEY (print, rowid_ref)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS prints_ref ON prints (rowid_ref);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, body, tokenize='unicode61 remove_diacritics 0'
 );

@@ -13,6 +13,7 @@ import json
 import queue
 import sqlite3
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -46,7 +47,7 @@ from .models import (
     article_text,
 )
 from .query import Node, without_word_forms
-from .schema import BUCKET_FIELDS, ArticleParts, stored_figures
+from .schema import BUCKET_FIELDS, ArticleParts, from_stored_list, stored_figures, stored_list
 from .series import (
     INTERVALS,
     LISTED_VALUES,
@@ -87,6 +88,7 @@ _EXACT_FIRST = 1000  # added to a match of the words as written: far above any b
 _FACETS = 20
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write
 READERS = 4  # reader connections per store: on a few cores more would only hold memory
+ARTICLE_COMPRESSION = 6  # zlib's level for stored articles: its default, near its best ratio
 READER_CACHE_MB = 8  # page cache of each (the OS caches the file too; RSS is counted per worker)
 _GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
 
@@ -151,7 +153,10 @@ SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES)
 
 def _stored(values: Sequence[Any]) -> dict[str, Any]:
     """A figure row as read by `_STORED`: columns, with the stored rest over them."""
-    return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | _loads(values[-1])
+    rest = _loads(values[-1])
+    if isinstance(rest, list):  # as `stored_list` keeps it (a store made before: by name)
+        rest = from_stored_list(rest)
+    return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | rest
 
 
 def _by_first(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
@@ -185,11 +190,30 @@ def _dumps(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
 
 
-def _loads(text: str) -> Any:
+def _loads(text: str | bytes) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)  # integers beyond 64 bits, written by the fallback above
+
+
+def _pack(value: object) -> bytes:
+    """An article as `article_data` keeps it: JSON, zlib-compressed.  Persian text is two
+    bytes a letter in UTF-8 and compresses to about a third; an article is read a page at
+    a time, so inflating costs microseconds where it is read."""
+    return zlib.compress(_dumps(value).encode("utf-8"), ARTICLE_COMPRESSION)
+
+
+def _unpack(data: str | bytes) -> Any:
+    """An `article_data` row: compressed JSON, or text in a store made before."""
+    return _loads(zlib.decompress(data) if isinstance(data, bytes) else data)
+
+
+def print_number(fingerprint: str) -> int:
+    """A story fingerprint (16 hex digits, `stories.fingerprints`) as the signed 64-bit
+    integer SQLite keeps: eight bytes instead of a 17-byte string, in the table and in
+    both its indexes."""
+    return int(fingerprint, 16) - (1 << 63)
 
 
 class SQLiteStore(Store):
@@ -214,6 +238,7 @@ class SQLiteStore(Store):
             if not indexed:  # a store made before the figures' word index: build it
                 self.db.execute("INSERT INTO figures_fts (figures_fts) VALUES ('rebuild')")
             self._migrate()
+            self._move_prints()
             rolled = self.db.execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'series_rollup'"
             ).fetchone()
@@ -283,6 +308,22 @@ class SQLiteStore(Store):
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_indexed ON articles (indexed_at)")
         for statement in INDEXES:
             self.db.execute(statement)
+
+    def _move_prints(self) -> None:
+        """A store made before `prints`: its fingerprints, kept as text in a table and two
+        indexes beside it, move into `prints` once."""
+        if not self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'article_prints'"
+        ).fetchone():
+            return
+        self.db.create_function("print_number", 1, print_number, deterministic=True)
+        self.db.execute("BEGIN IMMEDIATE")
+        with self._transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO prints (print, rowid_ref) "
+                "SELECT print_number(print), rowid_ref FROM article_prints"
+            )
+            self.db.execute("DROP TABLE article_prints")
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._reading() as db, _busy(self.path):
@@ -354,10 +395,22 @@ class SQLiteStore(Store):
             self._write_one(article, old.ref if old else None)
         # the buckets these figures touched, regrouped in the same transaction: a batch's
         # few days of each metric, so that a reader finds the roll-up fresh
+        self._regroup_stale()
+        return {}
+
+    def _regroup_stale(self) -> int:
+        """Regroup every marked bucket, inside the write transaction; how many."""
+        (count,) = self.db.execute("SELECT count(*) FROM series_stale").fetchone()
         stale = self.db.execute("SELECT DISTINCT metric, interval FROM series_stale").fetchall()
         for metric, interval in stale:
             self._regroup(metric, interval)
-        return {}
+        return int(count)
+
+    def roll_up(self) -> int:
+        """Every write regroups what it touched before it commits, so only a store made
+        before the roll-up has buckets left: regrouped here, in one transaction."""
+        with _busy(self.path), self._writing():
+            return self._regroup_stale()
 
     def _write_one(self, article: Article, rowid: int | None) -> None:
         """Insert or replace one article with its prints, text and figures."""
@@ -383,12 +436,12 @@ class SQLiteStore(Store):
             rowid = int(cur.lastrowid or 0)
         self.db.execute(
             "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)",
-            (rowid, _dumps(article.to_dict(figures=False))),
+            (rowid, _pack(article.to_dict(figures=False))),
         )
-        self.db.execute("DELETE FROM article_prints WHERE rowid_ref = ?", (rowid,))
+        self.db.execute("DELETE FROM prints WHERE rowid_ref = ?", (rowid,))
         self.db.executemany(
-            "INSERT INTO article_prints (print, rowid_ref) VALUES (?, ?)",
-            [(p, rowid) for p in article.fingerprints],
+            "INSERT OR IGNORE INTO prints (print, rowid_ref) VALUES (?, ?)",
+            [(print_number(p), rowid) for p in article.fingerprints],
         )
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
@@ -397,7 +450,12 @@ class SQLiteStore(Store):
         self.db.executemany(
             INSERT_FIGURE,
             [
-                (f.id, *(f.indexed[c] for c in FIGURE_COLUMNS), f" {f.search} ", _dumps(f.rest))
+                (
+                    f.id,
+                    *(f.indexed[c] for c in FIGURE_COLUMNS),
+                    f" {f.search} ",
+                    _dumps(stored_list(f.rest)),
+                )
                 for f in stored_figures(article)
             ],
         )
@@ -411,18 +469,18 @@ class SQLiteStore(Store):
         )
         if not rows:
             return None
-        return self._with_figures([Article.from_dict(_loads(rows[0][0]), figures=False)])[0]
+        return self._with_figures([Article.from_dict(_unpack(rows[0][0]), figures=False)])[0]
 
     def _story_candidates(
         self, prints: Sequence[str], exclude_id: str, limit: int
     ) -> list[StoryCandidate]:
         rows = self._rows(
-            "SELECT a.id, a.story_id, (SELECT count(*) FROM article_prints q "
+            "SELECT a.id, a.story_id, (SELECT count(*) FROM prints q "
             "WHERE q.rowid_ref = a.rowid), count(*) AS shared "
-            "FROM article_prints p JOIN articles a ON a.rowid = p.rowid_ref "
+            "FROM prints p JOIN articles a ON a.rowid = p.rowid_ref "
             f"WHERE p.print IN ({marks(prints)}) AND a.id != ? GROUP BY a.rowid "
             "ORDER BY shared DESC, a.published IS NULL, a.published, a.id LIMIT ?",
-            [*prints, exclude_id, limit],
+            [*map(print_number, prints), exclude_id, limit],
         )
         return [StoryCandidate(*row) for row in rows]
 
@@ -440,7 +498,7 @@ class SQLiteStore(Store):
             page = self._page(db, request, where, params, match, after, written)
             rows = self._hit_rows(db, page[: request.size], match)
         hits = [
-            RawHit(Article.from_dict(_loads(data), figures=False), matched, score, [sort, rowid])
+            RawHit(Article.from_dict(_unpack(data), figures=False), matched, score, [sort, rowid])
             for (rowid, sort), (data, matched, score) in zip(page, rows, strict=False)
         ]
         return RawPage(hits, len(page) > request.size, total, facets)
@@ -638,14 +696,15 @@ class SQLiteStore(Store):
         out: dict[str, ArticleParts] = {}
         for chunk in range(0, len(ids), 500):
             part = list(ids[chunk : chunk + 500])
-            for aid, url, story, title, lead, body in self._rows(
-                "SELECT a.id, a.url, a.story_id, json_extract(d.data, '$.title'), "
-                "json_extract(d.data, '$.lead'), json_extract(d.data, '$.body') "
+            for aid, url, story, data in self._rows(
+                "SELECT a.id, a.url, a.story_id, d.data "
                 "FROM articles a JOIN article_data d ON d.rowid = a.rowid "
                 f"WHERE a.id IN ({marks(part)})",
                 part,
             ):
-                out[aid] = ArticleParts(url, title, story, article_text(title, lead or "", body))
+                stored = _unpack(data)
+                title, lead, body = stored["title"], stored.get("lead") or "", stored["body"]
+                out[aid] = ArticleParts(url, title, story, article_text(title, lead, body))
         return out
 
     def _count_figures(self, filters: list[Filter]) -> int:
@@ -757,7 +816,7 @@ class SQLiteStore(Store):
         ):
             last = rows[-1][0]
             yield from self._with_figures(
-                [Article.from_dict(_loads(data), figures=False) for _rowid, data in rows]
+                [Article.from_dict(_unpack(data), figures=False) for _rowid, data in rows]
             )
 
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """The Elasticsearch roll-up of metric series on a real node: writes mark buckets and a
-reader regroups them (even when the cluster refuses to keep the result), overlapping
+reader regroups them (even when the cluster refuses to keep the result) unless a bulk load
+rolled them up at once, overlapping
 writers and readers leave it right, and a store made before it rolls up on first read."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rasad.index import es_rollup
 from rasad.index.es_store import ElasticsearchStore
 from rasad.index.models import Article
 from tests.corpus import make
@@ -20,10 +22,10 @@ from tests.corpus import make
 EVERY_DAY = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 
-def _parks(day: int, source: str, parks: int) -> Article:
+def _parks(day: int, source: str, parks: int, noun: str = "بوستان") -> Article:
     moment = datetime(2024, 1, 1, 8, tzinfo=UTC) + timedelta(days=day, minutes=parks)
-    text = f"شهرداری مشهد گفت: {parks} بوستان ساخته شد."
-    article = make(f"https://{source}/{day}-{parks}", "بوستان", text, 1, source=source)
+    text = f"شهرداری مشهد گفت: {parks} {noun} ساخته شد."
+    article = make(f"https://{source}/{day}-{parks}-{noun}", noun, text, 1, source=source)
     return replace(article, published=moment)
 
 
@@ -67,6 +69,22 @@ def test_writes_mark_buckets_and_a_reader_regroups_them(
     assert "refused a roll-up write" in caplog.text
     assert _marks(es_store) == 6  # and leaves its marks for the next reader
     assert _agrees(es_store, key) == [21, 11] and _marks(es_store) == 0
+
+
+def test_a_bulk_load_rolled_up_at_once_leaves_its_readers_nothing_to_regroup(
+    es_store: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(es_rollup, "MAX_MARKS", 7)  # marks of two metrics, over six pages
+    libraries = [_parks(i, "x", 5 + i, "کتابخانه") for i in range(0, 30, 3)]
+    es_store.upsert([_parks(i, "x", 10 + i % 3) for i in range(30)] + libraries)
+    marked = _marks(es_store)
+    assert marked == (30 + 5 + 2) + (10 + 5 + 2)
+    assert es_store.roll_up() == marked and _marks(es_store) == 0
+    keys = {key for key, _ in es_store.metrics(size=10)}
+    assert len(keys) == 2
+    for key in keys:  # what the reader finds is what grouping on request gives
+        _agrees(es_store, key)
+    assert _marks(es_store) == 0 and es_store.roll_up() == 0
 
 
 def test_overlapping_writers_leave_the_roll_up_right(es_store: ElasticsearchStore) -> None:

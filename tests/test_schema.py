@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+import zlib
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 
@@ -17,11 +18,16 @@ from rasad.index.models import FigureQuery
 from rasad.index.schema import (
     BUCKET_FIELDS,
     FILTERED,
+    FROM_ARTICLE,
+    KEPT_AS_WRITTEN,
     ROW_FIELDS,
+    STORED_ORDER,
     ArticleParts,
     figure_rows,
+    from_stored_list,
     full_row,
     indexed_fields,
+    stored_list,
     stored_row,
 )
 from rasad.index.sqlite_sql import where_clause
@@ -48,6 +54,21 @@ def test_a_stored_row_points_into_its_article() -> None:
     moved = stored_row(row, "؟" + article.text)
     assert moved["sentence"] == row["sentence"] and moved["surface"] == row["surface"]
     assert full_row(indexed_fields(row) | moved, ArticleParts.of(article)) == row
+
+
+def test_a_stored_row_as_a_list_keeps_every_field_in_a_fixed_place() -> None:
+    """`STORED_ORDER` holds every field a stored row can have, so none is lost as a list,
+    and a row reads back the same as it was kept."""
+    stored = {
+        name
+        for name in ROW_FIELDS
+        if name not in FROM_ARTICLE and (name not in FILTERED or name in KEPT_AS_WRITTEN)
+    }
+    assert set(STORED_ORDER) == stored
+    for article in CORPUS:
+        for row in figure_rows(article):
+            kept = stored_row(row, "؟" + article.text)  # the spans kept whole too
+            assert from_stored_list(stored_list(kept)) == kept
 
 
 def test_api_schema_matches_the_row() -> None:
@@ -89,6 +110,45 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     reopened.close()
     assert sorted(rows) == sorted(expected) and any(r[2] == 0 for r in rows)
     assert all(r[-1] for r in rows)  # every dated figure has its Jalali month
+
+
+def test_an_older_sqlite_store_keeps_its_articles_and_story_prints(tmp_path) -> None:
+    """Articles stored as JSON text and fingerprints kept as text, as stores made before
+    compression were, read back the same; the fingerprints move into `prints` once."""
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    store.upsert(CORPUS)
+    article = CORPUS[0]
+    candidates = store._story_candidates(article.fingerprints, "", 10)
+    before = [store.get(a.id) for a in CORPUS]
+    assert {t for (t,) in store.db.execute("SELECT typeof(data) FROM article_data")} == {"blob"}
+    for rowid, data in store.db.execute("SELECT rowid, data FROM article_data").fetchall():
+        text = zlib.decompress(data).decode()
+        store.db.execute("UPDATE article_data SET data = ? WHERE rowid = ?", (text, rowid))
+    store.db.executescript(
+        "CREATE TABLE article_prints (print TEXT NOT NULL, rowid_ref INTEGER NOT NULL "
+        "REFERENCES articles (rowid) ON DELETE CASCADE);"
+        "CREATE INDEX article_prints_print ON article_prints (print);"
+    )
+    store.db.executemany(
+        "INSERT INTO article_prints VALUES (?, ?)",
+        [
+            (f"{number + (1 << 63):016x}", ref)
+            for number, ref in store.db.execute("SELECT print, rowid_ref FROM prints")
+        ],
+    )
+    store.db.execute("DROP TABLE prints")
+    store.close()
+    reopened = SQLiteStore(path)
+    assert [reopened.get(a.id) for a in CORPUS] == before
+    assert reopened._story_candidates(article.fingerprints, "", 10) == candidates
+    assert not reopened.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'article_prints'"
+    ).fetchone()
+    edited = replace(CORPUS[1], body=CORPUS[1].body + " ویرایش شد.", content_hash="edited")
+    reopened.upsert([edited])  # a row stored as text, replaced
+    assert reopened.get(CORPUS[1].id).body.endswith("ویرایش شد.")
+    reopened.close()
 
 
 def test_older_elasticsearch_figures_gain_their_buckets(es_url: str, tmp_path) -> None:

@@ -233,7 +233,8 @@ def copy(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"copied {report.articles} articles ({report.new} new, {report.updated} updated, "
         f"{report.unchanged} unchanged) and {report.states} saved searches, notifications "
-        f"and accounts from {source_url} to {args.target}"
+        f"and accounts from {source_url} to {args.target}; {report.buckets} series buckets "
+        "rolled up"
     )
     for error in report.errors:
         print(f"rasad: {error}", file=sys.stderr)
