@@ -465,30 +465,23 @@ class ElasticsearchStore(Store):
         done = 0
         with self._translated():
             for marks in es_rollup.every_mark(self.es, self.stale_index):
-                es_rollup.regroup(
-                    self.es,
-                    self.rollup_index,
-                    self.stale_index,
-                    self.figures_index,
-                    marks,
-                    self._by_metric,
-                )
+                self._regroup(marks)
                 done += len(marks)
         return done
+
+    def _regroup(
+        self, marks: dict[es_rollup.Key, es_rollup.Mark]
+    ) -> dict[es_rollup.Key, SeriesBucket | None]:
+        return es_rollup.regroup(
+            self.es, self.rollup_index, self.stale_index, self.figures_index, marks, self._by_metric
+        )
 
     def _rolled_up(self, metric: str, interval: Interval) -> list[SeriesBucket]:
         """A metric's series from its bucket documents (`es_rollup`), regrouping what a
         write left marked first."""
         with self._translated():
             marks = es_rollup.marks_of(self.es, self.stale_index, metric, interval)
-            fresh = es_rollup.regroup(
-                self.es,
-                self.rollup_index,
-                self.stale_index,
-                self.figures_index,
-                marks,
-                self._by_metric,
-            )
+            fresh = self._regroup(marks)
             rows = es_rollup.rolled_up(self.es, self.rollup_index, metric, interval)
         kept = {start: rolled_bucket(start, stats) for start, stats in rows}
         for (_, _, start), bucket in fresh.items():  # as regrouped, taken by the index or not
