@@ -18,6 +18,7 @@ from rasad.nlp.normalize import fold_word
 
 _WORD = re.compile(r"\w+(?:[\u200c.٫/]\w+)*")
 _AFFIX = {"ها", "های", "هایی", "اند", "ای", "ام", "ایم", "اید", "تر", "ترین", "ی"}
+_PREVERBS = {"می", "نمی"}
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 # What backend highlighters wrap matches in: characters normalization never leaves in text.
 HIT_OPEN, HIT_CLOSE = "⟦", "⟧"
@@ -57,28 +58,38 @@ def _folded(word: str) -> str:
     return fold_word(word)
 
 
-def iter_marked(text: str, matched: set[str]) -> Iterator[Span]:
-    """Spans of the original text whose normalized form is one of the matched tokens, lazily.
+def iter_marked(
+    text: str, matched: set[str], begin: int = 0, end: int | None = None
+) -> Iterator[Span]:
+    """Spans of the original text (from `begin`, to about `end`) whose normalized form is
+    one of the matched tokens, lazily.
 
     A word and a detached affix (شده اند، می شود) are tried together too, since the
     index saw them as one token.
     """
-    words = ((m.start(), m.end(), _folded(m.group())) for m in _WORD.finditer(text))
-    current = next(words, None)
-    while current is not None:
-        start, end, norm = current
-        nxt = next(words, None)
-        if (
-            nxt is not None
-            and (nxt[2] in _AFFIX or norm in {"می", "نمی"})
-            and (norm + nxt[2]) in matched
-        ):
-            yield start, nxt[1]
-            current = next(words, None)
-            continue
-        if norm in matched or any(part in matched for part in norm.split()):
-            yield start, end
-        current = nxt
+    if end is None or end >= len(text):
+        end = len(text)
+    else:  # the word `end` falls in is read whole
+        space = text.find(" ", end)
+        end = len(text) if space < 0 else space
+    waiting: tuple[int, int, str] | None = None  # a word, until the next says if they pair
+    for m in _WORD.finditer(text, begin, end):
+        norm = _folded(m.group())
+        if waiting is not None:
+            start, stop, before = waiting
+            waiting = None
+            if (norm in _AFFIX or before in _PREVERBS) and before + norm in matched:
+                yield start, m.end()
+                continue
+            if _is_matched(before, matched):
+                yield start, stop
+        waiting = (m.start(), m.end(), norm)
+    if waiting is not None and _is_matched(waiting[2], matched):
+        yield waiting[0], waiting[1]
+
+
+def _is_matched(norm: str, matched: set[str]) -> bool:
+    return norm in matched or (" " in norm and any(p in matched for p in norm.split()))
 
 
 def marked(text: str, matched: set[str]) -> Marked:
@@ -89,17 +100,14 @@ def marked(text: str, matched: set[str]) -> Marked:
 def snippet(text: str, matched: set[str], width: int = SNIPPET_WIDTH) -> Marked:
     """A window of the text around the first matched word.
 
-    Only the words up to the end of the window are normalized: hits show fast even for
-    long articles.
+    Only the words up to the first match and in the window after it are normalized:
+    hits show fast even for long articles.
     """
-    spans: list[Span] = []
-    for span in iter_marked(text, matched) if matched else ():
-        if spans and span[0] >= spans[0][0] + width:
-            break
-        spans.append(span)
-    if not spans:
+    first_span = next(iter_marked(text, matched), None) if matched else None
+    if first_span is None:
         return Marked(text[:width], (), False, len(text) > width)
-    first = spans[0][0]
+    first = first_span[0]
+    spans = [first_span, *iter_marked(text, matched, first_span[1], first + width)]
     start = max(0, first - width // 3)
     if start:
         space = text.find(" ", start)

@@ -242,6 +242,25 @@ def positive_words(node: Node | None) -> list[Term]:
     return [t for c in node.children for t in positive_words(c)]
 
 
+def marked_terms(node: Node | None) -> set[str] | None:
+    """The tokens a highlighter would mark in any match of a query made of plain words
+    only: those words themselves (a match holds some of them, and marking looks for each
+    in the text).  None when a phrase or a prefix is in it: which tokens a phrase or a
+    prefix matched depends on the text, so only the index's highlighter can say."""
+    words = positive_words(node)
+    if any(w.prefix for w in words) or _has_phrase(node):
+        return None
+    return {w.text for w in words}
+
+
+def _has_phrase(node: Node | None) -> bool:
+    if isinstance(node, Phrase):
+        return True
+    if isinstance(node, Not):
+        return _has_phrase(node.child)
+    return isinstance(node, And | Or) and any(_has_phrase(c) for c in node.children)
+
+
 def with_word_forms(node: Node | None) -> Node | None:
     """Each word also as its inflected forms (`rasad.nlp.word_forms`: دفتر finds دفترها
     and دفاتر); a quoted phrase and a prefix stay as written."""

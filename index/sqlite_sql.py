@@ -29,7 +29,6 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
-CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
 -- the whole article as JSON, zlib-compressed (a store made before keeps its rows as text),
 -- apart so that scans over the columns above stay small
@@ -99,13 +98,20 @@ MIGRATIONS = (
         for i, name in enumerate(BUCKET_FIELDS)
     ),
 )
-# indexes over columns that MIGRATIONS may add, made once they exist.  A metric's figures in
-# time order, carrying what a series groups and lists by: a series reads only this index
-# (the window that picks a bucket's first reports orders by published, then id).
+# indexes over columns that MIGRATIONS may add, or that replace older ones, made once the
+# columns exist
 INDEXES = (
+    # A metric's figures in time order, carrying what a series groups and lists by: a series
+    # reads only this index (the window that picks a bucket's first reports orders by
+    # published, then id).
     "DROP INDEX IF EXISTS figures_metric",  # (metric, published), which this one extends
     "CREATE INDEX IF NOT EXISTS figures_by_metric ON figures (metric, published, report, "
     f"source, value, {', '.join(BUCKET_FIELDS)}, id)",
+    # An outlet's or a city's articles in time order, with what facets group by: a filtered
+    # search reads its facets and its newest page from the index, not the articles' rows.
+    "DROP INDEX IF EXISTS articles_source",  # (source), which the first of these extends
+    "CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source, published, city, kinds)",
+    "CREATE INDEX IF NOT EXISTS articles_by_city ON articles (city, published, source, kinds)",
 )
 ARTICLE_COLUMNS = ("url", "source", "published", "city", "story_id", "kinds", "content_hash")
 INSERT_FIGURE = (

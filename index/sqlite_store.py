@@ -46,7 +46,7 @@ from .models import (
     SeriesBucket,
     article_text,
 )
-from .query import Node, without_word_forms
+from .query import Node, marked_terms, without_word_forms
 from .schema import BUCKET_FIELDS, ArticleParts, from_stored_list, stored_figures, stored_list
 from .series import (
     INTERVALS,
@@ -86,6 +86,11 @@ _MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH
 _WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 _EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
+# Relevance ranks at most this many matches, the latest indexed (a crawl indexes as it
+# publishes; every match is still counted and found by date).  FTS5 has no top-k pruning:
+# bm25 costs about 5 µs a match, so a common word over 100,000 articles (10,000 matches
+# and more) cost 50 ms a page before this; 2,000 is a week or two of a province's news.
+RANKED_UP_TO = 2_000
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write
 READERS = 4  # reader connections per store: on a few cores more would only hold memory
 ARTICLE_COMPRESSION = 6  # zlib's level for stored articles: its default, near its best ratio
@@ -230,18 +235,14 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            indexed = self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'figures_fts'"
-            ).fetchone()
+            indexed = self._has_table("figures_fts")
             self.db.create_function("tehran_bucket", 2, _tehran_bucket, deterministic=True)
             self.db.executescript(SCHEMA)
             if not indexed:  # a store made before the figures' word index: build it
                 self.db.execute("INSERT INTO figures_fts (figures_fts) VALUES ('rebuild')")
             self._migrate()
             self._move_prints()
-            rolled = self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'series_rollup'"
-            ).fetchone()
+            rolled = self._has_table("series_rollup")
             self.db.executescript(ROLLUP_SCHEMA)
             if not rolled:  # a store made before the roll-up: every bucket is stale once
                 self.db.execute(MARK_ALL_STALE)
@@ -298,6 +299,11 @@ class SQLiteStore(Store):
             self._readers.append(db)
         return db
 
+    def _has_table(self, name: str) -> bool:
+        """Whether the file holds this table (a store made by an older version may not)."""
+        query = "SELECT 1 FROM sqlite_master WHERE name = ?"
+        return self.db.execute(query, [name]).fetchone() is not None
+
     def _migrate(self) -> None:
         for table, column, kind, fill in MIGRATIONS:
             present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
@@ -312,9 +318,7 @@ class SQLiteStore(Store):
     def _move_prints(self) -> None:
         """A store made before `prints`: its fingerprints, kept as text in a table and two
         indexes beside it, move into `prints` once."""
-        if not self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'article_prints'"
-        ).fetchone():
+        if not self._has_table("article_prints"):
             return
         self.db.create_function("print_number", 1, print_number, deterministic=True)
         self.db.execute("BEGIN IMMEDIATE")
@@ -496,7 +500,7 @@ class SQLiteStore(Store):
                 total, facets = self._count(db, where, params, match), {}
             written = to_fts5(without_word_forms(node)) if node is not None else None
             page = self._page(db, request, where, params, match, after, written)
-            rows = self._hit_rows(db, page[: request.size], match)
+            rows = self._hit_rows(db, page[: request.size], match, marked_terms(node))
         hits = [
             RawHit(Article.from_dict(_unpack(data), figures=False), matched, score, [sort, rowid])
             for (rowid, sort), (data, matched, score) in zip(page, rows, strict=False)
@@ -569,7 +573,8 @@ class SQLiteStore(Store):
                 rank_args = [written]
             base = (  # without filters, no join: ranking a common word's matches costs less
                 f"SELECT articles_fts.rowid AS rid, {rank} AS sort "
-                f"FROM articles_fts {joined}WHERE articles_fts MATCH ? AND {clause}"
+                f"FROM articles_fts {joined}WHERE articles_fts MATCH ? AND {clause} "
+                f"ORDER BY articles_fts.rowid DESC LIMIT {RANKED_UP_TO}"
             )
             args = [*rank_args, match, *params]
             order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"
@@ -590,14 +595,23 @@ class SQLiteStore(Store):
         return db.execute(sql, [*args, r.size + 1]).fetchall()
 
     def _hit_rows(
-        self, db: sqlite3.Connection, page: list[tuple[int, Any]], match: str | None
+        self,
+        db: sqlite3.Connection,
+        page: list[tuple[int, Any]],
+        match: str | None,
+        terms: set[str] | None,
     ) -> list[tuple[str, set[str], float]]:
-        """Each row's stored article and matched tokens, in two queries for the whole page."""
+        """Each row's stored article and matched tokens.  A query of plain words marks its
+        words (`marked_terms`); for a phrase or a prefix FTS5's highlight() says which
+        tokens matched, at the price of evaluating the MATCH once more (it cannot be
+        limited to the page's rows: a common word's highlights cost more than its ranking)."""
         rowids = [rowid for rowid, _ in page]
         sql = f"SELECT rowid, data FROM article_data WHERE rowid IN ({marks(rowids)})"
         data = dict(db.execute(sql, rowids))
         matched: dict[int, set[str]] = {}
-        if match is not None:
+        if match is not None and terms is not None:
+            matched = dict.fromkeys(rowids, terms)
+        elif match is not None:
             for rowid, *highlighted in db.execute(
                 f"SELECT rowid, {_HIGHLIGHTS} FROM articles_fts "
                 f"WHERE articles_fts MATCH ? AND rowid IN ({marks(rowids)})",

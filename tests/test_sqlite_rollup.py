@@ -83,17 +83,25 @@ def test_a_busy_writer_never_makes_a_series_wait(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_store_made_before_the_roll_up_rolls_up_on_first_read(tmp_path: Path) -> None:
-    path = tmp_path / "r.db"
+def _old_store(path: Path, interval: Interval) -> tuple[str, list]:
+    """A store as one made before the roll-up was: its metric and the series grouped on
+    request, for comparison once it is reopened."""
     store = SQLiteStore(path)
     store.upsert([_parks(i, "xy"[i % 2], 10 + i % 3) for i in range(40)])
     key = _metric(store)
-    expected = _on_request(store, key, "week")
+    expected = _on_request(store, key, interval)
+    assert store.roll_up() == 0  # a write leaves nothing behind
     store.db.executescript(
         "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
         "DROP TABLE series_rollup; DROP TABLE series_stale;"
     )
     store.close()
+    return key, expected
+
+
+def test_a_store_made_before_the_roll_up_rolls_up_on_first_read(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    key, expected = _old_store(path, "week")
     reopened = SQLiteStore(path)
     assert ("month", "2024-01-21") in _stale(reopened)
     assert reopened.series(key, "week", listed=0).buckets == expected
@@ -103,16 +111,7 @@ def test_a_store_made_before_the_roll_up_rolls_up_on_first_read(tmp_path: Path) 
 def test_a_store_made_before_the_roll_up_is_rolled_up_at_once(tmp_path: Path) -> None:
     """What a copy or a crawl's end does (`Store.roll_up`): every bucket left, regrouped."""
     path = tmp_path / "r.db"
-    store = SQLiteStore(path)
-    store.upsert([_parks(i, "xy"[i % 2], 10 + i % 3) for i in range(40)])
-    key = _metric(store)
-    expected = _on_request(store, key, "month")
-    assert store.roll_up() == 0  # a write leaves nothing behind
-    store.db.executescript(
-        "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
-        "DROP TABLE series_rollup; DROP TABLE series_stale;"
-    )
-    store.close()
+    key, expected = _old_store(path, "month")
     reopened = SQLiteStore(path)
     left = len(_stale(reopened))
     assert left > 0 and reopened.roll_up() == left and _stale(reopened) == []
