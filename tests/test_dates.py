@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from rasad.nlp.dates import find_dates, first_full_date, parse_jalali_date
+from rasad.nlp.dates import find_dates, first_full_date, jalali, parse_jalali_date
 from rasad.nlp.text import fold
 
 
@@ -68,3 +68,16 @@ def test_an_impossible_clock_is_refused_not_half_read() -> None:
 
 def _spans(text: str) -> list[str]:
     return [text[d.start : d.end] for d in find_dates(text)]
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2024, 1, 5, 4, 30, tzinfo=UTC), "1402/10/15 08:00"),  # +3:30
+        (datetime(2021, 6, 1, 12, 0, tzinfo=UTC), "1400/03/11 16:30"),  # summer time, +4:30
+        (datetime(2024, 3, 19, 21, 0, tzinfo=UTC), "1403/01/01 00:30"),  # Nowruz in Tehran
+        (date(2024, 3, 20), "1403/01/01"),
+    ],
+)
+def test_jalali_shows_tehran_time(moment: datetime | date, shown: str) -> None:
+    assert jalali(moment) == shown
