@@ -1,7 +1,7 @@
 """Store benchmark: bulk indexing and search latency at scale, on each backend.
 
     python bench/store.py [--articles 100000] [--backend sqlite|elasticsearch|both]
-                          [--es-url URL] [--queries 200]
+                          [--es-url URL] [--queries 200] [--keep PATH]
 
 Prints, per backend: indexing rate (articles/s, the store's own work, with search text
 normalized beforehand) beside the plain client's on the same documents (Elasticsearch:
@@ -12,6 +12,7 @@ query, a phrase query, a filtered query with facets and date sort, and a metric 
 series (after the store's roll-up of the load, timed too).  Normalization
 (hazm) is timed separately, on both cores, because the crawler pipeline does it once per
 article before the store sees it.  Without --es-url a local node is started and stopped.
+With --keep the SQLite store is written at PATH and left there, for `bench/api.py --db`.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def open_stores(args: argparse.Namespace, tmp: Path, url: str | None) -> dict[st
     if args.backend in ("sqlite", "both"):
         from rasad.index.sqlite_store import SQLiteStore
 
-        stores["sqlite"] = SQLiteStore(tmp / "bench.db")
+        stores["sqlite"] = SQLiteStore(args.keep or tmp / "bench.db")
     if url:
         stores["elasticsearch"] = ElasticsearchStore(
             url, prefix=f"bench{uuid.uuid4().hex[:6]}", refresh=False, spool_dir=tmp / "spool"
@@ -190,12 +191,13 @@ def open_stores(args: argparse.Namespace, tmp: Path, url: str | None) -> dict[st
     return stores
 
 
-def on_disk(store: Store, tmp: Path) -> int:
+def on_disk(store: Store) -> int:
     if isinstance(store, ElasticsearchStore):
         store.es.indices.forcemerge(index=f"{store.articles},{store.figures_index}")
         return store.index_bytes()
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
-    return sum(f.stat().st_size for f in tmp.glob("bench.db*"))
+    path = Path(store.path)  # type: ignore[attr-defined]
+    return sum(f.stat().st_size for f in path.parent.glob(f"{path.name}*"))
 
 
 def where_the_bytes_go(store: Store, n: int, raw: int, top: int = 8) -> None:
@@ -229,7 +231,10 @@ def main() -> None:
     ap.add_argument("--backend", choices=("sqlite", "elasticsearch", "both"), default="both")
     ap.add_argument("--es-url")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--keep", type=Path, help="write the SQLite store here and keep it")
     args = ap.parse_args()
+    if args.keep and args.keep.exists():
+        ap.error(f"{args.keep} exists: the benchmark indexes into a new store")
 
     from rasad.index.es_node import CACHE, LocalNode
 
@@ -269,7 +274,7 @@ def main() -> None:
                 f"[{name}] rolled up {buckets:,} series buckets left by the load in {took:.1f} s "
                 f"(indexing with it: {n / (seconds[name] + took):,.0f} articles/s)"
             )
-            size = on_disk(store, tmp)
+            size = on_disk(store)
             baseline = plain(store, sample, tmp)
             report_indexing(name, n / seconds[name], baseline, len(sample), size, raw, n)
             where_the_bytes_go(store, n, raw)

@@ -30,50 +30,49 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story_id);
--- the whole article as JSON, zlib-compressed (a store made before keeps its rows as text),
--- apart so that scans over the columns above stay small
+-- the whole article as JSON with the text its indexes search (`sqlite_text`), zlib-compressed
+-- (a store made before keeps its rows as text), apart so that scans over the columns above
+-- stay small
 CREATE TABLE IF NOT EXISTS article_data (
     rowid INTEGER PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
     data BLOB NOT NULL
 );
 -- an article's story fingerprints as signed 64-bit integers (`print_number`), each pair held
--- once, in the primary key's own b-tree
+-- once, in the primary key's own b-tree.  No index by article: an article's own prints are
+-- in its record, and how many it has in `articles.prints` (articles are replaced, never
+-- deleted, so the foreign key is never looked up from this side).
 CREATE TABLE IF NOT EXISTS prints (
     print INTEGER NOT NULL,
     rowid_ref INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
     PRIMARY KEY (print, rowid_ref)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS prints_ref ON prints (rowid_ref);
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, body, tokenize='unicode61 remove_diacritics 0'
-);
 CREATE TABLE IF NOT EXISTS figures (
     id TEXT PRIMARY KEY,
     {", ".join(f"{c} {SQLITE_TYPES[FILTERED[c]]}" for c in FIGURE_COLUMNS)},
-    search TEXT,
     row TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS figures_article ON figures (article_id);
 CREATE INDEX IF NOT EXISTS figures_kind ON figures (kind, published);
 CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
--- the figures' searched words, indexed: a metric is looked up by any of its words without
--- reading every row. External content (the text stays in figures.search alone), kept in
--- step by triggers. figures.rowid is not an INTEGER PRIMARY KEY, so a VACUUM may renumber
--- it: after one, INSERT INTO figures_fts (figures_fts) VALUES ('rebuild').
-CREATE VIRTUAL TABLE IF NOT EXISTS figures_fts USING fts5(
-    search, content='figures', content_rowid='rowid',
+-- The searched text, indexed: the normalized title and body, and each figure's words (a
+-- metric is looked up by any of its words without reading every row).  FTS5 keeps no copy
+-- of either: the text lives in the article's record, read back through these views
+-- (`sqlite_text`), so an index entry is deleted before its record changes.  figures.rowid
+-- is not an INTEGER PRIMARY KEY, so a VACUUM may renumber it: after one,
+-- INSERT INTO figures_fts (figures_fts) VALUES ('rebuild').
+CREATE VIEW IF NOT EXISTS articles_search (ref, title, body) AS
+    SELECT rowid, stored_search(data, 0), stored_search(data, 1) FROM article_data;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, content='articles_search', content_rowid='ref',
     tokenize='unicode61 remove_diacritics 0'
 );
-CREATE TRIGGER IF NOT EXISTS figures_fts_insert AFTER INSERT ON figures BEGIN
-    INSERT INTO figures_fts (rowid, search) VALUES (new.rowid, new.search);
-END;
-CREATE TRIGGER IF NOT EXISTS figures_fts_delete AFTER DELETE ON figures BEGIN
-    INSERT INTO figures_fts (figures_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
-END;
-CREATE TRIGGER IF NOT EXISTS figures_fts_update AFTER UPDATE OF search ON figures BEGIN
-    INSERT INTO figures_fts (figures_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
-    INSERT INTO figures_fts (rowid, search) VALUES (new.rowid, new.search);
-END;
+CREATE VIEW IF NOT EXISTS figures_search (ref, search) AS
+    SELECT f.rowid, stored_search(d.data, 2 + f.seq) FROM figures f
+    JOIN articles a ON a.id = f.article_id JOIN article_data d ON d.rowid = a.rowid;
+CREATE VIRTUAL TABLE IF NOT EXISTS figures_fts USING fts5(
+    search, content='figures_search', content_rowid='ref',
+    tokenize='unicode61 remove_diacritics 0'
+);
 CREATE TABLE IF NOT EXISTS state (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -84,6 +83,13 @@ CREATE TABLE IF NOT EXISTS state (
 # columns added since a store was first made: table, column, type, how old rows fill it
 MIGRATIONS = (
     ("articles", "indexed_at", "TEXT", None),
+    # counted through the index by article this column replaces (dropped in INDEXES)
+    (
+        "articles",
+        "prints",
+        "INTEGER",
+        "(SELECT count(*) FROM prints WHERE rowid_ref = articles.rowid)",
+    ),
     ("figures", "figure_id", "INTEGER", "json_extract(row, '$.figure_id')"),
     (
         "figures",
@@ -112,10 +118,11 @@ INDEXES = (
     "DROP INDEX IF EXISTS articles_source",  # (source), which the first of these extends
     "CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source, published, city, kinds)",
     "CREATE INDEX IF NOT EXISTS articles_by_city ON articles (city, published, source, kinds)",
+    "DROP INDEX IF EXISTS prints_ref",  # (rowid_ref): an article's prints, now in its record
 )
 ARTICLE_COLUMNS = ("url", "source", "published", "city", "story_id", "kinds", "content_hash")
 INSERT_FIGURE = (
-    f"INSERT INTO figures (id, {', '.join(FIGURE_COLUMNS)}, search, row) "
+    f"INSERT INTO figures (rowid, id, {', '.join(FIGURE_COLUMNS)}, row) "
     f"VALUES ({', '.join('?' * (len(FIGURE_COLUMNS) + 3))})"
 )
 _RANGE = {"gte": ">=", "lte": "<=", "gt": ">"}

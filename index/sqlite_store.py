@@ -9,19 +9,15 @@ renders filters and queries as SQL and runs them.
 
 from __future__ import annotations
 
-import json
 import queue
 import sqlite3
 import threading
-import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from rasad.nlp.dates import TEHRAN
 
@@ -76,6 +72,7 @@ from .sqlite_sql import (
     to_fts5,
     where_clause,
 )
+from .sqlite_text import dumps, loads, moved_search_text, pack, register, unpack
 
 # highlight() of title and body, matches wrapped in the shared markers (constants, not input)
 _HIGHLIGHTS = (
@@ -93,7 +90,6 @@ _FACETS = 20
 RANKED_UP_TO = 2_000
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write
 READERS = 4  # reader connections per store: on a few cores more would only hold memory
-ARTICLE_COMPRESSION = 6  # zlib's level for stored articles: its default, near its best ratio
 READER_CACHE_MB = 8  # page cache of each (the OS caches the file too; RSS is counted per worker)
 _GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
 
@@ -158,7 +154,7 @@ SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES)
 
 def _stored(values: Sequence[Any]) -> dict[str, Any]:
     """A figure row as read by `_STORED`: columns, with the stored rest over them."""
-    rest = _loads(values[-1])
+    rest = loads(values[-1])
     if isinstance(rest, list):  # as `stored_list` keeps it (a store made before: by name)
         rest = from_stored_list(rest)
     return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | rest
@@ -185,35 +181,6 @@ def _tehran_bucket(published: str | None, which: int) -> str | None:
     return tehran_buckets(published)[which]
 
 
-def _dumps(value: object) -> str:
-    """JSON as SQLite keeps it (UTF-8 text); orjson reads and writes it several times faster
-    than the standard library, which matters for a series of thousands of rows.  A value
-    beyond 64-bit integers (a huge sum in rial) goes through the standard library."""
-    try:
-        return orjson.dumps(value).decode("utf-8")
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False)
-
-
-def _loads(text: str | bytes) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)  # integers beyond 64 bits, written by the fallback above
-
-
-def _pack(value: object) -> bytes:
-    """An article as `article_data` keeps it: JSON, zlib-compressed.  Persian text is two
-    bytes a letter in UTF-8 and compresses to about a third; an article is read a page at
-    a time, so inflating costs microseconds where it is read."""
-    return zlib.compress(_dumps(value).encode("utf-8"), ARTICLE_COMPRESSION)
-
-
-def _unpack(data: str | bytes) -> Any:
-    """An `article_data` row: compressed JSON, or text in a store made before."""
-    return _loads(zlib.decompress(data) if isinstance(data, bytes) else data)
-
-
 def print_number(fingerprint: str) -> int:
     """A story fingerprint (16 hex digits, `stories.fingerprints`) as the signed 64-bit
     integer SQLite keeps: eight bytes instead of a 17-byte string, in the table and in
@@ -235,13 +202,14 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            indexed = self._has_table("figures_fts")
             self.db.create_function("tehran_bucket", 2, _tehran_bucket, deterministic=True)
+            moved = moved_search_text(self.db)
             self.db.executescript(SCHEMA)
-            if not indexed:  # a store made before the figures' word index: build it
-                self.db.execute("INSERT INTO figures_fts (figures_fts) VALUES ('rebuild')")
-            self._migrate()
+            if moved:  # a store made before: its indexes, built from the records once
+                for table in ("articles_fts", "figures_fts"):
+                    self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
             self._move_prints()
+            self._migrate()
             rolled = self._has_table("series_rollup")
             self.db.executescript(ROLLUP_SCHEMA)
             if not rolled:  # a store made before the roll-up: every bucket is stale once
@@ -260,6 +228,7 @@ class SQLiteStore(Store):
         # a crawl writing from another process makes others wait this long, never fail
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         db.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
+        register(db)  # what the full-text indexes read their text through
         return db
 
     @contextmanager
@@ -419,50 +388,67 @@ class SQLiteStore(Store):
     def _write_one(self, article: Article, rowid: int | None) -> None:
         """Insert or replace one article with its prints, text and figures."""
         text = SearchText.of(article)
+        figures = stored_figures(article)
         published = article.published.isoformat() if article.published else None
         indexed = article.indexed_at.isoformat() if article.indexed_at else None
         values = (*(getattr(article, c) for c in ARTICLE_COLUMNS[:2]), published)
         values += (article.city, article.story_id, " ".join(article.kinds), article.content_hash)
+        prints = sorted({print_number(p) for p in article.fingerprints})
         if rowid is not None:
-            self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
-            self.db.execute("DELETE FROM figures WHERE article_id = ?", (article.id,))
+            self._unindex(rowid, article.id)
             assignments = ", ".join(f"{c}=?" for c in ARTICLE_COLUMNS)
             self.db.execute(
-                f"UPDATE articles SET {assignments}, indexed_at=? WHERE rowid=?",
-                (*values, indexed, rowid),
+                f"UPDATE articles SET {assignments}, indexed_at=?, prints=? WHERE rowid=?",
+                (*values, indexed, len(prints), rowid),
             )
         else:
             cur = self.db.execute(
-                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, indexed_at, id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, indexed, article.id),
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, indexed_at, prints, id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, indexed, len(prints), article.id),
             )
             rowid = int(cur.lastrowid or 0)
+        searched = [f.search for f in figures]
+        record = pack(article.to_dict(figures=False), text.title, text.body, searched)
         self.db.execute(
-            "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)",
-            (rowid, _pack(article.to_dict(figures=False))),
+            "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)", (rowid, record)
         )
-        self.db.execute("DELETE FROM prints WHERE rowid_ref = ?", (rowid,))
         self.db.executemany(
-            "INSERT OR IGNORE INTO prints (print, rowid_ref) VALUES (?, ?)",
-            [(print_number(p), rowid) for p in article.fingerprints],
+            "INSERT INTO prints (print, rowid_ref) VALUES (?, ?)", [(p, rowid) for p in prints]
         )
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, text.title, text.body),
         )
+        # rowids given here, so that the words' index entries can name them
+        (last,) = self.db.execute("SELECT coalesce(max(rowid), 0) FROM figures").fetchone()
+        refs = range(last + 1, last + 1 + len(figures))
         self.db.executemany(
             INSERT_FIGURE,
             [
-                (
-                    f.id,
-                    *(f.indexed[c] for c in FIGURE_COLUMNS),
-                    f" {f.search} ",
-                    _dumps(stored_list(f.rest)),
-                )
-                for f in stored_figures(article)
+                (ref, f.id, *(f.indexed[c] for c in FIGURE_COLUMNS), dumps(stored_list(f.rest)))
+                for ref, f in zip(refs, figures, strict=True)
             ],
         )
+        self.db.executemany(
+            "INSERT INTO figures_fts (rowid, search) VALUES (?, ?)",
+            [(ref, f.search) for ref, f in zip(refs, figures, strict=True)],
+        )
+
+    def _unindex(self, rowid: int, article_id: str) -> None:
+        """Take a stored article's text, figures and prints out of the indexes, and its
+        figures and prints out of the store.  FTS5 reads what it deletes from the article's
+        record, so this comes before the record is replaced."""
+        row = self.db.execute("SELECT data FROM article_data WHERE rowid = ?", (rowid,)).fetchone()
+        stored = unpack(row[0]) if row else {}
+        prints = {print_number(p) for p in stored.get("fingerprints") or ()}
+        self.db.executemany(
+            "DELETE FROM prints WHERE print = ? AND rowid_ref = ?", [(p, rowid) for p in prints]
+        )
+        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+        refs = self.db.execute("SELECT rowid FROM figures WHERE article_id = ?", (article_id,))
+        self.db.executemany("DELETE FROM figures_fts WHERE rowid = ?", refs.fetchall())
+        self.db.execute("DELETE FROM figures WHERE article_id = ?", (article_id,))
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -473,14 +459,13 @@ class SQLiteStore(Store):
         )
         if not rows:
             return None
-        return self._with_figures([Article.from_dict(_unpack(rows[0][0]), figures=False)])[0]
+        return self._with_figures([Article.from_dict(unpack(rows[0][0]), figures=False)])[0]
 
     def _story_candidates(
         self, prints: Sequence[str], exclude_id: str, limit: int
     ) -> list[StoryCandidate]:
         rows = self._rows(
-            "SELECT a.id, a.story_id, (SELECT count(*) FROM prints q "
-            "WHERE q.rowid_ref = a.rowid), count(*) AS shared "
+            "SELECT a.id, a.story_id, a.prints, count(*) AS shared "
             "FROM prints p JOIN articles a ON a.rowid = p.rowid_ref "
             f"WHERE p.print IN ({marks(prints)}) AND a.id != ? GROUP BY a.rowid "
             "ORDER BY shared DESC, a.published IS NULL, a.published, a.id LIMIT ?",
@@ -502,7 +487,7 @@ class SQLiteStore(Store):
             page = self._page(db, request, where, params, match, after, written)
             rows = self._hit_rows(db, page[: request.size], match, marked_terms(node))
         hits = [
-            RawHit(Article.from_dict(_unpack(data), figures=False), matched, score, [sort, rowid])
+            RawHit(Article.from_dict(unpack(data), figures=False), matched, score, [sort, rowid])
             for (rowid, sort), (data, matched, score) in zip(page, rows, strict=False)
         ]
         return RawPage(hits, len(page) > request.size, total, facets)
@@ -716,7 +701,7 @@ class SQLiteStore(Store):
                 f"WHERE a.id IN ({marks(part)})",
                 part,
             ):
-                stored = _unpack(data)
+                stored = unpack(data)
                 title, lead, body = stored["title"], stored.get("lead") or "", stored["body"]
                 out[aid] = ArticleParts(url, title, story, article_text(title, lead, body))
         return out
@@ -748,7 +733,7 @@ class SQLiteStore(Store):
                 self._regroup(metric, interval)
         with self._reading() as db, _busy(self.path):
             rows = rolled_up(db, metric, interval)
-        return [rolled_bucket(start, _loads(stats)) for start, stats in rows]
+        return [rolled_bucket(start, loads(stats)) for start, stats in rows]
 
     def _regroup(self, metric: str, interval: Interval) -> None:
         """Regroup a metric's stale buckets into the roll-up, inside the write transaction
@@ -759,7 +744,7 @@ class SQLiteStore(Store):
         where, params = regroup_bounds(stale, interval)
         base = [Filter("metric", "eq", metric), Filter("report", "eq", True)]
         fresh = self._grouped(base, interval, where, params)
-        kept = [(b.start.isoformat(), _dumps(bucket_stats(b))) for b in fresh]
+        kept = [(b.start.isoformat(), dumps(bucket_stats(b))) for b in fresh]
         store_buckets(self.db, metric, interval, stale, kept)
 
     def _grouped(
@@ -830,23 +815,23 @@ class SQLiteStore(Store):
         ):
             last = rows[-1][0]
             yield from self._with_figures(
-                [Article.from_dict(_unpack(data), figures=False) for _rowid, data in rows]
+                [Article.from_dict(unpack(data), figures=False) for _rowid, data in rows]
             )
 
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:
         self._change(
             "INSERT INTO state (kind, key, data) VALUES (?, ?, ?) "
             "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data",
-            (kind, key, _dumps(doc)),
+            (kind, key, dumps(doc)),
         )
 
     def get_state(self, kind: str, key: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT data FROM state WHERE kind = ? AND key = ?", (kind, key))
-        return _loads(rows[0][0]) if rows else None
+        return loads(rows[0][0]) if rows else None
 
     def states(self, kind: str) -> list[dict[str, Any]]:
         rows = self._rows("SELECT data FROM state WHERE kind = ? ORDER BY rowid", (kind,))
-        return [_loads(r[0]) for r in rows]
+        return [loads(r[0]) for r in rows]
 
     def delete_state(self, kind: str, key: str) -> bool:
         return self._change("DELETE FROM state WHERE kind = ? AND key = ?", (kind, key)) > 0

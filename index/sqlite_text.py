@@ -1,0 +1,140 @@
+"""An article as the embedded store keeps it: one compressed record holding the article
+and the exact text its two FTS5 indexes were given.
+
+FTS5 keeps a copy of what it indexes unless told where to read it.  Those copies were half
+of a store on disk: the normalized title and body (3.4 KB an article, more than the raw
+text) and each figure's searched words (its sentence again, 300 bytes a figure).  Kept
+inside the article's own zlib stream beside the text they were derived from, they cost
+about 230 bytes an article, because normalized text repeats the original almost word for
+word.  Both indexes read them back through views (`articles_search`, `figures_search`)
+and the SQL function `stored_search`, registered on every connection: highlight() and
+'rebuild' read the text that way, and so does a DELETE, which is why an article's index
+entries are deleted before its record is overwritten.  Keeping the exact text rather than
+normalizing again means a change to the normalizer can never leave an index entry that
+cannot be deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from typing import Any
+
+import orjson
+
+ARTICLE_COMPRESSION = 6  # zlib's level: its default, near its best ratio
+# A record is one zlib stream: the article's JSON, a newline (JSON never holds a raw one),
+# then the searched text's JSON.  Reading an article inflates only up to the newline: the
+# searched text is as long again, and a series' fifty reports read fifty articles.
+_SEPARATOR = b"\n"
+_INFLATED = 8192  # bytes inflated at a time while looking for the separator
+
+
+def dumps(value: object) -> str:
+    """JSON as SQLite keeps it (UTF-8 text); orjson reads and writes it several times faster
+    than the standard library, which matters for a series of thousands of rows.  A value
+    beyond 64-bit integers (a huge sum in rial) goes through the standard library."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
+
+
+def loads(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)  # integers beyond 64 bits, written by the fallback above
+
+
+def pack(article: dict[str, Any], title: str, body: str, figures: list[str]) -> bytes:
+    """An `article_data` record: the article, then its searched title and body and each
+    figure's searched words in figure order (`seq`)."""
+    searched = dumps([title, body, figures]).encode("utf-8")
+    record = dumps(article).encode("utf-8") + _SEPARATOR + searched
+    return zlib.compress(record, ARTICLE_COMPRESSION)
+
+
+def unpack(data: str | bytes) -> dict[str, Any]:
+    """The article of an `article_data` record, in any layout a store has used: JSON text
+    (before compression), a compressed article alone (before the searched text moved in),
+    or a record as `pack` makes it."""
+    if isinstance(data, str):
+        return loads(data)
+    inflate = zlib.decompressobj()
+    head = inflate.decompress(data, _INFLATED)
+    while _SEPARATOR not in head and not inflate.eof:
+        head += inflate.decompress(inflate.unconsumed_tail, _INFLATED)
+    return loads(head.partition(_SEPARATOR)[0])
+
+
+def _searched(data: str | bytes) -> list[Any] | None:
+    """The searched text of a record: [title, body, [figure words…]], or None in a record
+    made before it was kept there."""
+    if isinstance(data, str):
+        return None
+    _, found, searched = zlib.decompress(data).partition(_SEPARATOR)
+    return loads(searched) if found else None
+
+
+_last: tuple[bytes | str, list[Any] | None] = (b"", None)  # the last record read: (data, text)
+
+
+def stored_search(data: str | bytes | None, part: int) -> str | None:
+    """`stored_search(data, part)` in SQL: the searched title (0), body (1) or the words of
+    figure `part - 2`.  An index reads one record several times in a row (title, then body;
+    an article's figures one by one), so the record read last is kept decoded."""
+    global _last
+    if data is None:
+        return None
+    last = _last  # one read: another thread may replace it meanwhile
+    if last[0] != data:
+        last = _last = (data, _searched(data))
+    searched = last[1]
+    if searched is None:
+        return None
+    if part < 2:
+        return str(searched[part])
+    figures = searched[2]
+    return figures[part - 2] if part - 2 < len(figures) else None
+
+
+def register(db: sqlite3.Connection) -> None:
+    db.create_function("stored_search", 2, stored_search, deterministic=True)
+
+
+def moved_search_text(db: sqlite3.Connection) -> bool:
+    """Give a store made before this layout its records: the searched text moves from the
+    two FTS5 tables' own copies (read as FTS5 keeps them, so every old index entry is
+    deleted with exactly what it was given) into each article's record, and the old
+    tables go.  The caller makes the new ones and rebuilds them (`SCHEMA`); True if it must."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    if row is None or "content=" in row[0]:
+        return False
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        last = 0
+        while rows := db.execute(
+            "SELECT a.rowid, a.id, d.data, f.title, f.body FROM articles a "
+            "JOIN article_data d ON d.rowid = a.rowid JOIN articles_fts f ON f.rowid = a.rowid "
+            "WHERE a.rowid > ? ORDER BY a.rowid LIMIT 500",
+            (last,),
+        ).fetchall():
+            last = rows[-1][0]
+            for rowid, article_id, data, title, body in rows:
+                figures = db.execute(
+                    "SELECT search FROM figures WHERE article_id = ? ORDER BY seq", (article_id,)
+                ).fetchall()
+                record = pack(unpack(data), title, body, [s.strip() for (s,) in figures])
+                db.execute("UPDATE article_data SET data = ? WHERE rowid = ?", (record, rowid))
+        for trigger in ("figures_fts_insert", "figures_fts_delete", "figures_fts_update"):
+            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        db.execute("DROP TABLE IF EXISTS figures_fts")
+        db.execute("DROP TABLE articles_fts")
+        db.execute("ALTER TABLE figures DROP COLUMN search")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return True
