@@ -48,12 +48,23 @@ def forms(word: str) -> tuple[str, ...]:
     if len(lemmas) == 1 and not tags(word):
         (lemma,) = lemmas
         return (word, *sorted(f for f in _conjugated(lemma) if f != word and _verb_only(f)))
-    stem = canonical(word)
+    stem = _stem(word)
     if len(stem) < MIN_STEM:
         return (word,)
     found = [word, stem, *_PLURALS_OF.get(stem, ())]
     found += [f for f in (stem + s for s in _endings(stem)) if _reads_back(f, stem)]
     return tuple(dict.fromkeys(found))
+
+
+def _stem(word: str) -> str:
+    """The noun a query word is a form of: the extractor's reading (`canonical`), kept only
+    where it is the reverse of a form this module writes (the stem, an ending written on
+    it, or a broken plural).  Its reading of a glued noun and adjective (پروازداخلی →
+    پرواز) would otherwise make a compound find its first half (بهره‌برداری → بهره)."""
+    stem = canonical(word)
+    if stem == word or word in _PLURALS_OF.get(stem, ()):
+        return stem
+    return stem if word.startswith(stem) and word[len(stem) :] in _endings(stem) else word
 
 
 def _endings(stem: str) -> tuple[str, ...]:

@@ -375,7 +375,8 @@ def test_a_sum_beyond_64_bits_is_kept(store: Store) -> None:
 
 def test_a_word_finds_its_inflected_forms(store: Store) -> None:
     """Plural, ezafe and possessive endings, glued or after a ZWNJ, and broken plurals, on
-    every backend; a quoted phrase stays exact, and a different word is not a form."""
+    every backend; a quoted phrase stays exact, and a different word (nor a compound that
+    begins with the word) is not a form."""
     articles = [
         make("https://w/1", "گزارش یک", "دفترهای تازه در شهر باز شد.", 3),
         make("https://w/2", "گزارش دو", "دفاتر محله تعطیل نیستند.", 4),
@@ -384,6 +385,9 @@ def test_a_word_finds_its_inflected_forms(store: Store) -> None:
         make("https://w/5", "گزارش پنج", "منطقه‌ای در شمال و مناطق دیگر.", 7),
         make("https://w/6", "گزارش شش", "باران تند در شهر بارید.", 8),
         make("https://w/7", "گزارش هفت", "این بار هم کامیون بار آورد.", 9),
+        make("https://w/8", "گزارش هشت", "بهره‌برداری از پل آغاز شد.", 10),
+        make("https://w/9", "گزارش نه", "بهره وام کم شد.", 11),
+        make("https://w/10", "گزارش ده", "بهره‌برداری‌های تازه در راه است.", 12),
     ]
     store.upsert(articles)
     refresh = getattr(store, "refresh_now", None)
@@ -401,6 +405,9 @@ def test_a_word_finds_its_inflected_forms(store: Store) -> None:
     assert urls('"دفتر تازه"') == {"https://w/4"}  # a phrase is the words as written
     assert urls('"دفترها"') == set() and urls('"دفترهای"') == {"https://w/1"}  # and a word
     assert urls("بار") == {"https://w/7"}  # باران is a word of its own
+    # a compound's forms are its own, not its first half's, and the reverse
+    assert urls("بهره‌برداری") == {"https://w/8", "https://w/10"} == urls("بهرهبرداری")
+    assert urls("بهره") == {"https://w/9"}
     assert urls("دفتر -مدیر") == {"https://w/1", "https://w/2", "https://w/4"}
     assert urls("دفتر -دفاتر") == set()  # excluding a word excludes its forms
     [hit] = store.search(SearchRequest(q="دفتر", size=50, sort="date")).hits[-1:]
