@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasad.nlp.normalize import fold_word
+from rasad.nlp.text import fold
 
 _WORD = re.compile(r"\w+(?:[\u200c.٫/]\w+)*")
 _AFFIX = {"ها", "های", "هایی", "اند", "ای", "ام", "ایم", "اید", "تر", "ترین", "ی"}
@@ -98,25 +99,56 @@ def marked(text: str, matched: set[str]) -> Marked:
 
 
 def snippet(text: str, matched: set[str], width: int = SNIPPET_WIDTH) -> Marked:
-    """A window of the text around the first matched word.
+    """A window of the text around the first matched word, every match in it marked.
 
-    Only the words up to the first match and in the window after it are normalized:
-    hits show fast even for long articles.
+    Only the window's words are normalized one by one, from where a match can first begin
+    (`_earliest`): a word's first match is often a thousand characters in.
     """
-    first_span = next(iter_marked(text, matched), None) if matched else None
+    first_span = None
+    if matched:
+        begin = _earliest(text, matched)
+        first_span = next(iter_marked(text, matched, begin), None)
+        if first_span is None and begin:  # a match `_earliest` cannot see, if any
+            first_span = next(iter_marked(text, matched, 0, begin), None)
     if first_span is None:
         return Marked(text[:width], (), False, len(text) > width)
     first = first_span[0]
-    spans = [first_span, *iter_marked(text, matched, first_span[1], first + width)]
     start = max(0, first - width // 3)
     if start:
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < first else start
     end = min(len(text), start + width)
+    spans = iter_marked(text, matched, start, end)
     inside = tuple(
         (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
     )
     return Marked(text[start:end], inside, start > 0, end < len(text))
+
+
+def _earliest(text: str, matched: set[str]) -> int:
+    """A word boundary at or before the first place a matched token can begin: the first
+    occurrence of any token (or of a token with its affix or preverb apart, as
+    `iter_marked` pairs them) in the text folded one character for one (`fold`, which
+    keeps offsets).  0 when the folding is not one for one."""
+    folded = fold(text)
+    lowered = folded.folded.lower()
+    if len(lowered) != len(folded.folded):
+        return 0
+    found = [p for t in _spellings(frozenset(matched)) if (p := lowered.find(t)) >= 0]
+    if not found:
+        return 0
+    at = folded.origin[min(found)]
+    return max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+
+
+@lru_cache(maxsize=1024)
+def _spellings(matched: frozenset[str]) -> tuple[str, ...]:
+    """The tokens, and each also with its affix or preverb written apart."""
+    out = set(matched)
+    for token in matched:
+        out.update(token[: -len(a)] + " " + a for a in _AFFIX if token.endswith(a))
+        out.update(p + " " + token[len(p) :] for p in _PREVERBS if token.startswith(p))
+    return tuple(sorted(out))
 
 
 def marked_tokens(highlighted: Iterable[str], open_mark: str, close_mark: str) -> set[str]:
