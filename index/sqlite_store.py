@@ -64,6 +64,7 @@ from .sqlite_rollup import (
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
+    FIGURES_TABLE,
     INDEXES,
     INSERT_FIGURE,
     MIGRATIONS,
@@ -72,14 +73,29 @@ from .sqlite_sql import (
     to_fts5,
     where_clause,
 )
-from .sqlite_text import dumps, loads, moved_search_text, pack, register, unpack
+from .sqlite_text import (
+    dumps,
+    loads,
+    moved_figure_rests,
+    moved_search_text,
+    pack,
+    register,
+    unpack,
+)
 
 # highlight() of title and body, matches wrapped in the shared markers (constants, not input)
 _HIGHLIGHTS = (
     f"highlight(articles_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}') AS ht, "
     f"highlight(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}') AS hb"
 )
-_MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+_MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds})"
+_BOUNDS = " AND rowid BETWEEN ? AND ?"
+# A filtered query reads its words' matches only between the lowest and highest rowid of the
+# articles its filters let through, when they are at most this many (counted from an index):
+# FTS5 seeks within a word's matches, so a common word over a million articles is not read
+# whole to keep a city's month of them.  Rowids follow the order articles were stored in,
+# which a crawl keeps close to their dates; scattered ones only widen the range.
+BOUNDED_UP_TO = 50_000
 _WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 _EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
@@ -94,12 +110,41 @@ READER_CACHE_MB = 8  # page cache of each (the OS caches the file too; RSS is co
 _GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
 
 
-def _matching(filters: list[Filter], node: Node | None) -> tuple[str, list[Any]]:
+Bounds = tuple[int, int] | None
+
+
+def _rowid_bounds(db: sqlite3.Connection, where: list[str], params: list[Any]) -> Bounds:
+    """The lowest and highest rowid the filters let through, or None when there are no
+    filters or more than `BOUNDED_UP_TO` articles pass them (reading them would cost more
+    than it saves)."""
+    if not where:
+        return None
+    low, high, n = db.execute(
+        f"SELECT min(rid), max(rid), count(*) FROM (SELECT a.rowid AS rid FROM articles a "
+        f"WHERE {' AND '.join(where)} LIMIT {BOUNDED_UP_TO + 1})",
+        params,
+    ).fetchone()
+    if n > BOUNDED_UP_TO:
+        return None
+    return (low, high) if n else (1, 0)
+
+
+def _match_condition(match: str, bounds: Bounds) -> tuple[str, list[Any]]:
+    """The condition over `articles a` that keeps the matches of an FTS5 expression."""
+    if bounds is None:
+        return _MATCHING.format(bounds=""), [match]
+    return _MATCHING.format(bounds=_BOUNDS), [match, *bounds]
+
+
+def _matching(
+    db: sqlite3.Connection, filters: list[Filter], node: Node | None
+) -> tuple[str, list[Any]]:
     """The WHERE clause over `articles a` for filters and an optional query."""
     where, params = where_clause(filters, "a.")
     if node is not None:
-        where.append(_MATCHING)
-        params.append(to_fts5(node))
+        condition, args = _match_condition(to_fts5(node), _rowid_bounds(db, where, params))
+        where.append(condition)
+        params.extend(args)
     return " AND ".join(where) or "1", params
 
 
@@ -145,8 +190,15 @@ _OUTLET_VALUES = (
     f"WHERE n <= {LISTED_VALUES} ORDER BY b, first, source, value"
 )
 # what a figure row is read as: its columns, then the stored rest (`schema.stored_row`)
+# from its article's record
 _STORED_COLUMNS = ("id", *(c for c in FIGURE_COLUMNS if c not in BUCKET_FIELDS))
-_STORED = ", ".join((*_STORED_COLUMNS, "row"))
+_STORED = ", ".join(
+    (
+        *_STORED_COLUMNS,
+        "stored_figure((SELECT d.data FROM articles a JOIN article_data d ON d.rowid = a.rowid "
+        "WHERE a.id = figures.article_id), figures.seq)",
+    )
+)
 
 
 SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES)
@@ -154,7 +206,7 @@ SERIES_QUERIES = (_BUCKET_STATS, _BUCKET_VALUES, _OUTLET_VALUES)
 
 def _stored(values: Sequence[Any]) -> dict[str, Any]:
     """A figure row as read by `_STORED`: columns, with the stored rest over them."""
-    rest = loads(values[-1])
+    rest = loads(values[-1]) if values[-1] is not None else {}
     if isinstance(rest, list):  # as `stored_list` keeps it (a store made before: by name)
         rest = from_stored_list(rest)
     return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | rest
@@ -280,9 +332,37 @@ class SQLiteStore(Store):
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                 if fill:
                     self.db.execute(f"UPDATE {table} SET {column} = {fill}")
+        if self._remake_figures():
+            self.db.executescript(SCHEMA)  # the view and indexes that went with the old table
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_indexed ON articles (indexed_at)")
         for statement in INDEXES:
             self.db.execute(statement)
+
+    def _remake_figures(self) -> bool:
+        """A store made before `FIGURES_TABLE` gets its figures table made again: without
+        a stored id and the unique index over it, and without the figures' rests, which
+        move into their articles' records.  Rowids are kept, so the words' index still names
+        the same rows.  The view, triggers and indexes go with the old table and are made
+        again after."""
+        generated = {row[1]: row[6] for row in self.db.execute("PRAGMA table_xinfo(figures)")}
+        if generated.get("id") == 2 and "row" not in generated:  # id virtual, rests moved
+            return False
+        columns = ", ".join(("rowid", *FIGURE_COLUMNS))
+        self.db.execute("BEGIN IMMEDIATE")
+        with self._transaction():
+            if "row" in generated:
+                moved_figure_rests(self.db)
+            triggers = self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'figures'"
+            ).fetchall()
+            for (name,) in triggers:  # names this store gave them, none from input
+                self.db.execute(f"DROP TRIGGER {name}")
+            self.db.execute("DROP VIEW IF EXISTS figures_search")
+            self.db.execute("ALTER TABLE figures RENAME TO figures_before")
+            self.db.execute(FIGURES_TABLE)
+            self.db.execute(f"INSERT INTO figures ({columns}) SELECT {columns} FROM figures_before")
+            self.db.execute("DROP TABLE figures_before")
+        return True
 
     def _move_prints(self) -> None:
         """A store made before `prints`: its fingerprints, kept as text in a table and two
@@ -409,7 +489,8 @@ class SQLiteStore(Store):
             )
             rowid = int(cur.lastrowid or 0)
         searched = [f.search for f in figures]
-        record = pack(article.to_dict(figures=False), text.title, text.body, searched)
+        rests = [stored_list(f.rest) for f in figures]
+        record = pack(article.to_dict(figures=False), text.title, text.body, searched, rests)
         self.db.execute(
             "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)", (rowid, record)
         )
@@ -426,7 +507,7 @@ class SQLiteStore(Store):
         self.db.executemany(
             INSERT_FIGURE,
             [
-                (ref, f.id, *(f.indexed[c] for c in FIGURE_COLUMNS), dumps(stored_list(f.rest)))
+                (ref, *(f.indexed[c] for c in FIGURE_COLUMNS))
                 for ref, f in zip(refs, figures, strict=True)
             ],
         )
@@ -479,12 +560,13 @@ class SQLiteStore(Store):
         where, params = where_clause(filters, "a.")
         match = to_fts5(node) if node is not None else None
         with self._reading() as db:
+            bounds = _rowid_bounds(db, where, params) if match is not None else None
             if request.facets:
-                total, facets = self._facets(db, where, params, match)
+                total, facets = self._facets(db, where, params, match, bounds)
             else:
-                total, facets = self._count(db, where, params, match), {}
+                total, facets = self._count(db, where, params, match, bounds), {}
             written = to_fts5(without_word_forms(node)) if node is not None else None
-            page = self._page(db, request, where, params, match, after, written)
+            page = self._page(db, request, where, params, match, after, written, bounds)
             rows = self._hit_rows(db, page[: request.size], match, marked_terms(node))
         hits = [
             RawHit(Article.from_dict(unpack(data), figures=False), matched, score, [sort, rowid])
@@ -493,7 +575,12 @@ class SQLiteStore(Store):
         return RawPage(hits, len(page) > request.size, total, facets)
 
     def _count(
-        self, db: sqlite3.Connection, where: list[str], params: list[Any], match: str | None
+        self,
+        db: sqlite3.Connection,
+        where: list[str],
+        params: list[Any],
+        match: str | None,
+        bounds: Bounds,
     ) -> int:
         """Matches, counted up to one past TOTAL_EXACT_UP_TO."""
         if match is not None and not where:
@@ -501,20 +588,27 @@ class SQLiteStore(Store):
         else:
             conditions, args = list(where), list(params)
             if match is not None:
-                conditions.append(_MATCHING)
-                args.append(match)
+                condition, match_args = _match_condition(match, bounds)
+                conditions.append(condition)
+                args.extend(match_args)
             sql = f"SELECT 1 FROM articles a WHERE {' AND '.join(conditions) or '1'}"
         sql = f"SELECT count(*) FROM ({sql} LIMIT {TOTAL_EXACT_UP_TO + 1})"
         return int(db.execute(sql, args).fetchone()[0])
 
     def _facets(
-        self, db: sqlite3.Connection, where: list[str], params: list[Any], match: str | None
+        self,
+        db: sqlite3.Connection,
+        where: list[str],
+        params: list[Any],
+        match: str | None,
+        bounds: Bounds,
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Total and facet counts over every match, in one pass grouped in SQL."""
         conditions, args = list(where), list(params)
         if match is not None:
-            conditions.append(_MATCHING)
-            args.append(match)
+            condition, match_args = _match_condition(match, bounds)
+            conditions.append(condition)
+            args.extend(match_args)
         groups = db.execute(
             "SELECT a.source, a.city, a.kinds, count(*) FROM articles a "
             f"WHERE {' AND '.join(conditions) or '1'} GROUP BY 1, 2, 3",
@@ -542,7 +636,8 @@ class SQLiteStore(Store):
         params: list[Any],
         match: str | None,
         after: Any,
-        written: str | None = None,
+        written: str | None,
+        bounds: Bounds,
     ) -> list[tuple[int, Any]]:
         """(rowid, sort value) of the page's rows plus one, to know if another page follows;
         `written` is the query without its added word forms, whose matches rank first."""
@@ -556,21 +651,24 @@ class SQLiteStore(Store):
                 exact = f"articles_fts.rowid IN ({_WRITTEN})"
                 rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
                 rank_args = [written]
+            within = _BOUNDS if bounds is not None else ""
             base = (  # without filters, no join: ranking a common word's matches costs less
                 f"SELECT articles_fts.rowid AS rid, {rank} AS sort "
-                f"FROM articles_fts {joined}WHERE articles_fts MATCH ? AND {clause} "
+                f"FROM articles_fts {joined}WHERE articles_fts MATCH ?{within} AND {clause} "
                 f"ORDER BY articles_fts.rowid DESC LIMIT {RANKED_UP_TO}"
             )
-            args = [*rank_args, match, *params]
+            args = [*rank_args, match, *(bounds or ()), *params]
             order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"
         else:
+            args = list(params)
             if match is not None:
-                clause += f" AND {_MATCHING}"
+                condition, match_args = _match_condition(match, bounds)
+                clause += f" AND {condition}"
+                args.extend(match_args)
             base = (
                 "SELECT a.rowid AS rid, coalesce(a.published, '') AS sort FROM articles a "
                 f"WHERE {clause}"
             )
-            args = [*params, match] if match is not None else list(params)
             order, after_cmp = "sort DESC, rid ASC", "(sort < ? OR (sort = ? AND rid > ?))"
         sql = f"SELECT rid, sort FROM ({base})"
         if after is not None:
@@ -611,12 +709,13 @@ class SQLiteStore(Store):
     def _day_counts(self, filters: list[Filter], node: Node | None) -> tuple[dict[date, int], int]:
         # each match's day at both offsets Tehran has used (+3:30, +4:30 in the summers to
         # 2022): few groups per day, and Python picks the offset in force (zoneinfo)
-        clause, args = _matching(filters, node)
-        rows = self._rows(
-            "SELECT date(a.published, '+210 minutes'), date(a.published, '+270 minutes'), "
-            f"count(*) FROM articles a WHERE {clause} GROUP BY 1, 2",
-            args,
-        )
+        with self._reading() as db, _busy(self.path):
+            clause, args = _matching(db, filters, node)
+            rows = db.execute(
+                "SELECT date(a.published, '+210 minutes'), date(a.published, '+270 minutes'), "
+                f"count(*) FROM articles a WHERE {clause} GROUP BY 1, 2",
+                args,
+            ).fetchall()
         days: Counter[date] = Counter()
         undated = 0
         for standard, summer, n in rows:
@@ -631,15 +730,13 @@ class SQLiteStore(Store):
     ) -> list[tuple[str, int]]:
         if field not in _GROUPED:  # the name becomes SQL: known columns only
             raise ValueError(f"cannot group articles by {field!r}")
-        clause, args = _matching(filters, node)
-        return [
-            (value, n)
-            for value, n in self._rows(
+        with self._reading() as db, _busy(self.path):
+            clause, args = _matching(db, filters, node)
+            return db.execute(
                 f"SELECT a.{field}, count(*) FROM articles a WHERE a.{field} IS NOT NULL AND "
                 f"{clause} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
                 [*args, size],
-            )
-        ]
+            ).fetchall()
 
     def _figure_rows(
         self, filters: list[Filter], after: Any, size: int, newest_first: bool

@@ -12,6 +12,11 @@ and the SQL function `stored_search`, registered on every connection: highlight(
 entries are deleted before its record is overwritten.  Keeping the exact text rather than
 normalizing again means a change to the normalizer can never leave an index entry that
 cannot be deleted.
+
+Each figure's stored rest (`schema.stored_row`: offsets into the text, its subject,
+qualifier, the value as written…) is kept in the same stream, after the searched text, for
+the same reason: a figures row carrying it as JSON took a third of the figures' bytes,
+compressed beside the article it takes a fifth of that.  `stored_figure` reads it back.
 """
 
 from __future__ import annotations
@@ -48,10 +53,16 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)  # integers beyond 64 bits, written by the fallback above
 
 
-def pack(article: dict[str, Any], title: str, body: str, figures: list[str]) -> bytes:
-    """An `article_data` record: the article, then its searched title and body and each
-    figure's searched words in figure order (`seq`)."""
-    searched = dumps([title, body, figures]).encode("utf-8")
+def pack(
+    article: dict[str, Any],
+    title: str,
+    body: str,
+    figures: list[str],
+    rests: list[Any] | None = None,
+) -> bytes:
+    """An `article_data` record: the article, then its searched title and body, each
+    figure's searched words and each figure's stored rest, both in figure order (`seq`)."""
+    searched = dumps([title, body, figures, rests or []]).encode("utf-8")
     record = dumps(article).encode("utf-8") + _SEPARATOR + searched
     return zlib.compress(record, ARTICLE_COMPRESSION)
 
@@ -70,8 +81,9 @@ def unpack(data: str | bytes) -> dict[str, Any]:
 
 
 def _searched(data: str | bytes) -> list[Any] | None:
-    """The searched text of a record: [title, body, [figure words…]], or None in a record
-    made before it was kept there."""
+    """What follows the article in a record: [title, body, [figure words…], [figure
+    rests…]] (the rests missing in one made before they moved in), or None in a record
+    made before the searched text was kept there."""
     if isinstance(data, str):
         return None
     _, found, searched = zlib.decompress(data).partition(_SEPARATOR)
@@ -85,13 +97,7 @@ def stored_search(data: str | bytes | None, part: int) -> str | None:
     """`stored_search(data, part)` in SQL: the searched title (0), body (1) or the words of
     figure `part - 2`.  An index reads one record several times in a row (title, then body;
     an article's figures one by one), so the record read last is kept decoded."""
-    global _last
-    if data is None:
-        return None
-    last = _last  # one read: another thread may replace it meanwhile
-    if last[0] != data:
-        last = _last = (data, _searched(data))
-    searched = last[1]
+    searched = _read(data)
     if searched is None:
         return None
     if part < 2:
@@ -100,8 +106,52 @@ def stored_search(data: str | bytes | None, part: int) -> str | None:
     return figures[part - 2] if part - 2 < len(figures) else None
 
 
+def stored_figure(data: str | bytes | None, seq: int) -> str | None:
+    """`stored_figure(data, seq)` in SQL: figure `seq`'s stored rest as JSON, or None."""
+    searched = _read(data)
+    if searched is None or len(searched) < 4 or seq >= len(searched[3]):
+        return None
+    return dumps(searched[3][seq])
+
+
+def _read(data: str | bytes | None) -> list[Any] | None:
+    """A record's part after the article, the last one read kept decoded."""
+    global _last
+    if data is None:
+        return None
+    last = _last  # one read: another thread may replace it meanwhile
+    if last[0] != data:
+        last = _last = (data, _searched(data))
+    return last[1]
+
+
 def register(db: sqlite3.Connection) -> None:
     db.create_function("stored_search", 2, stored_search, deterministic=True)
+    db.create_function("stored_figure", 2, stored_figure, deterministic=True)
+
+
+def moved_figure_rests(db: sqlite3.Connection) -> None:
+    """Move a store's figure rests from the figures table's `row` column into each
+    article's record (inside the caller's transaction; the caller then drops the column)."""
+    last = 0
+    while rows := db.execute(
+        "SELECT a.rowid, a.id, d.data FROM articles a JOIN article_data d ON d.rowid = a.rowid "
+        "WHERE a.rowid > ? ORDER BY a.rowid LIMIT 500",
+        (last,),
+    ).fetchall():
+        last = rows[-1][0]
+        for rowid, article_id, data in rows:
+            figures = db.execute(
+                "SELECT seq, row FROM figures WHERE article_id = ? ORDER BY seq", (article_id,)
+            ).fetchall()
+            searched = _searched(data)
+            if searched is None:  # moved_search_text gave every record its text before
+                raise sqlite3.DatabaseError(f"article {article_id} has no searched text")
+            rests: list[Any] = [None] * (max((seq for seq, _ in figures), default=-1) + 1)
+            for seq, row in figures:
+                rests[seq] = loads(row)
+            record = pack(unpack(data), searched[0], searched[1], searched[2], rests)
+            db.execute("UPDATE article_data SET data = ? WHERE rowid = ?", (record, rowid))
 
 
 def moved_search_text(db: sqlite3.Connection) -> bool:

@@ -1,13 +1,21 @@
-"""The embedded store's layout before FTS5 stopped keeping its own copies: a test turns a
-store made now into one made then, to check that it moves on opening."""
+"""The embedded store's layouts before: before FTS5 stopped keeping its own copies, and
+before figure ids were computed and figures' rests moved into the articles' records.  A
+test turns a store made now into one made then, to check that it moves on opening."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 
 from rasad.index.sqlite_store import SQLiteStore
 from rasad.index.sqlite_text import unpack
+
+# a figure's rest read from its article's record, as the store reads it
+_STORED_REST = (
+    "stored_figure((SELECT d.data FROM articles a JOIN article_data d ON d.rowid = a.rowid "
+    "WHERE a.id = figures.article_id), figures.seq)"
+)
 
 # the layout before: FTS5 kept its own copy of the articles' text, and figures their
 # searched words in a column that figures_fts read
@@ -32,8 +40,47 @@ DROP TABLE old_text;
 """
 
 
+def with_figure_rows(db: sqlite3.Connection) -> None:
+    """Figures as they were kept before their ids were computed and their rests moved into
+    the articles' records: the id a stored column, unique, with the index that makes it so,
+    and the rest as JSON in `row`, not in the record."""
+    columns = [(r[1], r[2]) for r in db.execute("PRAGMA table_info(figures)")]  # not `id`
+    kept = db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name IN ('figures', 'figures_search') "
+        "AND type IN ('index', 'trigger', 'view') AND sql IS NOT NULL"
+    ).fetchall()
+    db.execute(
+        "CREATE TABLE figure_rests AS SELECT rowid AS ref, " + _STORED_REST + " AS row FROM figures"
+    )
+    for kind in ("trigger", "view"):
+        for (name,) in db.execute(f"SELECT name FROM sqlite_master WHERE type = '{kind}'"):
+            if name.startswith("figures"):
+                db.execute(f"DROP {kind} {name}")
+    db.execute("ALTER TABLE figures RENAME TO figures_now")
+    names = ", ".join(name for name, _ in columns)
+    db.execute(
+        "CREATE TABLE figures (id TEXT PRIMARY KEY, "
+        + ", ".join(f"{name} {kind}" for name, kind in columns)
+        + ", row TEXT NOT NULL)"
+    )
+    db.execute(
+        f"INSERT INTO figures (rowid, id, {names}, row) SELECT f.rowid, f.id, {names}, r.row "
+        "FROM figures_now f JOIN figure_rests r ON r.ref = f.rowid"
+    )
+    db.execute("DROP TABLE figures_now")
+    db.execute("DROP TABLE figure_rests")
+    for (sql,) in kept:
+        db.execute(sql)
+    for rowid, data in db.execute("SELECT rowid, data FROM article_data").fetchall():
+        article, _, searched = zlib.decompress(data).partition(b"\n")
+        title_body_words = json.dumps(json.loads(searched)[:3], ensure_ascii=False).encode()
+        record = zlib.compress(article + b"\n" + title_body_words)  # without the rests
+        db.execute("UPDATE article_data SET data = ? WHERE rowid = ?", (record, rowid))
+
+
 def to_old_layout(store: SQLiteStore) -> None:
     db = store.db
+    with_figure_rows(db)
     db.execute("CREATE TABLE old_text AS SELECT ref, title, body FROM articles_search")
     db.execute("ALTER TABLE figures ADD COLUMN search TEXT")
     db.execute(

@@ -34,7 +34,7 @@ from rasad.index.sqlite_sql import where_clause
 from rasad.index.sqlite_store import SERIES_QUERIES, SQLiteStore
 from rasad.nlp.figure import Figure
 from tests.corpus import CORPUS
-from tests.old_layout import to_old_layout
+from tests.old_layout import to_old_layout, with_figure_rows
 
 
 def test_rows_carry_the_record_and_its_article() -> None:
@@ -80,7 +80,7 @@ def test_api_schema_matches_the_row() -> None:
 def test_backends_index_every_filtered_field() -> None:
     assert set(FILTERED) <= set(FIGURE_MAPPINGS["properties"])
     store = SQLiteStore(":memory:")
-    columns = {row[1] for row in store.db.execute("PRAGMA table_info(figures)")}
+    columns = {row[1] for row in store.db.execute("PRAGMA table_xinfo(figures)")}
     store.close()
     assert set(FILTERED) <= columns
 
@@ -95,7 +95,8 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     read = f"SELECT id, {', '.join(added)} FROM figures"
     expected = store.db.execute(read).fetchall()
     before = store.figures(FigureQuery(size=100)).figures
-    for row in before:  # older stores kept rows whole
+    with_figure_rows(store.db)  # older: ids kept, unique, and each figure's rest in its row
+    for row in before:  # older still: rows kept whole
         store.db.execute("UPDATE figures SET row = ? WHERE id = ?", (json.dumps(row), row["id"]))
     store.db.execute("DROP INDEX figures_by_metric")  # made over the added columns
     store.db.executescript(  # and the series roll-up, newer still, whose triggers read them
@@ -108,6 +109,13 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     reopened = SQLiteStore(path)
     rows = reopened.db.execute(read).fetchall()
     assert reopened.figures(FigureQuery(size=100)).figures == before
+    generated = {r[1]: r[6] for r in reopened.db.execute("PRAGMA table_xinfo(figures)")}
+    assert generated["id"] == 2  # computed from the article's id and the place in it
+    indexes = {r[0] for r in reopened.db.execute("SELECT name FROM sqlite_master")}
+    assert "sqlite_autoindex_figures_1" not in indexes and "figures_before" not in indexes
+    assert {"figures_by_metric", "figures_search", "figures_stale_insert"} <= indexes
+    word = before[0]["metric"].split()[0]
+    assert word in reopened.metrics(word)[0][0]  # found through the words' index, as before
     reopened.close()
     assert sorted(rows) == sorted(expected) and any(r[2] == 0 for r in rows)
     assert all(r[-1] for r in rows)  # every dated figure has its Jalali month

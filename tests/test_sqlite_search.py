@@ -3,6 +3,8 @@ ranking, and filtered searches read from covering indexes."""
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from rasad.index import sqlite_store
 from rasad.index.contract import RawHit, make_hit
 from rasad.index.filters import article_filters
-from rasad.index.models import SearchRequest
+from rasad.index.models import Article, SearchRequest
 from rasad.index.query import marked_terms, parse_query, with_word_forms
 from rasad.index.sqlite_sql import to_fts5
 from rasad.index.sqlite_store import SQLiteStore
@@ -106,4 +108,69 @@ def test_a_filtered_search_reads_its_facets_from_an_index(tmp_path: Path) -> Non
     page = store.search(SearchRequest(q="اجرای", cities=["شیراز"], facets=True))
     assert [h.url for h in page.hits] == ["https://b/1"]
     assert page.facets["city"] == {"شیراز": 1}
+    store.close()
+
+
+def _scattered(n: int = 40) -> list[Article]:
+    """Articles stored in an order unrelated to their dates: every fifth mentions the word,
+    the cities take turns."""
+    cities = ["شیراز", "تبریز", "مشهد"]
+    articles = [
+        make(
+            f"https://s/{i}",
+            f"خبر شماره {i}",
+            ("نشست شورای شهر درباره پسماند." if i % 5 == 0 else "نشست شورای شهر.") + f" {i}",
+            1 + (i * 7) % 28,
+            city=cities[i % 3],
+            source=("tabriz", "shirazcity")[i % 2],
+        )
+        for i in range(n)
+    ]
+    random.Random(3).shuffle(articles)
+    return articles
+
+
+def test_a_filtered_search_seeks_its_words_within_its_articles_rowids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    store.upsert(_scattered())
+    # a filter passing a run of consecutive rowids bounds the words' matches to them
+    late = [make(f"https://late/{i}", f"خبر {i}", "پسماند شهری.", 28, city="قم") for i in range(3)]
+    store.upsert(late)
+    request = SearchRequest(q="پسماند", cities=["قم"])
+    where, params = sqlite_store.where_clause(article_filters(request), "a.")
+    with store._reading() as db:
+        (last,) = db.execute("SELECT max(rowid) FROM articles").fetchone()
+        assert sqlite_store._rowid_bounds(db, where, params) == (last - 2, last)
+        where, params = sqlite_store.where_clause(article_filters(SearchRequest(cities=["x"])))
+        assert sqlite_store._rowid_bounds(db, where, params) == (1, 0)  # no article: none
+    assert store.search(request).total == 3
+    assert store.search(SearchRequest(q="پسماند", cities=["x"])).total == 0
+
+    requests = [
+        SearchRequest(q="پسماند", cities=["شیراز"], facets=True),
+        SearchRequest(q="پسماند", cities=["تبریز"], sort="date", facets=True),
+        SearchRequest(q="شورای -پسماند", sources=["tabriz"], size=3),
+        SearchRequest(
+            q='"شورای شهر"',
+            date_from=datetime(2024, 1, 5, tzinfo=UTC),
+            date_to=datetime(2024, 1, 20, tzinfo=UTC),
+            sort="date",
+        ),
+    ]
+
+    def answers() -> list[object]:
+        out: list[object] = []
+        for r in requests:
+            page = store.search(r)
+            out.append((page.total, page.facets, [h.url for h in page.hits], page.next_cursor))
+            coverage = store.coverage(r)
+            out.append((coverage.total, coverage.buckets, coverage.outlets))
+        return out
+
+    bounded = answers()
+    assert all(total for total, *_ in bounded[::2])  # each request finds something
+    monkeypatch.setattr(sqlite_store, "BOUNDED_UP_TO", 0)  # every filtered query unbounded
+    assert answers() == bounded
     store.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rasad.index.models import SearchRequest
 from rasad.index.sqlite_store import SQLiteStore, print_number
-from rasad.index.sqlite_text import pack, stored_search, unpack
+from rasad.index.sqlite_text import pack, stored_figure, stored_search, unpack
 from tests.corpus import CORPUS
 from tests.old_layout import to_old_layout
 
@@ -48,7 +48,7 @@ def _seen(store: SQLiteStore) -> list[object]:
 
 
 def test_a_record_gives_each_index_its_exact_text() -> None:
-    record = pack({"title": "t"}, "عنوان", "متن", ["دفتر توسعه", "بوستان"])
+    record = pack({"title": "t"}, "عنوان", "متن", ["دفتر توسعه", "بوستان"], [[28, None], [3]])
     assert [stored_search(record, part) for part in range(5)] == [
         "عنوان",
         "متن",
@@ -56,7 +56,10 @@ def test_a_record_gives_each_index_its_exact_text() -> None:
         "بوستان",
         None,
     ]
+    assert [stored_figure(record, seq) for seq in range(3)] == ["[28,null]", "[3]", None]
     assert unpack(record) == {"title": "t"}
+    before_rests = zlib.compress('{"title": "t"}\n["عنوان", "متن", ["دفتر"]]'.encode())
+    assert stored_search(before_rests, 2) == "دفتر" and stored_figure(before_rests, 0) is None
     bare = zlib.compress(b'{"title": "t"}')  # a record from before: the article alone
     assert unpack(bare) == {"title": "t"} and stored_search(bare, 0) is None
 
