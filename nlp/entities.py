@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple, Protocol
 
 from .lexicon import NOT_A_HEAD, SPEECH_VERBS
+from .loaded import once
 from .patterns import at_word_start, is_letter, trie_alternation
 from .text import fold_string
 
@@ -41,7 +41,7 @@ class EntityRecognizer(Protocol):
     def recognize(self, texts: Sequence[str]) -> list[list[Entity]]: ...
 
 
-@cache
+@once
 def place_names() -> frozenset[str]:
     """Every place the gazetteer knows, folded (what a measured thing must not include)."""
     return frozenset(w for name in _word_list("places.txt") for w in name.split())

@@ -10,10 +10,10 @@ separators go, decimals stay one token (5.5), and punctuation becomes space.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from hazm import Normalizer
 
+from .loaded import once
 from .text import ZWNJ, fold_string
 
 # Each opens with the mark it replaces and looks back for the digit before it: a pattern
@@ -25,7 +25,7 @@ _NOT_WORD = re.compile(r"[^\w\ue000]+")
 _SPACED_POINT = re.compile(r"(?<=\d) ?\ue000 ?(?=\d)")
 
 
-@cache
+@once
 def hazm_normalizer() -> Normalizer:
     """The one hazm Normalizer of a process (each costs half a second to build).  Without
     `seperate_mi`: that step only puts a ZWNJ after می, which search folding takes out again

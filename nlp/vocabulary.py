@@ -9,8 +9,9 @@ and what is its lemma as a counted noun (تماسهای → تماس، تختخ�
 from __future__ import annotations
 
 import itertools
-from functools import cache, lru_cache
+from functools import lru_cache
 
+from .loaded import once
 from .text import fold_string
 
 # Endings a counted noun may carry, longest first: plurals, then ezafe / adjectival ی
@@ -24,7 +25,7 @@ MIN_STEM = 3  # shorter stems match too many unrelated words
 _BLOCK = 10_000  # lines of hazm's word file folded at a time
 
 
-@cache
+@once
 def _words() -> dict[str, tuple[str, ...]]:
     """Folded word → its hazm part-of-speech tags.  Read from hazm's word file a block at a
     time, each distinct tag list held once (163 of them for 194,000 words): hazm's own
@@ -97,7 +98,7 @@ def _is_adjective(text: str, words: dict[str, tuple[str, ...]]) -> bool:
 _PERSON_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
 
 
-@cache
+@once
 def _verb_stems() -> tuple[frozenset[str], frozenset[str]]:
     """hazm's verb list as (past stems, present stems), folded."""
     from hazm.utils import verbs_list

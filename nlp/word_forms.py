@@ -17,10 +17,11 @@ finds an article about a ساخت.  Negative forms are another fact and are left
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from . import lexicon as lx
+from .loaded import once
 from .measured import canonical
 from .normalize import fold_word
 from .vocabulary import tags
@@ -79,7 +80,7 @@ def _reads_back(form: str, stem: str) -> bool:
     return not tags(form) or canonical(form) == stem
 
 
-@cache
+@once
 def _verb_forms() -> dict[str, set[str]]:
     """Normalized verb form → the verbs (hazm's past#present entries) it is a form of."""
     from hazm.utils import verbs_list
@@ -107,7 +108,7 @@ def _conjugated(lemma: str) -> frozenset[str]:
     return frozenset(f for f in found if f and " " not in f and len(f) >= MIN_STEM)
 
 
-@cache
+@once
 def _conjugator() -> Any:
     from hazm.lemmatizer import Conjugation
 
