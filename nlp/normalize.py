@@ -10,11 +10,13 @@ separators go, decimals stay one token (5.5), and punctuation becomes space.
 from __future__ import annotations
 
 import re
-
-from hazm import Normalizer
+from typing import TYPE_CHECKING
 
 from .loaded import once
 from .text import ZWNJ, fold_string
+
+if TYPE_CHECKING:
+    from hazm import Normalizer
 
 # Each opens with the mark it replaces and looks back for the digit before it: a pattern
 # that opens with a lookbehind is tried at every character of the text.
@@ -30,7 +32,11 @@ def hazm_normalizer() -> Normalizer:
     """The one hazm Normalizer of a process (each costs half a second to build).  Without
     `seperate_mi`: that step only puts a ZWNJ after می, which search folding takes out again
     and which the noun phrases read for display hardly ever hold, and it would load hazm's
-    lemmatizer, over a second of every process's start."""
+    lemmatizer, over a second of every process's start.  hazm is imported here, not with
+    the module: importing it imports nltk and all of hazm (0.4 s, 50 MB), which a command
+    or a server's supervisor that never normalizes text does not need."""
+    from hazm import Normalizer
+
     return Normalizer(seperate_mi=False)
 
 

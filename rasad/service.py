@@ -192,8 +192,6 @@ def serve_app(
     """
     import uvicorn
 
-    from rasad.api import create_app
-
     options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
     if scheduler:
         scheduler.start()
@@ -204,11 +202,14 @@ def serve_app(
             # its thread pool (about 60 MB less per worker under load on `bench/api.py`)
             os.environ.setdefault("MALLOC_ARENA_MAX", "2")
             uvicorn.run("rasad.api.app:create_app", factory=True, workers=workers, **options)
-        elif store is None:
-            with settings.open_store() as own:
-                uvicorn.run(create_app(own, settings), **options)
-        else:
-            uvicorn.run(create_app(store, settings), **options)
+        else:  # served from this process (workers import the app themselves)
+            from rasad.api import create_app
+
+            if store is None:
+                with settings.open_store() as own:
+                    uvicorn.run(create_app(own, settings), **options)
+            else:
+                uvicorn.run(create_app(store, settings), **options)
     finally:
         if scheduler:
             scheduler.stop()

@@ -145,3 +145,18 @@ def test_date_rejects_nonsense() -> None:
     proc = rasad("date", "۳۱ اسفند ۱۴۰۲")
     assert proc.returncode != 0
     assert "calendar" in proc.stderr.decode()
+
+
+def test_the_command_line_and_the_server_supervisor_start_without_hazm() -> None:
+    """hazm imports nltk and all of itself (0.4 s, 50 MB): a command that never normalizes
+    text, and the supervisor of `rasad serve --workers N`, which only starts the workers,
+    go without it; the first normalization loads it."""
+    script = (
+        "import sys, rasad.cli, rasad.service\n"
+        "before = 'hazm' in sys.modules\n"
+        "from rasad.nlp.normalize import normalize_for_search\n"
+        "normalize_for_search('کتاب ها')\n"
+        "print(before, 'hazm' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
