@@ -129,11 +129,16 @@ def _rowid_bounds(db: sqlite3.Connection, where: list[str], params: list[Any]) -
     return (low, high) if n else (1, 0)
 
 
-def _match_condition(match: str, bounds: Bounds) -> tuple[str, list[Any]]:
-    """The condition over `articles a` that keeps the matches of an FTS5 expression."""
-    if bounds is None:
-        return _MATCHING.format(bounds=""), [match]
-    return _MATCHING.format(bounds=_BOUNDS), [match, *bounds]
+def _matching_clause(
+    where: list[str], params: list[Any], match: str | None, bounds: Bounds
+) -> tuple[str, list[Any]]:
+    """The WHERE clause over `articles a`: the filters' conditions and, with an FTS5
+    expression, its matches (sought between `bounds`)."""
+    conditions, args = list(where), list(params)
+    if match is not None:
+        conditions.append(_MATCHING.format(bounds=_BOUNDS if bounds is not None else ""))
+        args += [match, *(bounds or ())]
+    return " AND ".join(conditions) or "1", args
 
 
 def _matching(
@@ -141,11 +146,9 @@ def _matching(
 ) -> tuple[str, list[Any]]:
     """The WHERE clause over `articles a` for filters and an optional query."""
     where, params = where_clause(filters, "a.")
-    if node is not None:
-        condition, args = _match_condition(to_fts5(node), _rowid_bounds(db, where, params))
-        where.append(condition)
-        params.extend(args)
-    return " AND ".join(where) or "1", params
+    if node is None:
+        return _matching_clause(where, params, None, None)
+    return _matching_clause(where, params, to_fts5(node), _rowid_bounds(db, where, params))
 
 
 @contextmanager
@@ -561,10 +564,12 @@ class SQLiteStore(Store):
         match = to_fts5(node) if node is not None else None
         with self._reading() as db:
             bounds = _rowid_bounds(db, where, params) if match is not None else None
+            clause, args = _matching_clause(where, params, match, bounds)
             if request.facets:
-                total, facets = self._facets(db, where, params, match, bounds)
+                total, facets = self._facets(db, clause, args)
             else:
-                total, facets = self._count(db, where, params, match, bounds), {}
+                bare = match if not where else None
+                total, facets = self._count(db, clause, args, bare), {}
             written = to_fts5(without_word_forms(node)) if node is not None else None
             page = self._page(db, request, where, params, match, after, written, bounds)
             rows = self._hit_rows(db, page[: request.size], match, marked_terms(node))
@@ -575,43 +580,24 @@ class SQLiteStore(Store):
         return RawPage(hits, len(page) > request.size, total, facets)
 
     def _count(
-        self,
-        db: sqlite3.Connection,
-        where: list[str],
-        params: list[Any],
-        match: str | None,
-        bounds: Bounds,
+        self, db: sqlite3.Connection, clause: str, args: list[Any], bare_match: str | None
     ) -> int:
-        """Matches, counted up to one past TOTAL_EXACT_UP_TO."""
-        if match is not None and not where:
-            sql, args = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?", [match]
+        """Matches, counted up to one past TOTAL_EXACT_UP_TO; words without filters
+        (`bare_match`) are counted in FTS5 alone."""
+        if bare_match is not None:
+            sql, args = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?", [bare_match]
         else:
-            conditions, args = list(where), list(params)
-            if match is not None:
-                condition, match_args = _match_condition(match, bounds)
-                conditions.append(condition)
-                args.extend(match_args)
-            sql = f"SELECT 1 FROM articles a WHERE {' AND '.join(conditions) or '1'}"
+            sql = f"SELECT 1 FROM articles a WHERE {clause}"
         sql = f"SELECT count(*) FROM ({sql} LIMIT {TOTAL_EXACT_UP_TO + 1})"
         return int(db.execute(sql, args).fetchone()[0])
 
     def _facets(
-        self,
-        db: sqlite3.Connection,
-        where: list[str],
-        params: list[Any],
-        match: str | None,
-        bounds: Bounds,
+        self, db: sqlite3.Connection, clause: str, args: list[Any]
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Total and facet counts over every match, in one pass grouped in SQL."""
-        conditions, args = list(where), list(params)
-        if match is not None:
-            condition, match_args = _match_condition(match, bounds)
-            conditions.append(condition)
-            args.extend(match_args)
         groups = db.execute(
             "SELECT a.source, a.city, a.kinds, count(*) FROM articles a "
-            f"WHERE {' AND '.join(conditions) or '1'} GROUP BY 1, 2, 3",
+            f"WHERE {clause} GROUP BY 1, 2, 3",
             args,
         ).fetchall()
         facets: dict[str, Counter[str]] = {
@@ -660,11 +646,7 @@ class SQLiteStore(Store):
             args = [*rank_args, match, *(bounds or ()), *params]
             order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"
         else:
-            args = list(params)
-            if match is not None:
-                condition, match_args = _match_condition(match, bounds)
-                clause += f" AND {condition}"
-                args.extend(match_args)
+            clause, args = _matching_clause(where, params, match, bounds)
             base = (
                 "SELECT a.rowid AS rid, coalesce(a.published, '') AS sort FROM articles a "
                 f"WHERE {clause}"
