@@ -637,7 +637,8 @@ class SQLiteStore(Store):
                 exact = f"articles_fts.rowid IN ({_WRITTEN})"
                 rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
                 rank_args = [written]
-            within = _BOUNDS if bounds is not None else ""
+            # qualified: beside the join, a bare rowid would be the article's, not FTS5's
+            within = " AND articles_fts.rowid BETWEEN ? AND ?" if bounds is not None else ""
             base = (  # without filters, no join: ranking a common word's matches costs less
                 f"SELECT articles_fts.rowid AS rid, {rank} AS sort "
                 f"FROM articles_fts {joined}WHERE articles_fts MATCH ?{within} AND {clause} "

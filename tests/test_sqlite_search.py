@@ -147,6 +147,19 @@ def test_a_filtered_search_seeks_its_words_within_its_articles_rowids(
         assert sqlite_store._rowid_bounds(db, where, params) == (1, 0)  # no article: none
     assert store.search(request).total == 3
     assert store.search(SearchRequest(q="پسماند", cities=["x"])).total == 0
+    with store._reading() as db:  # the searches below read through this connection too
+        statements: list[str] = []
+        db.set_trace_callback(statements.append)  # each statement, its values written in
+        for sort in ("relevance", "date"):
+            store.search(SearchRequest(q="پسماند", cities=["قم"], sort=sort, facets=True))
+        db.set_trace_callback(None)
+        plans = [
+            " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in statements
+            if "MATCH" in sql
+        ]
+    assert len(plans) >= 4  # facets and a page, in each order
+    assert all("><" in plan for plan in plans), plans  # FTS5 seeks between the bounds
 
     requests = [
         SearchRequest(q="پسماند", cities=["شیراز"], facets=True),
