@@ -50,7 +50,8 @@ def _free_port() -> int:
 
 
 def serve(db: Path, port: int, workers: int, cache: bool) -> subprocess.Popen[bytes]:
-    env = os.environ | {"RASAD_STORE": f"sqlite:///{db}"}
+    # absolute: sqlite:/// before a relative path would name one from the root
+    env = os.environ | {"RASAD_STORE": f"sqlite:///{db.resolve()}"}
     if not cache:
         env["RASAD_CACHE_SECONDS"] = "0"
     command = [sys.executable, "-m", "rasad", "serve", "--port", str(port)]
