@@ -89,7 +89,8 @@ _HIGHLIGHTS = (
     f"highlight(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}') AS hb"
 )
 _MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds})"
-_BOUNDS = " AND rowid BETWEEN ? AND ?"
+# qualified: beside a join with articles, a bare rowid would be the article's, not FTS5's
+_BOUNDS = " AND articles_fts.rowid BETWEEN ? AND ?"
 # A filtered query reads its words' matches only between the lowest and highest rowid of the
 # articles its filters let through, when they are at most this many (counted from an index):
 # FTS5 seeks within a word's matches, so a common word over a million articles is not read
@@ -637,8 +638,7 @@ class SQLiteStore(Store):
                 exact = f"articles_fts.rowid IN ({_WRITTEN})"
                 rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
                 rank_args = [written]
-            # qualified: beside the join, a bare rowid would be the article's, not FTS5's
-            within = " AND articles_fts.rowid BETWEEN ? AND ?" if bounds is not None else ""
+            within = _BOUNDS if bounds is not None else ""
             base = (  # without filters, no join: ranking a common word's matches costs less
                 f"SELECT articles_fts.rowid AS rid, {rank} AS sort "
                 f"FROM articles_fts {joined}WHERE articles_fts MATCH ?{within} AND {clause} "
