@@ -32,7 +32,15 @@ from rasad.errors import RasadError
 from rasad.nlp.figure import Figure
 
 from .coverage import Copy, Coverage, StoryRun, histogram, timeline
-from .filters import Filter, article_filters, between, figure_filters, singular_words, words
+from .filters import (
+    REPORTS,
+    Filter,
+    article_filters,
+    between,
+    figure_filters,
+    singular_words,
+    words,
+)
 from .highlight import marked, snippet
 from .models import (
     MAX_PAGE_SIZE,
@@ -257,7 +265,7 @@ class Store(ABC):
         """Metric keys with how many reports each has (an article's restatements of one
         fact count once), most reported first; `text` filters them by words of the key,
         its sentence, speaker or place, any word in its singular or plural, or a prefix."""
-        wanted = [Filter("report", "eq", True), *words("search", singular_words(text))]
+        wanted = [REPORTS, *words("search", singular_words(text))]
         return self._metric_counts(wanted, size)
 
     def series(
@@ -289,7 +297,7 @@ class Store(ABC):
         With `listed` None (an export) every report is listed in its bucket instead, read
         in one pass oldest first."""
         interval = check_interval(interval)
-        filters = [*filters, Filter("report", "eq", True)]
+        filters = [*filters, REPORTS]
         filters += between("published", date_from, date_to)
         buckets = self._series_buckets(filters, interval)
         if listed is not None:
@@ -309,7 +317,7 @@ class Store(ABC):
     def reports_of(self, article_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Each article's figures, one per reported fact (first mentions), in text order."""
         out: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
-        for row in self._figures_where_in("article_id", list(out), Filter("report", "eq", True)):
+        for row in self._figures_where_in("article_id", list(out), REPORTS):
             out[row["article_id"]].append(row)
         for rows in out.values():
             rows.sort(key=lambda r: r["seq"])

@@ -31,7 +31,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from .filters import Filter
+from .filters import REPORTS, Filter
 from .models import SeriesBucket
 from .schema import BUCKET_FIELDS
 from .series import bucket_stats
@@ -153,7 +153,7 @@ def regroup(
         if not keys:
             continue
         filters = [
-            Filter("report", "eq", True),
+            REPORTS,
             Filter("metric", "in", sorted({k[0] for k in keys})),
             Filter(interval, "in", sorted({k[2] for k in keys})),
         ]

@@ -30,6 +30,8 @@ class Filter:
     value: Any
 
 
+# a figure that reports its fact first in its article (restatements count once)
+REPORTS = Filter("report", "eq", True)
 # FigureQuery attribute → figure row field it filters (equality)
 FIGURE_EQUALS = {
     "metric": "metric",

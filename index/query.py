@@ -278,6 +278,30 @@ def with_word_forms(node: Node | None) -> Node | None:
     return type(node)(tuple(c for c in map(with_word_forms, node.children) if c is not None))
 
 
+def added_forms(node: Node | None) -> list[Term]:
+    """The inflected forms `with_word_forms` added to a query."""
+    if isinstance(node, Term):
+        return [] if node.exact else [node]
+    if isinstance(node, Not):
+        return added_forms(node.child)
+    if isinstance(node, And | Or):
+        return [t for c in node.children for t in added_forms(c)]
+    return []
+
+
+def without_forms(node: Node, dropped: set[Term]) -> Node:
+    """The query without some of its added forms (a backend drops those no document holds:
+    a term that matches nothing changes no answer, yet is looked up and scored per match)."""
+    if isinstance(node, Or):
+        kept = [without_forms(c, dropped) for c in node.children if c not in dropped]
+        return kept[0] if len(kept) == 1 else Or(tuple(kept))
+    if isinstance(node, And):
+        return And(tuple(without_forms(c, dropped) for c in node.children))
+    if isinstance(node, Not):
+        return Not(without_forms(node.child, dropped))
+    return node
+
+
 def without_word_forms(node: Node) -> Node:
     """The query as the user wrote it: `with_word_forms` undone (a backend that cannot
     weigh one term above another ranks the matches of this first)."""

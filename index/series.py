@@ -25,7 +25,7 @@ import jdatetime
 
 from rasad.nlp.dates import TEHRAN
 
-from .filters import Filter
+from .filters import REPORTS, Filter
 from .models import Interval, SeriesBucket
 from .query import QueryError
 
@@ -82,7 +82,7 @@ def conflict(distinct_values: int, reporters: int) -> bool:
 def plain_metric(filters: list[Filter]) -> str | None:
     """The metric key when the series asked for is one metric's, undated: the one kind a
     backend keeps rolled up (`sqlite_rollup`, `es_rollup`)."""
-    if len(filters) != 2 or filters[1] != Filter("report", "eq", True):
+    if len(filters) != 2 or filters[1] != REPORTS:
         return None
     first = filters[0]
     return first.value if first.field == "metric" and first.op == "eq" else None

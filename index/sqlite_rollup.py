@@ -53,7 +53,29 @@ END;'''
         for event, row in (("INSERT", "new"), ("DELETE", "old"))
     )
 }
+-- every metric's number of reports, for the list of metrics: counting them over the
+-- figures' index reads all of it (a million articles: 7.7 million rows, minutes from disk).
+-- Figures are only ever inserted and deleted, each counted as it is.
+CREATE TABLE IF NOT EXISTS metric_reports (
+    metric TEXT PRIMARY KEY,
+    reports INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS figures_counted_insert AFTER INSERT ON figures
+WHEN new.report AND new.metric IS NOT NULL BEGIN
+    INSERT INTO metric_reports (metric, reports) VALUES (new.metric, 1)
+    ON CONFLICT (metric) DO UPDATE SET reports = reports + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS figures_counted_delete AFTER DELETE ON figures
+WHEN old.report AND old.metric IS NOT NULL BEGIN
+    UPDATE metric_reports SET reports = reports - 1 WHERE metric = old.metric;
+    DELETE FROM metric_reports WHERE metric = old.metric AND reports <= 0;
+END;
 """
+# a store made before the counts: counted once
+COUNT_ALL_METRICS = (
+    "INSERT INTO metric_reports (metric, reports) SELECT metric, count(*) FROM figures "
+    "WHERE report AND metric IS NOT NULL GROUP BY metric"
+)
 # a store made before the roll-up: every bucket of every metric is stale once
 MARK_ALL_STALE = " UNION ".join(
     f"SELECT metric, '{b}', {b} FROM figures WHERE report AND metric IS NOT NULL "

@@ -31,7 +31,7 @@ from .contract import (
     StoryCandidate,
     Write,
 )
-from .filters import Filter
+from .filters import REPORTS, Filter
 from .highlight import HIT_CLOSE, HIT_OPEN, marked_tokens
 from .models import (
     TOTAL_EXACT_UP_TO,
@@ -42,7 +42,7 @@ from .models import (
     SeriesBucket,
     article_text,
 )
-from .query import Node, marked_terms, without_word_forms
+from .query import Node, added_forms, marked_terms, without_forms, without_word_forms
 from .schema import BUCKET_FIELDS, ArticleParts, from_stored_list, stored_figures, stored_list
 from .series import (
     INTERVALS,
@@ -54,6 +54,7 @@ from .series import (
     tehran_buckets,
 )
 from .sqlite_rollup import (
+    COUNT_ALL_METRICS,
     MARK_ALL_STALE,
     ROLLUP_SCHEMA,
     regroup_bounds,
@@ -97,6 +98,10 @@ _BOUNDS = " AND articles_fts.rowid BETWEEN ? AND ?"
 # whole to keep a city's month of them.  Rowids follow the order articles were stored in,
 # which a crawl keeps close to their dates; scattered ones only widen the range.
 BOUNDED_UP_TO = 50_000
+_HELD = (  # which of these FTS5 expressions match at least one article
+    "SELECT e.value FROM json_each(?) e "
+    "WHERE EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH e.value)"
+)
 _WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 _EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
@@ -149,7 +154,20 @@ def _matching(
     where, params = where_clause(filters, "a.")
     if node is None:
         return _matching_clause(where, params, None, None)
-    return _matching_clause(where, params, to_fts5(node), _rowid_bounds(db, where, params))
+    match = to_fts5(_held_forms(db, node))
+    return _matching_clause(where, params, match, _rowid_bounds(db, where, params))
+
+
+def _held_forms(db: sqlite3.Connection, node: Node) -> Node:
+    """The query without the word forms it added that no article holds.  Most of a word's
+    dozen forms are never written, yet FTS5 looks each up for every match and bm25 weighs
+    each: dropping them nearly halved the cost of ranking a common word.  One seek a form
+    (`_HELD`), whatever the size of the store."""
+    forms = list(dict.fromkeys(added_forms(node)))
+    if not forms:
+        return node
+    held = {row[0] for row in db.execute(_HELD, [dumps([to_fts5(t) for t in forms])])}
+    return without_forms(node, {t for t in forms if to_fts5(t) not in held})
 
 
 @contextmanager
@@ -267,9 +285,12 @@ class SQLiteStore(Store):
             self._move_prints()
             self._migrate()
             rolled = self._has_table("series_rollup")
+            counted = self._has_table("metric_reports")
             self.db.executescript(ROLLUP_SCHEMA)
             if not rolled:  # a store made before the roll-up: every bucket is stale once
                 self.db.execute(MARK_ALL_STALE)
+            if not counted:
+                self.db.execute(COUNT_ALL_METRICS)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
         self.lock = threading.RLock()  # the writer connection is one thread's at a time
@@ -562,8 +583,9 @@ class SQLiteStore(Store):
         self, request: SearchRequest, node: Node | None, filters: list[Filter], after: Any
     ) -> RawPage:
         where, params = where_clause(filters, "a.")
-        match = to_fts5(node) if node is not None else None
         with self._reading() as db:
+            node = _held_forms(db, node) if node is not None else None
+            match = to_fts5(node) if node is not None else None
             bounds = _rowid_bounds(db, where, params) if match is not None else None
             clause, args = _matching_clause(where, params, match, bounds)
             if request.facets:
@@ -628,36 +650,52 @@ class SQLiteStore(Store):
     ) -> list[tuple[int, Any]]:
         """(rowid, sort value) of the page's rows plus one, to know if another page follows;
         `written` is the query without its added word forms, whose matches rank first."""
-        clause = " AND ".join(where) or "1"
-        if match is not None and r.sort == "relevance":
-            # bm25 is smaller for better matches; the title weighs twice the body; FTS5
-            # cannot weigh one term above another, so the words as written come first
-            joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
-            rank, rank_args = "bm25(articles_fts, 2.0, 1.0)", []
-            if written is not None and written != match:
-                exact = f"articles_fts.rowid IN ({_WRITTEN})"
-                rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
-                rank_args = [written]
-            within = _BOUNDS if bounds is not None else ""
-            base = (  # without filters, no join: ranking a common word's matches costs less
-                f"SELECT articles_fts.rowid AS rid, {rank} AS sort "
-                f"FROM articles_fts {joined}WHERE articles_fts MATCH ?{within} AND {clause} "
-                f"ORDER BY articles_fts.rowid DESC LIMIT {RANKED_UP_TO}"
-            )
-            args = [*rank_args, match, *(bounds or ()), *params]
-            order, after_cmp = "sort ASC, rid ASC", "(sort > ? OR (sort = ? AND rid > ?))"
-        else:
-            clause, args = _matching_clause(where, params, match, bounds)
-            base = (
-                "SELECT a.rowid AS rid, coalesce(a.published, '') AS sort FROM articles a "
-                f"WHERE {clause}"
-            )
-            order, after_cmp = "sort DESC, rid ASC", "(sort < ? OR (sort = ? AND rid > ?))"
+        if match is None or r.sort != "relevance":
+            return self._page_by_date(db, r, where, params, match, after, bounds)
+        # bm25 is smaller for better matches; the title weighs twice the body; FTS5 cannot
+        # weigh one term above another, so the words as written come first
+        joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
+        rank, rank_args = "bm25(articles_fts, 2.0, 1.0)", []
+        if written is not None and written != match:
+            exact = f"articles_fts.rowid IN ({_WRITTEN})"
+            rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
+            rank_args = [written]
+        within = _BOUNDS if bounds is not None else ""
+        base = (  # without filters, no join: ranking a common word's matches costs less
+            f"SELECT articles_fts.rowid AS rid, {rank} AS sort FROM articles_fts {joined}"
+            f"WHERE articles_fts MATCH ?{within} AND {' AND '.join(where) or '1'} "
+            f"ORDER BY articles_fts.rowid DESC LIMIT {RANKED_UP_TO}"
+        )
+        args = [*rank_args, match, *(bounds or ()), *params]
         sql = f"SELECT rid, sort FROM ({base})"
         if after is not None:
-            sql += f" WHERE {after_cmp}"
+            sql += " WHERE (sort > ? OR (sort = ? AND rid > ?))"
             args += [after[0], after[0], after[1]]
-        sql += f" ORDER BY {order} LIMIT ?"
+        sql += " ORDER BY sort ASC, rid ASC LIMIT ?"
+        return db.execute(sql, [*args, r.size + 1]).fetchall()
+
+    def _page_by_date(
+        self,
+        db: sqlite3.Connection,
+        r: SearchRequest,
+        where: list[str],
+        params: list[Any],
+        match: str | None,
+        after: Any,
+        bounds: Bounds,
+    ) -> list[tuple[int, Any]]:
+        """The latest first, undated last (as '').  Ordered by the column itself, not by a
+        sort value computed in a subquery: an index that serves the filters (by city, by
+        source, by date) then gives the order too, and the walk stops once the page is full
+        instead of sorting every match (a city's nine months of a common word: 2.8 → 1.9 ms)."""
+        clause, args = _matching_clause(where, params, match, bounds)
+        sort = "coalesce(a.published, '')"
+        sql = f"SELECT a.rowid, {sort} FROM articles a WHERE {clause}"
+        if after is not None:
+            sql += f" AND ({sort} < ? OR ({sort} = ? AND a.rowid > ?))"
+            args += [after[0], after[0], after[1]]
+        # NULL sorts below every date, as '' would: the same order as `sort DESC`
+        sql += " ORDER BY a.published DESC, a.rowid ASC LIMIT ?"
         return db.execute(sql, [*args, r.size + 1]).fetchall()
 
     def _hit_rows(
@@ -822,7 +860,7 @@ class SQLiteStore(Store):
         if not stale:
             return
         where, params = regroup_bounds(stale, interval)
-        base = [Filter("metric", "eq", metric), Filter("report", "eq", True)]
+        base = [Filter("metric", "eq", metric), REPORTS]
         fresh = self._grouped(base, interval, where, params)
         kept = [(b.start.isoformat(), dumps(bucket_stats(b))) for b in fresh]
         store_buckets(self.db, metric, interval, stale, kept)
@@ -859,6 +897,11 @@ class SQLiteStore(Store):
         ]
 
     def _metric_counts(self, filters: list[Filter], size: int) -> list[tuple[str, int]]:
+        if filters == [REPORTS]:  # every metric: counted as figures are written
+            return self._rows(
+                "SELECT metric, reports FROM metric_reports ORDER BY reports DESC, metric LIMIT ?",
+                [size],
+            )
         where, params = where_clause(filters)
         return [
             (m, c)

@@ -98,10 +98,13 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     with_figure_rows(store.db)  # older: ids kept, unique, and each figure's rest in its row
     for row in before:  # older still: rows kept whole
         store.db.execute("UPDATE figures SET row = ? WHERE id = ?", (json.dumps(row), row["id"]))
+    every_metric = store.metrics(size=500)
     store.db.execute("DROP INDEX figures_by_metric")  # made over the added columns
     store.db.executescript(  # and the series roll-up, newer still, whose triggers read them
         "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
-        "DROP TABLE series_rollup; DROP TABLE series_stale;"
+        "DROP TABLE series_rollup; DROP TABLE series_stale; "
+        "DROP TRIGGER figures_counted_insert; DROP TRIGGER figures_counted_delete; "
+        "DROP TABLE metric_reports;"  # and the metrics' counts
     )
     for column in added:
         store.db.execute(f"ALTER TABLE figures DROP COLUMN {column}")
@@ -116,6 +119,7 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     assert {"figures_by_metric", "figures_search", "figures_stale_insert"} <= indexes
     word = before[0]["metric"].split()[0]
     assert word in reopened.metrics(word)[0][0]  # found through the words' index, as before
+    assert reopened.metrics(size=500) == every_metric  # counted once, when opened
     reopened.close()
     assert sorted(rows) == sorted(expected) and any(r[2] == 0 for r in rows)
     assert all(r[-1] for r in rows)  # every dated figure has its Jalali month

@@ -117,3 +117,29 @@ def test_a_store_made_before_the_roll_up_is_rolled_up_at_once(tmp_path: Path) ->
     assert left > 0 and reopened.roll_up() == left and _stale(reopened) == []
     assert reopened.series(key, "month", listed=0).buckets == expected
     reopened.close()
+
+
+def test_the_list_of_metrics_is_counted_as_figures_are_written(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "m.db")
+    counted = (
+        "SELECT metric, count(*) FROM figures WHERE report AND metric IS NOT NULL "
+        "GROUP BY metric ORDER BY count(*) DESC, metric"
+    )
+    lanes = make("https://x/1", "دوچرخه", "شهرداری مشهد گفت: ۲۰ کیلومتر مسیر دوچرخه ساخته شد.", 2)
+    store.upsert([lanes, *(_parks(d, "a", 10 + d) for d in range(3))])
+    assert store.metrics(size=500) == store.db.execute(counted).fetchall()
+    # an article replaced: its figures go, its new ones come; one loses its only figure
+    store.upsert([_parks(0, "a", 99, url="https://a/0-10"), _parks(5, "b", 7)])
+    store.upsert([make("https://a/1-11", "بوستان", "شهرداری مشهد گفت: بوستان ساخته شد.", 2)])
+    assert store.metrics(size=500) == store.db.execute(counted).fetchall()
+    assert dict(store.metrics(size=500))[_metric(store)] == 3  # days 0, 2 and 5
+    # read from the counts, not from the figures
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    with store._reading() as db:
+        db.set_trace_callback(statements.append)
+        store.metrics(size=2)
+        db.set_trace_callback(None)
+    store.db.set_trace_callback(None)
+    assert statements and not any("figures" in s for s in statements), statements
+    store.close()
