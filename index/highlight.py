@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasad.nlp.normalize import fold_word
-from rasad.nlp.text import fold
+from rasad.nlp.text import folding_to
 
 _WORD = re.compile(r"\w+(?:[\u200c.٫/]\w+)*")
 _AFFIX = {"ها", "های", "هایی", "اند", "ای", "ام", "ایم", "اید", "تر", "ترین", "ی"}
@@ -128,17 +128,17 @@ def snippet(text: str, matched: set[str], width: int = SNIPPET_WIDTH) -> Marked:
 def _earliest(text: str, matched: set[str]) -> int:
     """A word boundary at or before the first place a matched token can begin: the first
     occurrence of any token (or of a token with its affix or preverb apart, as
-    `iter_marked` pairs them) in the text folded one character for one (`fold`, which
-    keeps offsets).  0 when the folding is not one for one."""
-    folded = fold(text)
-    lowered = folded.folded.lower()
-    if len(lowered) != len(folded.folded):
+    `iter_marked` pairs them) in the text as folded (`folding_to`); 0 when there is none."""
+    found = _first_of(frozenset(matched)).search(text)
+    if found is None:
         return 0
-    found = [p for t in _spellings(frozenset(matched)) if (p := lowered.find(t)) >= 0]
-    if not found:
-        return 0
-    at = folded.origin[min(found)]
+    at = found.start()
     return max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+
+
+@lru_cache(maxsize=1024)
+def _first_of(matched: frozenset[str]) -> re.Pattern[str]:
+    return folding_to(_spellings(matched))
 
 
 @lru_cache(maxsize=1024)

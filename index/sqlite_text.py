@@ -33,7 +33,7 @@ ARTICLE_COMPRESSION = 6  # zlib's level: its default, near its best ratio
 # then the searched text's JSON.  Reading an article inflates only up to the newline: the
 # searched text is as long again, and a series' fifty reports read fifty articles.
 _SEPARATOR = b"\n"
-_INFLATED = 8192  # bytes inflated at a time while looking for the separator
+_INFLATED = 4096  # bytes inflated at a time while looking for the separator (an article: ~3.5 KB)
 
 
 def dumps(value: object) -> str:

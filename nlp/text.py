@@ -10,7 +10,7 @@ from, so spans are translated back without any guessing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 ZWNJ = "\u200c"
@@ -92,6 +92,23 @@ def fold(text: str) -> FoldedText:
         return FoldedText(text, folded, range(len(text)))
     dropped = {m.start() for m in _DROPPED_RE.finditer(text)}
     return FoldedText(text, folded, tuple(i for i in range(len(text)) if i not in dropped))
+
+
+def folding_to(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern over *original* text that matches where its folded copy holds one of
+    `words` (folded, lower case): each character as any that folds to it, in either case,
+    and the dropped ones allowed after each.  It finds the first such place in C, where
+    folding a whole article first and searching the copy cost ten times as much."""
+    sources: dict[str, set[str]] = {}
+    for original, folded in _TABLE.items():
+        sources.setdefault(folded, set()).add(original)
+    dropped = "[" + "".join(sorted(DROPPED)) + "]*"
+
+    def char(c: str) -> str:
+        return "[" + "".join(re.escape(x) for x in sorted({c, *sources.get(c, ())})) + "]"
+
+    spellings = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(dropped.join(map(char, w)) for w in spellings if w), re.I)
 
 
 def fold_string(text: str) -> str:

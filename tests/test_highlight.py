@@ -51,3 +51,25 @@ def test_no_match_in_the_text_gives_its_head() -> None:
     piece = snippet(FILLER, {"بوستان"})
     assert piece.spans == () and not piece.cut_before and piece.cut_after
     assert FILLER.startswith(piece.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("در كتابخانه‌ي مركزي", "کتابخانه"),  # Arabic kaf and yeh
+        ("گزارش‌ها: مِتروی شهر", "متروی"),  # a diacritic inside the word
+        ("رشد ۲۸٪ در سال", "28%"),  # Persian digits and percent sign
+        ("سامانه‌ی GIS شهری", "gis"),  # Latin capitals
+        ("پروژه‌ها و طرح‌ها", "پروژه ها"),  # a ZWNJ where the spelling has a space
+        ("بی‌نام", "کتاب"),  # nowhere
+        ("ـکتـاب", "کتاب"),  # tatweel inside and before
+    ],
+)
+def test_a_pattern_over_original_text_finds_what_folding_it_would(text: str, word: str) -> None:
+    from rasad.nlp.text import fold, folding_to
+
+    folded = fold(text)
+    at = folded.folded.lower().find(word)
+    expected = folded.origin[at] if at >= 0 else None
+    found = folding_to([word, "ناموجود"]).search(text)
+    assert (found.start() if found else None) == expected
