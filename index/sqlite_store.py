@@ -651,7 +651,8 @@ class SQLiteStore(Store):
         """(rowid, sort value) of the page's rows plus one, to know if another page follows;
         `written` is the query without its added word forms, whose matches rank first."""
         if match is None or r.sort != "relevance":
-            return self._page_by_date(db, r, where, params, match, after, bounds)
+            clause, args = _matching_clause(where, params, match, bounds)
+            return self._page_by_date(db, clause, args, after, r.size)
         # bm25 is smaller for better matches; the title weighs twice the body; FTS5 cannot
         # weigh one term above another, so the words as written come first
         joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
@@ -675,28 +676,20 @@ class SQLiteStore(Store):
         return db.execute(sql, [*args, r.size + 1]).fetchall()
 
     def _page_by_date(
-        self,
-        db: sqlite3.Connection,
-        r: SearchRequest,
-        where: list[str],
-        params: list[Any],
-        match: str | None,
-        after: Any,
-        bounds: Bounds,
+        self, db: sqlite3.Connection, clause: str, args: list[Any], after: Any, size: int
     ) -> list[tuple[int, Any]]:
         """The latest first, undated last (as '').  Ordered by the column itself, not by a
         sort value computed in a subquery: an index that serves the filters (by city, by
         source, by date) then gives the order too, and the walk stops once the page is full
         instead of sorting every match (a city's nine months of a common word: 2.8 → 1.9 ms)."""
-        clause, args = _matching_clause(where, params, match, bounds)
         sort = "coalesce(a.published, '')"
         sql = f"SELECT a.rowid, {sort} FROM articles a WHERE {clause}"
         if after is not None:
             sql += f" AND ({sort} < ? OR ({sort} = ? AND a.rowid > ?))"
-            args += [after[0], after[0], after[1]]
+            args = [*args, after[0], after[0], after[1]]
         # NULL sorts below every date, as '' would: the same order as `sort DESC`
         sql += " ORDER BY a.published DESC, a.rowid ASC LIMIT ?"
-        return db.execute(sql, [*args, r.size + 1]).fetchall()
+        return db.execute(sql, [*args, size + 1]).fetchall()
 
     def _hit_rows(
         self,

@@ -261,7 +261,8 @@ def test_a_search_by_date_pages_through_ties_and_undated_articles_in_order(
     with store._reading() as db:
         statements: list[str] = []
         db.set_trace_callback(statements.append)
-        store._page_by_date(db, request, where, params, '"نشست"', None, None)
+        clause, args = sqlite_store._matching_clause(where, params, '"نشست"', None)
+        store._page_by_date(db, clause, args, None, 20)
         db.set_trace_callback(None)
         plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {statements[0]}"))
     assert "INDEX articles_by_city" in plan and "B-TREE FOR ORDER BY" not in plan, plan
