@@ -163,11 +163,11 @@ def _held_forms(db: sqlite3.Connection, node: Node) -> Node:
     dozen forms are never written, yet FTS5 looks each up for every match and bm25 weighs
     each: dropping them nearly halved the cost of ranking a common word.  One seek a form
     (`_HELD`), whatever the size of the store."""
-    forms = list(dict.fromkeys(added_forms(node)))
+    forms = {term: to_fts5(term) for term in added_forms(node)}
     if not forms:
         return node
-    held = {row[0] for row in db.execute(_HELD, [dumps([to_fts5(t) for t in forms])])}
-    return without_forms(node, {t for t in forms if to_fts5(t) not in held})
+    held = {row[0] for row in db.execute(_HELD, [dumps(list(forms.values()))])}
+    return without_forms(node, {term for term, match in forms.items() if match not in held})
 
 
 @contextmanager
