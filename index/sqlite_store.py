@@ -171,6 +171,36 @@ def _held_forms(db: sqlite3.Connection, node: Node) -> Node:
 
 
 @contextmanager
+def _clause(
+    db: sqlite3.Connection,
+    where: list[str],
+    params: list[Any],
+    match: str | None,
+    bounds: Bounds,
+    listed: bool,
+) -> Iterator[tuple[str, list[Any]]]:
+    """`_matching_clause`, or with `listed` the query's matches (between `bounds`) listed
+    once in a table of this connection, for statements that would each list them again:
+    SQLite builds a fresh list for every `IN (SELECT … MATCH …)`, and a city's nine months
+    of a common word are 7,700 matches (facets and page 6.9 → 5.2 ms).  Emptied after, so
+    a connection keeps no search's matches between requests."""
+    if not listed or match is None:
+        yield _matching_clause(where, params, match, bounds)
+        return
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS search_matches (rid INTEGER PRIMARY KEY)")
+    within = _BOUNDS if bounds is not None else ""
+    db.execute(
+        "INSERT INTO temp.search_matches SELECT rowid FROM articles_fts "
+        f"WHERE articles_fts MATCH ?{within}",
+        [match, *(bounds or ())],
+    )
+    try:
+        yield " AND ".join([*where, "a.rowid IN temp.search_matches"]), list(params)
+    finally:
+        db.execute("DELETE FROM temp.search_matches")
+
+
+@contextmanager
 def _busy(path: str) -> Iterator[None]:
     """A store another process kept locked past the busy timeout: unavailable, said so."""
     try:
@@ -587,14 +617,22 @@ class SQLiteStore(Store):
             node = _held_forms(db, node) if node is not None else None
             match = to_fts5(node) if node is not None else None
             bounds = _rowid_bounds(db, where, params) if match is not None else None
-            clause, args = _matching_clause(where, params, match, bounds)
-            if request.facets:
-                total, facets = self._facets(db, clause, args)
-            else:
-                bare = match if not where else None
-                total, facets = self._count(db, clause, args, bare), {}
-            written = to_fts5(without_word_forms(node)) if node is not None else None
-            page = self._page(db, request, where, params, match, after, written, bounds)
+            by_date = match is None or request.sort != "relevance"
+            # by date, the count or facets and the page read the same matches: listed once
+            listed = by_date and bool(request.facets or where)
+            with _clause(db, where, params, match, bounds, listed) as (clause, args):
+                if request.facets:
+                    total, facets = self._facets(db, clause, args)
+                else:
+                    bare = match if not where else None
+                    total, facets = self._count(db, clause, args, bare), {}
+                if by_date:
+                    page = self._page_by_date(db, clause, args, after, request.size)
+                else:
+                    written = to_fts5(without_word_forms(node)) if node is not None else None
+                    page = self._page_by_relevance(
+                        db, request, where, params, match, after, written, bounds
+                    )
             rows = self._hit_rows(db, page[: request.size], match, marked_terms(node))
         hits = [
             RawHit(Article.from_dict(unpack(data), figures=False), matched, score, [sort, rowid])
@@ -637,7 +675,7 @@ class SQLiteStore(Store):
         total = sum(n for *_, n in groups)
         return total, {k: dict(v.most_common(_FACETS)) for k, v in facets.items()}
 
-    def _page(
+    def _page_by_relevance(
         self,
         db: sqlite3.Connection,
         r: SearchRequest,
@@ -648,11 +686,9 @@ class SQLiteStore(Store):
         written: str | None,
         bounds: Bounds,
     ) -> list[tuple[int, Any]]:
-        """(rowid, sort value) of the page's rows plus one, to know if another page follows;
-        `written` is the query without its added word forms, whose matches rank first."""
-        if match is None or r.sort != "relevance":
-            clause, args = _matching_clause(where, params, match, bounds)
-            return self._page_by_date(db, clause, args, after, r.size)
+        """(rowid, sort value) of the page's rows by relevance plus one, to know if another
+        page follows; `written` is the query without its added word forms, whose matches rank
+        first."""
         # bm25 is smaller for better matches; the title weighs twice the body; FTS5 cannot
         # weigh one term above another, so the words as written come first
         joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
