@@ -8,6 +8,7 @@ string, so no user text is ever read as SQL or as FTS5 syntax.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,15 @@ FIGURES_TABLE = f"""CREATE TABLE IF NOT EXISTS figures (
     {", ".join(f"{c} {SQLITE_TYPES[FILTERED[c]]}" for c in FIGURE_COLUMNS)},
     id TEXT GENERATED ALWAYS AS (article_id || '-' || seq) VIRTUAL
 );"""
+# The article's city and outlet are indexed too, apart from the text: a search with words
+# and a city lets FTS5 keep only the city's matches (`in_text`, `places`).
+ARTICLES_SEARCH = """CREATE VIEW IF NOT EXISTS articles_search (ref, title, body, city, source)
+    AS SELECT d.rowid, stored_search(d.data, 0), stored_search(d.data, 1), a.city, a.source
+    FROM article_data d JOIN articles a ON a.rowid = d.rowid"""
+ARTICLES_FTS = """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, city, source, content='articles_search', content_rowid='ref',
+    tokenize='unicode61 remove_diacritics 0'
+)"""
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY,
@@ -64,12 +74,8 @@ CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
 -- (`sqlite_text`), so an index entry is deleted before its record changes.  figures.rowid
 -- is not an INTEGER PRIMARY KEY, so a VACUUM may renumber it: after one,
 -- INSERT INTO figures_fts (figures_fts) VALUES ('rebuild').
-CREATE VIEW IF NOT EXISTS articles_search (ref, title, body) AS
-    SELECT rowid, stored_search(data, 0), stored_search(data, 1) FROM article_data;
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, body, content='articles_search', content_rowid='ref',
-    tokenize='unicode61 remove_diacritics 0'
-);
+{ARTICLES_SEARCH};
+{ARTICLES_FTS};
 CREATE VIEW IF NOT EXISTS figures_search (ref, search) AS
     SELECT f.rowid, stored_search(d.data, 2 + f.seq) FROM figures f
     JOIN articles a ON a.id = f.article_id JOIN article_data d ON d.rowid = a.rowid;
@@ -169,6 +175,30 @@ def where_clause(filters: list[Filter], prefix: str = "") -> tuple[list[str], li
             where.append(f"{column} {_RANGE[f.op]} ?")
             params.append(f.value)
     return where, params
+
+
+def in_text(match: str) -> str:
+    """An FTS5 expression over `articles_fts` made to match the title and body only, never
+    the city and outlet indexed beside them."""
+    return f"{{title body}} : ({match})"
+
+
+def places(filters: list[Filter]) -> str:
+    """FTS5 conditions for the filters by city and outlet, to add to a search's words: FTS5
+    then keeps only those articles' matches.  Each value is a phrase of its words, so it
+    may find more than the value (a longer city name holding it); the SQL filter stays and
+    decides.  A value without a word to index adds nothing."""
+    out = ""
+    for f in filters:
+        if f.op == "in" and f.field in ("city", "source"):
+            phrases = [_phrase(v) for v in f.value]
+            if phrases and all(phrases):
+                out += f" AND {f.field} : ({' OR '.join(phrases)})"
+    return out
+
+
+def _phrase(value: str) -> str:
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if re.search(r"\w", value) else ""
 
 
 def to_fts5(node: Node) -> str:

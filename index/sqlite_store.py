@@ -70,7 +70,9 @@ from .sqlite_sql import (
     INSERT_FIGURE,
     MIGRATIONS,
     SCHEMA,
+    in_text,
     marks,
+    places,
     to_fts5,
     where_clause,
 )
@@ -80,6 +82,7 @@ from .sqlite_text import (
     moved_figure_rests,
     moved_search_text,
     pack,
+    placed_search,
     register,
     unpack,
 )
@@ -154,7 +157,7 @@ def _matching(
     where, params = where_clause(filters, "a.")
     if node is None:
         return _matching_clause(where, params, None, None)
-    match = to_fts5(_held_forms(db, node))
+    match = in_text(to_fts5(_held_forms(db, node))) + places(filters)
     return _matching_clause(where, params, match, _rowid_bounds(db, where, params))
 
 
@@ -163,7 +166,7 @@ def _held_forms(db: sqlite3.Connection, node: Node) -> Node:
     dozen forms are never written, yet FTS5 looks each up for every match and bm25 weighs
     each: dropping them nearly halved the cost of ranking a common word.  One seek a form
     (`_HELD`), whatever the size of the store."""
-    forms = {term: to_fts5(term) for term in added_forms(node)}
+    forms = {term: in_text(to_fts5(term)) for term in added_forms(node)}
     if not forms:
         return node
     held = {row[0] for row in db.execute(_HELD, [dumps(list(forms.values()))])}
@@ -312,6 +315,7 @@ class SQLiteStore(Store):
             if moved:  # a store made before: its indexes, built from the records once
                 for table in ("articles_fts", "figures_fts"):
                     self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+            placed_search(self.db)
             self._move_prints()
             self._migrate()
             rolled = self._has_table("series_rollup")
@@ -553,8 +557,8 @@ class SQLiteStore(Store):
             "INSERT INTO prints (print, rowid_ref) VALUES (?, ?)", [(p, rowid) for p in prints]
         )
         self.db.execute(
-            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (rowid, text.title, text.body),
+            "INSERT INTO articles_fts (rowid, title, body, city, source) VALUES (?, ?, ?, ?, ?)",
+            (rowid, text.title, text.body, article.city, article.source),
         )
         # rowids given here, so that the words' index entries can name them
         (last,) = self.db.execute("SELECT coalesce(max(rowid), 0) FROM figures").fetchone()
@@ -615,7 +619,8 @@ class SQLiteStore(Store):
         where, params = where_clause(filters, "a.")
         with self._reading() as db:
             node = _held_forms(db, node) if node is not None else None
-            match = to_fts5(node) if node is not None else None
+            # the words in the text, and the FTS5 side of the city and outlet filters
+            match = in_text(to_fts5(node)) + places(filters) if node is not None else None
             bounds = _rowid_bounds(db, where, params) if match is not None else None
             by_date = match is None or request.sort != "relevance"
             # by date, the count or facets and the page read the same matches: listed once
@@ -629,7 +634,9 @@ class SQLiteStore(Store):
                 if by_date:
                     page = self._page_by_date(db, clause, args, after, request.size)
                 else:
-                    written = to_fts5(without_word_forms(node)) if node is not None else None
+                    written = None
+                    if node is not None:
+                        written = in_text(to_fts5(without_word_forms(node))) + places(filters)
                     page = self._page_by_relevance(
                         db, request, where, params, match, after, written, bounds
                     )
@@ -692,7 +699,7 @@ class SQLiteStore(Store):
         # bm25 is smaller for better matches; the title weighs twice the body; FTS5 cannot
         # weigh one term above another, so the words as written come first
         joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
-        rank, rank_args = "bm25(articles_fts, 2.0, 1.0)", []
+        rank, rank_args = "bm25(articles_fts, 2.0, 1.0, 0.0, 0.0)", []  # city, outlet: 0
         if written is not None and written != match:
             exact = f"articles_fts.rowid IN ({_WRITTEN})"
             rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"

@@ -28,6 +28,8 @@ from typing import Any
 
 import orjson
 
+from .sqlite_sql import ARTICLES_FTS, ARTICLES_SEARCH
+
 ARTICLE_COMPRESSION = 6  # zlib's level: its default, near its best ratio
 # A record is one zlib stream: the article's JSON, a newline (JSON never holds a raw one),
 # then the searched text's JSON.  Reading an article inflates only up to the newline: the
@@ -152,6 +154,26 @@ def moved_figure_rests(db: sqlite3.Connection) -> None:
                 rests[seq] = loads(row)
             record = pack(unpack(data), searched[0], searched[1], searched[2], rests)
             db.execute("UPDATE article_data SET data = ? WHERE rowid = ?", (record, rowid))
+
+
+def placed_search(db: sqlite3.Connection) -> None:
+    """Make the articles' FTS5 index and its view again when they were made before the city
+    and outlet were indexed beside the text, and rebuild the index from the records, in one
+    transaction: a store left between the two would search an empty index."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    if row is None or "source," in row[0]:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("DROP TABLE articles_fts")
+        db.execute("DROP VIEW IF EXISTS articles_search")
+        db.execute(ARTICLES_SEARCH)
+        db.execute(ARTICLES_FTS)
+        db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def moved_search_text(db: sqlite3.Connection) -> bool:

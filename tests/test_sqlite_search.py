@@ -270,3 +270,77 @@ def test_a_search_by_date_pages_through_ties_and_undated_articles_in_order(
         plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {statements[0]}"))
     assert "INDEX articles_by_city" in plan and "B-TREE FOR ORDER BY" not in plan, plan
     store.close()
+
+
+def test_the_words_of_a_search_match_its_text_never_its_city_or_outlet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.db"
+    store = SQLiteStore(path)
+    extra = [
+        make("https://p/1", "خبر تازه", "نشست شورا درباره پسماند.", 3, city="اسلام‌شهر"),
+        make("https://p/2", "مشهد", "نشست شورا در مشهد.", 4, source="isfahan.ir", city="قم"),
+        make("https://p/3", "خبر", "پسماند شهری.", 5, city=None, source="tabriz"),
+    ]
+    store.upsert(CORPUS + _MORE + _scattered(20) + extra)
+    # a city's or an outlet's name in a query is looked for in the text only
+    assert "https://p/1" not in {h.url for h in store.search(SearchRequest(q="شهر")).hits}
+    assert [h.url for h in store.search(SearchRequest(q="isfahan")).hits] == []
+    kept = store.search(SearchRequest(q="پسماند -شهر", cities=["اسلام‌شهر"]))
+    assert [h.url for h in kept.hits] == ["https://p/1"]
+
+    requests = [
+        SearchRequest(q="نشست", cities=["شیراز", "تبریز"], facets=True),
+        SearchRequest(q="پسماند", cities=["اسلام‌شهر"], sort="date"),
+        SearchRequest(q="مشهد", sources=["isfahan.ir"], sort="date", facets=True),
+        SearchRequest(q="نشست -پسماند", sources=["tabriz", "shirazcity"], size=3),
+        SearchRequest(q='"شورای شهر"', cities=["مشهد", "تبریز"]),
+        SearchRequest(q="شورا*", cities=["..."]),  # a value with no word: SQL alone decides
+    ]
+
+    def answers() -> list[object]:
+        pages = [store.search(r) for r in requests]
+        coverage = [store.coverage(r).total for r in requests]
+        return [(p.total, p.facets, [h.url for h in p.hits]) for p in pages] + coverage
+
+    narrowed = answers()
+    assert all(total for total, *_ in narrowed[:5])
+    monkeypatch.setattr(sqlite_store, "places", lambda filters: "")  # SQL filters alone
+    assert answers() == narrowed
+
+    # updates that move an article to another city and outlet leave the index whole
+    moved = make("https://p/1", "خبر تازه", "نشست دوم شورا درباره پسماند.", 3, city="قم")
+    assert store.upsert([replace(moved, source="qom")]).updated == 1
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    monkeypatch.undo()
+    hits = store.search(SearchRequest(q="پسماند", cities=["قم"], sources=["qom"])).hits
+    assert [h.url for h in hits] == ["https://p/1"]
+    assert not store.search(SearchRequest(q="پسماند", cities=["اسلام‌شهر"])).hits
+    store.close()
+
+
+def test_a_store_whose_text_index_has_no_city_or_outlet_gets_them_on_opening(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "o.db"
+    store = SQLiteStore(path)
+    store.upsert(CORPUS + _MORE)
+    request = SearchRequest(q="اجرای", cities=["شیراز"], facets=True)
+    before = store.search(request)
+    store.db.executescript(  # as a store made before: title and body only
+        "DROP TABLE articles_fts; DROP VIEW articles_search; "
+        "CREATE VIEW articles_search (ref, title, body) AS SELECT rowid, "
+        "stored_search(data, 0), stored_search(data, 1) FROM article_data; "
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles_search', "
+        "content_rowid='ref', tokenize='unicode61 remove_diacritics 0'); "
+        "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');"
+    )
+    store.close()
+    store = SQLiteStore(path)
+    columns = [row[1] for row in store.db.execute("PRAGMA table_info(articles_fts)")]
+    assert columns == ["title", "body", "city", "source"]
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    after = store.search(request)
+    assert [h.url for h in after.hits] == [h.url for h in before.hits] == ["https://b/1"]
+    assert after.facets == before.facets
+    store.close()
