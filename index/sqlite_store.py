@@ -3,9 +3,9 @@
 Articles and figures are plain tables; `articles_fts` indexes the normalized title and body
 (normalized in Python, see `rasad.nlp.normalize`, because FTS5's unicode61 tokenizer neither
 folds Persian digits nor joins ZWNJ-separated affixes), and beside them each article's city
-and outlet, which a search's words never match but its filters narrow FTS5 by.  WAL mode lets the API read while
-the crawler writes.  The flow (paging, hits, counting) is the contract's; this module
-renders filters and queries as SQL and runs them.
+and outlet, which a search's words never match but its filters narrow FTS5 by.  WAL mode
+lets the API read while the crawler writes.  The flow (paging, hits, counting) is the
+contract's; this module renders filters and queries as SQL and runs them.
 """
 
 from __future__ import annotations
