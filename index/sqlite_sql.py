@@ -8,7 +8,6 @@ string, so no user text is ever read as SQL or as FTS5 syntax.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -198,7 +197,9 @@ def places(filters: list[Filter]) -> str:
 
 
 def _phrase(value: str) -> str:
-    return f'"{value.replace(chr(34), chr(34) * 2)}"' if re.search(r"\w", value) else ""
+    """The value as an FTS5 phrase, or "" when unicode61 would index none of it (it keeps
+    letters and numbers only: an empty phrase matches nothing)."""
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(map(str.isalnum, value)) else ""
 
 
 def to_fts5(node: Node) -> str:

@@ -281,6 +281,7 @@ def test_the_words_of_a_search_match_its_text_never_its_city_or_outlet(
         make("https://p/1", "خبر تازه", "نشست شورا درباره پسماند.", 3, city="اسلام‌شهر"),
         make("https://p/2", "مشهد", "نشست شورا در مشهد.", 4, source="isfahan.ir", city="قم"),
         make("https://p/3", "خبر", "پسماند شهری.", 5, city=None, source="tabriz"),
+        make("https://p/4", "خبر", "نشست شورا.", 6, city="_"),  # nothing unicode61 indexes
     ]
     store.upsert(CORPUS + _MORE + _scattered(20) + extra)
     # a city's or an outlet's name in a query is looked for in the text only
@@ -296,6 +297,7 @@ def test_the_words_of_a_search_match_its_text_never_its_city_or_outlet(
         SearchRequest(q="نشست -پسماند", sources=["tabriz", "shirazcity"], size=3),
         SearchRequest(q='"شورای شهر"', cities=["مشهد", "تبریز"]),
         SearchRequest(q="شورا*", cities=["..."]),  # a value with no word: SQL alone decides
+        SearchRequest(q="نشست", cities=["_"]),
     ]
 
     def answers() -> list[object]:
@@ -304,7 +306,7 @@ def test_the_words_of_a_search_match_its_text_never_its_city_or_outlet(
         return [(p.total, p.facets, [h.url for h in p.hits]) for p in pages] + coverage
 
     narrowed = answers()
-    assert all(total for total, *_ in narrowed[:5])
+    assert all(total for total, *_ in narrowed[:5]) and narrowed[6][0] == 1
     monkeypatch.setattr(sqlite_store, "places", lambda filters: "")  # SQL filters alone
     assert answers() == narrowed
 
