@@ -70,11 +70,32 @@ WHEN old.report AND old.metric IS NOT NULL BEGIN
     UPDATE metric_reports SET reports = reports - 1 WHERE metric = old.metric;
     DELETE FROM metric_reports WHERE metric = old.metric AND reports <= 0;
 END;
+-- how many articles and figures the store holds, for its health: count(*) reads a whole
+-- table or index (a million articles' figures, cold from disk: longer than a health check
+-- may take)
+CREATE TABLE IF NOT EXISTS store_counts (
+    name TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+) WITHOUT ROWID;
+{
+    "".join(
+        f"""
+CREATE TRIGGER IF NOT EXISTS {table}_sized_{event.lower()} AFTER {event} ON {table} BEGIN
+    UPDATE store_counts SET n = n {sign} 1 WHERE name = '{table}';
+END;"""
+        for table in ("articles", "figures")
+        for event, sign in (("INSERT", "+"), ("DELETE", "-"))
+    )
+}
 """
 # a store made before the counts: counted once
 COUNT_ALL_METRICS = (
     "INSERT INTO metric_reports (metric, reports) SELECT metric, count(*) FROM figures "
     "WHERE report AND metric IS NOT NULL GROUP BY metric"
+)
+COUNT_ALL_ROWS = (
+    "INSERT OR REPLACE INTO store_counts (name, n) "
+    "SELECT 'articles', count(*) FROM articles UNION ALL SELECT 'figures', count(*) FROM figures"
 )
 # a store made before the roll-up: every bucket of every metric is stale once
 MARK_ALL_STALE = " UNION ".join(

@@ -56,6 +56,7 @@ from .series import (
 )
 from .sqlite_rollup import (
     COUNT_ALL_METRICS,
+    COUNT_ALL_ROWS,
     MARK_ALL_STALE,
     ROLLUP_SCHEMA,
     regroup_bounds,
@@ -321,11 +322,14 @@ class SQLiteStore(Store):
             self._migrate()
             rolled = self._has_table("series_rollup")
             counted = self._has_table("metric_reports")
+            sized = self._has_table("store_counts")
             self.db.executescript(ROLLUP_SCHEMA)
             if not rolled:  # a store made before the roll-up: every bucket is stale once
                 self.db.execute(MARK_ALL_STALE)
             if not counted:
                 self.db.execute(COUNT_ALL_METRICS)
+            if not sized:
+                self.db.execute(COUNT_ALL_ROWS)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
         self.lock = threading.RLock()  # the writer connection is one thread's at a time
@@ -999,12 +1003,10 @@ class SQLiteStore(Store):
     def health(self) -> dict[str, Any]:
         info: dict[str, Any] = {"backend": "sqlite", "path": self.path}
         try:
-            (articles,), (figures,) = (
-                self._rows(f"SELECT count(*) FROM {table}")[0] for table in ("articles", "figures")
-            )
+            counts = dict(self._rows("SELECT name, n FROM store_counts"))
         except sqlite3.Error as exc:
             return info | {"ok": False, "error": str(exc)}
-        return info | {"ok": True, "articles": articles, "figures": figures}
+        return info | {"ok": True, "articles": counts["articles"], "figures": counts["figures"]}
 
     def close(self) -> None:
         with self.lock:

@@ -143,3 +143,27 @@ def test_the_list_of_metrics_is_counted_as_figures_are_written(tmp_path: Path) -
     store.db.set_trace_callback(None)
     assert statements and not any("figures" in s for s in statements), statements
     store.close()
+
+
+def test_the_store_counts_its_articles_and_figures_as_it_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    store = SQLiteStore(path)
+
+    def counted() -> tuple[int, int]:
+        rows = [
+            store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "figures")
+        ]
+        return rows[0], rows[1]
+
+    store.upsert([_parks(d, "a", 10 + d) for d in range(4)])
+    store.upsert([make("https://a/1-11", "بوستان", "شهرداری مشهد گفت: بوستان ساخته شد.", 2)])
+    store.upsert([_parks(0, "a", 30, url="https://a/0-10"), _parks(7, "b", 5)])
+    health = store.health()
+    assert (health["articles"], health["figures"]) == counted() == (5, 4)
+    store.db.executescript("DROP TABLE store_counts;")  # as a store made before the counts
+    store.close()
+    store = SQLiteStore(path)
+    health = store.health()
+    assert (health["articles"], health["figures"]) == counted()
+    store.close()
