@@ -94,7 +94,8 @@ _HIGHLIGHTS = (
     f"highlight(articles_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}') AS ht, "
     f"highlight(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}') AS hb"
 )
-_MATCHING = "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{bounds})"
+_MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"  # an expression's rows
+_MATCHING = f"a.rowid IN ({_MATCHES}{{bounds}})"
 # qualified: beside a join with articles, a bare rowid would be the article's, not FTS5's
 _BOUNDS = " AND articles_fts.rowid BETWEEN ? AND ?"
 # A filtered query reads its words' matches only between the lowest and highest rowid of the
@@ -107,7 +108,6 @@ _HELD = (  # which of these FTS5 expressions match at least one article
     "SELECT e.value FROM json_each(?) e "
     "WHERE EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH e.value)"
 )
-_WRITTEN = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 _EXACT_FIRST = 1000  # added to a match of the words as written: far above any bm25 score
 _FACETS = 20
 # Relevance ranks at most this many matches, the latest indexed (a crawl indexes as it
@@ -159,8 +159,14 @@ def _matching(
     where, params = where_clause(filters, "a.")
     if node is None:
         return _matching_clause(where, params, None, None)
-    match = in_text(to_fts5(_held_forms(db, node))) + places(filters)
+    match = _expression(_held_forms(db, node), filters)
     return _matching_clause(where, params, match, _rowid_bounds(db, where, params))
+
+
+def _expression(node: Node, filters: list[Filter]) -> str:
+    """The FTS5 expression of a query over `articles_fts`: its words in the text, and the
+    FTS5 side of its city and outlet filters."""
+    return in_text(to_fts5(node)) + places(filters)
 
 
 def _held_forms(db: sqlite3.Connection, node: Node) -> Node:
@@ -194,11 +200,7 @@ def _clause(
         return
     db.execute("CREATE TEMP TABLE IF NOT EXISTS search_matches (rid INTEGER PRIMARY KEY)")
     within = _BOUNDS if bounds is not None else ""
-    db.execute(
-        "INSERT INTO temp.search_matches SELECT rowid FROM articles_fts "
-        f"WHERE articles_fts MATCH ?{within}",
-        [match, *(bounds or ())],
-    )
+    db.execute(f"INSERT INTO temp.search_matches {_MATCHES}{within}", [match, *(bounds or ())])
     try:
         yield " AND ".join([*where, "a.rowid IN temp.search_matches"]), list(params)
     finally:
@@ -624,8 +626,7 @@ class SQLiteStore(Store):
         where, params = where_clause(filters, "a.")
         with self._reading() as db:
             node = _held_forms(db, node) if node is not None else None
-            # the words in the text, and the FTS5 side of the city and outlet filters
-            match = in_text(to_fts5(node)) + places(filters) if node is not None else None
+            match = _expression(node, filters) if node is not None else None
             bounds = _rowid_bounds(db, where, params) if match is not None else None
             by_date = match is None or request.sort != "relevance"
             # by date, the count or facets and the page read the same matches: listed once
@@ -641,7 +642,7 @@ class SQLiteStore(Store):
                 else:
                     written = None
                     if node is not None:
-                        written = in_text(to_fts5(without_word_forms(node))) + places(filters)
+                        written = _expression(without_word_forms(node), filters)
                     page = self._page_by_relevance(
                         db, request, where, params, match, after, written, bounds
                     )
@@ -706,7 +707,7 @@ class SQLiteStore(Store):
         joined = "JOIN articles a ON a.rowid = articles_fts.rowid " if where else ""
         rank, rank_args = "bm25(articles_fts, 2.0, 1.0, 0.0, 0.0)", []  # city, outlet: 0
         if written is not None and written != match:
-            exact = f"articles_fts.rowid IN ({_WRITTEN})"
+            exact = f"articles_fts.rowid IN ({_MATCHES})"
             rank = f"{rank} - CASE WHEN {exact} THEN {_EXACT_FIRST} ELSE 0 END"
             rank_args = [written]
         within = _BOUNDS if bounds is not None else ""
