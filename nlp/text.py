@@ -61,6 +61,10 @@ _CONCERNED = re.compile("[" + re.escape("".join(sorted(_REPLACE))) + "]")
 _DROPPED_RE = re.compile("[" + "".join(sorted(DROPPED)) + "]")
 
 
+# folded character → the characters that fold to it (`folding_to`)
+_FOLDED_FROM = {f: {o for o, g in _TABLE.items() if g == f} for f in set(_TABLE.values())}
+
+
 def _replace(m: re.Match[str]) -> str:
     return _REPLACE[m.group()]
 
@@ -99,13 +103,10 @@ def folding_to(words: Iterable[str]) -> re.Pattern[str]:
     `words` (folded, lower case): each character as any that folds to it, in either case,
     and the dropped ones allowed after each.  It finds the first such place in C, where
     folding a whole article first and searching the copy cost ten times as much."""
-    sources: dict[str, set[str]] = {}
-    for original, folded in _TABLE.items():
-        sources.setdefault(folded, set()).add(original)
-    dropped = "[" + "".join(sorted(DROPPED)) + "]*"
+    dropped = _DROPPED_RE.pattern + "*"
 
     def char(c: str) -> str:
-        return "[" + "".join(re.escape(x) for x in sorted({c, *sources.get(c, ())})) + "]"
+        return "[" + "".join(re.escape(x) for x in sorted({c, *_FOLDED_FROM.get(c, ())})) + "]"
 
     spellings = sorted(set(words), key=len, reverse=True)
     return re.compile("|".join(dropped.join(map(char, w)) for w in spellings if w), re.I)
