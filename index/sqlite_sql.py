@@ -82,6 +82,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS figures_fts USING fts5(
     search, content='figures_search', content_rowid='ref',
     tokenize='unicode61 remove_diacritics 0'
 );
+-- the zstd dictionary the records written after it are compressed with (`sqlite_text.Records`)
+CREATE TABLE IF NOT EXISTS record_dictionaries (
+    id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS state (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,

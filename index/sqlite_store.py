@@ -79,14 +79,12 @@ from .sqlite_sql import (
     where_clause,
 )
 from .sqlite_text import (
+    Records,
     dumps,
     loads,
     moved_figure_rests,
     moved_search_text,
-    pack,
     placed_search,
-    register,
-    unpack,
 )
 
 # highlight() of title and body, matches wrapped in the shared markers (constants, not input)
@@ -116,6 +114,7 @@ _FACETS = 20
 # and more) cost 50 ms a page before this; 2,000 is a week or two of a province's news.
 RANKED_UP_TO = 2_000
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write
+PAGE_BYTES = 16384  # a new store's page size (see __init__)
 READERS = 4  # reader connections per store: on a few cores more would only hold memory
 READER_CACHE_MB = 8  # page cache of each (the OS caches the file too; RSS is counted per worker)
 _GROUPED = ("source", "story_id", "city")  # article columns coverage groups by
@@ -308,8 +307,13 @@ class SQLiteStore(Store):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.records = Records(self._dictionary_reader if self.path != ":memory:" else None)
         try:
             self.db = self._connect(cache_mb=64)  # the writer: index upkeep in bulk writes
+            # A new file only (a page size is set before the first table): records of 1-2 KB
+            # fill 4 KB pages by ones and twos, a third of each page left empty; 16 KB pages
+            # leave a fifteenth.  The cache is sized in bytes, so it holds the same.
+            self.db.execute(f"PRAGMA page_size={PAGE_BYTES}")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -346,8 +350,13 @@ class SQLiteStore(Store):
         # a crawl writing from another process makes others wait this long, never fail
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         db.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
-        register(db)  # what the full-text indexes read their text through
+        self.records.register(db)  # what the full-text indexes read their text through
         return db
+
+    def _dictionary_reader(self) -> sqlite3.Connection:
+        """A connection of its own, for `Records` to read a dictionary another process
+        trained, from inside a query of any connection."""
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -510,8 +519,10 @@ class SQLiteStore(Store):
         return out
 
     def _write(self, writes: list[Write]) -> dict[str, str]:
+        self.records.writing(self.db)
         for article, old in writes:
             self._write_one(article, old.ref if old else None)
+        self.records.learn(self.db)  # once, when the store first holds enough articles
         # the buckets these figures touched, regrouped in the same transaction: a batch's
         # few days of each metric, so that a reader finds the roll-up fresh
         self._regroup_stale()
@@ -556,7 +567,9 @@ class SQLiteStore(Store):
             rowid = int(cur.lastrowid or 0)
         searched = [f.search for f in figures]
         rests = [stored_list(f.rest) for f in figures]
-        record = pack(article.to_dict(figures=False), text.title, text.body, searched, rests)
+        record = self.records.pack(
+            article.to_dict(figures=False), text.title, text.body, searched, rests
+        )
         self.db.execute(
             "INSERT OR REPLACE INTO article_data (rowid, data) VALUES (?, ?)", (rowid, record)
         )
@@ -587,7 +600,7 @@ class SQLiteStore(Store):
         figures and prints out of the store.  FTS5 reads what it deletes from the article's
         record, so this comes before the record is replaced."""
         row = self.db.execute("SELECT data FROM article_data WHERE rowid = ?", (rowid,)).fetchone()
-        stored = unpack(row[0]) if row else {}
+        stored = self.records.unpack(row[0]) if row else {}
         prints = {print_number(p) for p in stored.get("fingerprints") or ()}
         self.db.executemany(
             "DELETE FROM prints WHERE print = ? AND rowid_ref = ?", [(p, rowid) for p in prints]
@@ -606,7 +619,9 @@ class SQLiteStore(Store):
         )
         if not rows:
             return None
-        return self._with_figures([Article.from_dict(unpack(rows[0][0]), figures=False)])[0]
+        return self._with_figures(
+            [Article.from_dict(self.records.unpack(rows[0][0]), figures=False)]
+        )[0]
 
     def _story_candidates(
         self, prints: Sequence[str], exclude_id: str, limit: int
@@ -648,7 +663,12 @@ class SQLiteStore(Store):
                     )
             rows = self._hit_rows(db, page[: request.size], match, marked_terms(node))
         hits = [
-            RawHit(Article.from_dict(unpack(data), figures=False), matched, score, [sort, rowid])
+            RawHit(
+                Article.from_dict(self.records.unpack(data), figures=False),
+                matched,
+                score,
+                [sort, rowid],
+            )
             for (rowid, sort), (data, matched, score) in zip(page, rows, strict=False)
         ]
         return RawPage(hits, len(page) > request.size, total, facets)
@@ -861,7 +881,7 @@ class SQLiteStore(Store):
                 f"WHERE a.id IN ({marks(part)})",
                 part,
             ):
-                stored = unpack(data)
+                stored = self.records.unpack(data)
                 title, lead, body = stored["title"], stored.get("lead") or "", stored["body"]
                 out[aid] = ArticleParts(url, title, story, article_text(title, lead, body))
         return out
@@ -980,7 +1000,10 @@ class SQLiteStore(Store):
         ):
             last = rows[-1][0]
             yield from self._with_figures(
-                [Article.from_dict(unpack(data), figures=False) for _rowid, data in rows]
+                [
+                    Article.from_dict(self.records.unpack(data), figures=False)
+                    for _rowid, data in rows
+                ]
             )
 
     def put_state(self, kind: str, key: str, doc: dict[str, Any]) -> None:

@@ -4,15 +4,18 @@ check through edits, and move a store made before into the new layout."""
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from rasad.index.models import SearchRequest
+import pytest
+
+from rasad.index.models import Article, SearchRequest
 from rasad.index.sqlite_store import SQLiteStore, print_number
 from rasad.index.sqlite_text import pack, stored_figure, stored_search, unpack
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, make
 from tests.old_layout import to_old_layout
 
 FTS_TABLES = ("articles_fts", "figures_fts")
@@ -127,3 +130,117 @@ def test_a_store_made_before_moves_its_text_into_the_records(tmp_path: Path) -> 
     reopened.upsert([edited])  # a moved record, replaced
     _whole(reopened)
     reopened.close()
+
+
+_SUBJECTS = ("دفتر توسعه محله", "بوستان محله‌ای", "کیلومتر مسیر دوچرخه", "واحد مسکونی")
+_CITIES = ("مشهد", "اصفهان", "کرج", "یزد", "شیراز")
+
+
+def _news(n: int, start: int = 0) -> list[Article]:
+    """Articles in one outlet's manner: the same few kinds of report, each with its own
+    city, numbers and day, which is what a record dictionary learns from."""
+    out = []
+    for i in range(start, start + n):
+        city, subject = _CITIES[i % 5], _SUBJECTS[i % 4]
+        body = (
+            f"به گزارش روابط عمومی شهرداری {city}، شهردار {city} گفت: تاکنون {i + 12} "
+            f"{subject} در مناطق {i % 9 + 1} و {i % 7 + 2} راه‌اندازی شده است. "
+            f"وی افزود: برای این طرح {i * 7 + 30} میلیارد ریال اعتبار هزینه شده و "
+            f"{i % 50 + 5} درصد پیشرفت داشته است."
+        )
+        title = f"راه‌اندازی {i + 12} {subject} در {city}"
+        out.append(make(f"https://news.example/{i}", title, body, i % 28 + 1, city=city))
+    return out
+
+
+def _frames(store: SQLiteStore) -> Counter[str]:
+    kinds: Counter[str] = Counter()
+    for (data,) in store.db.execute("SELECT data FROM article_data"):
+        kinds["zstd" if data[:4] == b"\x28\xb5\x2f\xfd" else "zlib"] += 1
+    return kinds
+
+
+def test_records_after_a_dictionary_is_trained_read_and_index_as_before(tmp_path: Path) -> None:
+    plain = SQLiteStore(tmp_path / "plain.db")
+    plain.records.learns_from = 10**6  # never trains: the answers to compare with
+    store = SQLiteStore(tmp_path / "s.db")
+    store.records.learns_from = 20
+    first, later = _news(20), _news(30, start=20)
+    for articles in (first, later, CORPUS):
+        plain.upsert(articles)
+        store.upsert(articles)
+    assert store.db.execute("SELECT count(*) FROM record_dictionaries").fetchone() == (1,)
+    assert _frames(store) == {"zlib": 20, "zstd": 35}
+    assert _frames(plain) == {"zlib": 55}
+    # a record the dictionary compressed is smaller than zlib's of the same article
+    size = "SELECT sum(length(data)) FROM article_data WHERE rowid > 20"
+    assert store.db.execute(size).fetchone()[0] < plain.db.execute(size).fetchone()[0]
+    _whole(store)
+    _prints_in_step(store)
+    assert _seen(store) == _seen(plain)
+    for name in ("بوستان", "دوچرخه", "مسکونی"):
+        assert store.metrics(name) == plain.metrics(name)
+        page = store.search(SearchRequest(q=name, size=100))
+        assert [h.url for h in page.hits] == [
+            h.url for h in plain.search(SearchRequest(q=name, size=100)).hits
+        ]
+    # a zlib record replaced by a zstd one, and back into the index: FTS5 reads both kinds
+    edited = [replace(a, body=a.body + " پایان.", content_hash="", search_text=None) for a in first]
+    store.upsert(edited)
+    assert _frames(store) == {"zstd": 55}
+    _whole(store)
+    assert [store.get(a.id).body for a in edited] == [a.body for a in edited]
+    store.close()
+    plain.close()
+
+
+def test_a_dictionary_another_writer_trained_is_read_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    server = SQLiteStore(path)  # opened first, as the API is
+    server.upsert(_news(5))
+    assert len(server.search(SearchRequest(q="شهردار")).hits) == 5  # its readers are open
+    crawl = SQLiteStore(path)
+    crawl.records.learns_from = 10
+    crawl.upsert(_news(20, start=5))
+    assert _frames(crawl) == {"zlib": 25}  # trained at the end of this write, for the next
+    crawl.upsert(_news(5, start=25))
+    assert _frames(crawl)["zstd"] == 5
+    late = _news(5, start=25)
+    assert [server.get(a.id).title for a in late] == [a.title for a in late]
+    assert len(server.search(SearchRequest(q="شهردار", size=50)).hits) == 30
+    _whole(server)
+    server.upsert(_news(3, start=40))  # the server's writer takes the crawl's dictionary up
+    assert server.db.execute("SELECT count(*) FROM record_dictionaries").fetchone() == (1,)
+    assert _frames(server)["zstd"] == 8
+    crawl.close()
+    server.close()
+
+
+def test_a_record_whose_dictionary_is_gone_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = SQLiteStore(path)
+    store.records.learns_from = 10
+    store.upsert(_news(10))
+    store.upsert(_news(1, start=10))
+    store.db.execute("DELETE FROM record_dictionaries")
+    store.close()
+    reopened = SQLiteStore(path)
+    with pytest.raises(sqlite3.DatabaseError, match="compression dictionary"):
+        reopened.get(_news(1, start=10)[0].id)
+    assert reopened.get(_news(1)[0].id) is not None  # the zlib records still read
+    reopened.close()
+
+
+def test_a_training_that_fails_keeps_zlib_and_tries_again_later(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    store.records.learns_from = 2  # two short records: too little for zstd to learn from
+    store.upsert(CORPUS[:2])
+    assert store.db.execute("SELECT count(*) FROM record_dictionaries").fetchone() == (0,)
+    assert _frames(store) == {"zlib": 2}
+    assert not store.records.learn(store.db)  # not again before two more articles
+    store.records.learns_from = 20
+    store.upsert(_news(20))  # 22 held, past the next try at 4: trained on the latest 20
+    assert store.db.execute("SELECT count(*) FROM record_dictionaries").fetchone() == (1,)
+    store.upsert(_news(2, start=20))
+    assert _frames(store)["zstd"] == 2
+    store.close()
