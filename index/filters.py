@@ -57,7 +57,10 @@ def between(field: str, start: datetime | None, end: datetime | None) -> list[Fi
 
 
 def words(field: str, text: str | None) -> list[Filter]:
-    folded = normalize_for_search(text or "").split()
+    """Every word of the text, each to start a word of the field.  An underscore parts
+    words, as both backends' tokenizers part them (normalization keeps it, as a word
+    character), so each word is one term of an index."""
+    folded = normalize_for_search(text or "").replace("_", " ").split()
     return [Filter(field, "words", folded)] if folded else []
 
 

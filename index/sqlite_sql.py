@@ -33,6 +33,15 @@ ARTICLES_FTS = """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, body, city, source, content='articles_search', content_rowid='ref',
     tokenize='unicode61 remove_diacritics 0'
 )"""
+# A metric lookup asks only which figures hold every word, as a prefix: no phrase, no
+# ranking.  So the figures' index keeps which rows hold a token, not where (detail=none)
+# nor how long each row is (columnsize=0): a third of what it held.  A decimal point is
+# part of a token, as search normalization writes numbers ("12.5"), so that no word of a
+# lookup needs a phrase, which detail=none cannot answer.
+FIGURES_FTS = """CREATE VIRTUAL TABLE IF NOT EXISTS figures_fts USING fts5(
+    search, content='figures_search', content_rowid='ref', detail=none, columnsize=0,
+    tokenize="unicode61 remove_diacritics 0 tokenchars '.'"
+)"""
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY,
@@ -78,10 +87,7 @@ CREATE INDEX IF NOT EXISTS figures_published ON figures (published);
 CREATE VIEW IF NOT EXISTS figures_search (ref, search) AS
     SELECT f.rowid, stored_search(d.data, 2 + f.seq) FROM figures f
     JOIN articles a ON a.id = f.article_id JOIN article_data d ON d.rowid = a.rowid;
-CREATE VIRTUAL TABLE IF NOT EXISTS figures_fts USING fts5(
-    search, content='figures_search', content_rowid='ref',
-    tokenize='unicode61 remove_diacritics 0'
-);
+{FIGURES_FTS};
 -- the zstd dictionary the records written after it are compressed with (`sqlite_text.Records`)
 CREATE TABLE IF NOT EXISTS record_dictionaries (
     id INTEGER PRIMARY KEY,

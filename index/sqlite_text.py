@@ -4,7 +4,7 @@ and the exact text its two FTS5 indexes were given.
 FTS5 keeps a copy of what it indexes unless told where to read it.  Those copies were half
 of a store on disk: the normalized title and body (3.4 KB an article, more than the raw
 text) and each figure's searched words (its sentence again, 300 bytes a figure).  Kept
-inside the article's own zlib stream beside the text they were derived from, they cost
+inside the article's own compressed record beside the text they were derived from, they cost
 about 230 bytes an article, because normalized text repeats the original almost word for
 word.  Both indexes read them back through views (`articles_search`, `figures_search`)
 and the SQL function `stored_search`, registered on every connection: highlight() and
@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 import zstandard
 
-from .sqlite_sql import ARTICLES_FTS, ARTICLES_SEARCH
+from .sqlite_sql import ARTICLES_FTS, ARTICLES_SEARCH, FIGURES_FTS
 
 ARTICLE_COMPRESSION = 6  # zlib's level: its default, near its best ratio
 # A record is one compressed stream: the article's JSON, a newline (JSON never holds a raw
@@ -298,18 +298,29 @@ def moved_figure_rests(db: sqlite3.Connection) -> None:
 
 def placed_search(db: sqlite3.Connection) -> None:
     """Make the articles' FTS5 index and its view again when they were made before the city
-    and outlet were indexed beside the text, and rebuild the index from the records, in one
+    and outlet were indexed beside the text, and the figures' index when it was made
+    keeping positions (`FIGURES_FTS`), each rebuilt from the records in the same
     transaction: a store left between the two would search an empty index."""
-    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
-    if row is None or "source," in row[0]:
+    _remade(db, "articles_fts", "source,", ("articles_search", ARTICLES_SEARCH), ARTICLES_FTS)
+    _remade(db, "figures_fts", "detail=none", None, FIGURES_FTS)
+
+
+def _remade(
+    db: sqlite3.Connection, table: str, marker: str, view: tuple[str, str] | None, sql: str
+) -> None:
+    """Drop and make an FTS5 table again, and its view if it has one, then rebuild it, in
+    one transaction, when the table exists and its definition lacks `marker`."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    if row is None or marker in row[0]:
         return
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.execute("DROP TABLE articles_fts")
-        db.execute("DROP VIEW IF EXISTS articles_search")
-        db.execute(ARTICLES_SEARCH)
-        db.execute(ARTICLES_FTS)
-        db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+        db.execute(f"DROP TABLE {table}")
+        if view is not None:
+            db.execute(f"DROP VIEW IF EXISTS {view[0]}")
+            db.execute(view[1])
+        db.execute(sql)
+        db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
     except BaseException:
         db.execute("ROLLBACK")
         raise

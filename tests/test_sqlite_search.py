@@ -346,3 +346,69 @@ def test_a_store_whose_text_index_has_no_city_or_outlet_gets_them_on_opening(
     assert [h.url for h in after.hits] == [h.url for h in before.hits] == ["https://b/1"]
     assert after.facets == before.facets
     store.close()
+
+
+_DECIMALS = [
+    make(
+        "https://d/1",
+        "مسیر دوچرخه یزد",
+        "شهردار یزد گفت: طول مسیر دوچرخه‌سواری شهر به ۱۲٫۵ کیلومتر رسید.",
+        5,
+        source="yazd.ir",
+        city="یزد",
+    ),
+    make(
+        "https://d/2",
+        "خط ۵ قطار شهری",
+        "مدیرعامل قطار شهری گفت: ۱۲ کیلومتر از خط ۵ قطار شهری آماده بهره‌برداری است.",
+        6,
+        source="yazd.ir",
+        city="یزد",
+    ),
+]
+
+
+def test_a_metric_lookup_reads_a_decimal_as_one_word_and_an_underscore_as_a_space(
+    tmp_path: Path,
+) -> None:
+    store = SQLiteStore(tmp_path / "d.db")
+    store.upsert(_DECIMALS)
+    bike = {m for m, _ in store.metrics("دوچرخه")}
+    rail = {m for m, _ in store.metrics("قطار")}
+    assert bike and rail and not bike & rail
+    # the number as written, in either script: the bike path's figure only
+    assert {m for m, _ in store.metrics("12.5")} == bike
+    assert {m for m, _ in store.metrics("۱۲٫۵")} == bike
+    assert {m for m, _ in store.metrics("12.5 قطار")} == set()
+    # "12" starts both numbers: both figures
+    assert {m for m, _ in store.metrics("12 کیلومتر")} == bike | rail
+    # an underscore splits a word as the index does; the lookup never fails
+    assert store.metrics("قطار_شهری") == store.metrics("قطار شهری")
+    assert store.metrics("_") == store.metrics("")
+    store.close()
+
+
+def test_a_store_whose_figure_index_keeps_positions_gets_the_smaller_one_on_opening(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "f.db"
+    store = SQLiteStore(path)
+    store.upsert(CORPUS + _MORE + _DECIMALS)
+    words = ("بوستان", "دفتر توسعه", "12.5", "کیلومتر")
+    before = [store.metrics(w) for w in words]
+    store.db.executescript(  # as a store made before: positions and sizes kept
+        "DROP TABLE figures_fts; CREATE VIRTUAL TABLE figures_fts USING fts5(search, "
+        "content='figures_search', content_rowid='ref', "
+        "tokenize='unicode61 remove_diacritics 0'); "
+        "INSERT INTO figures_fts (figures_fts) VALUES ('rebuild');"
+    )
+    store.close()
+    store = SQLiteStore(path)
+    query = "SELECT sql FROM sqlite_master WHERE name = 'figures_fts'"
+    assert "detail=none" in store.db.execute(query).fetchone()[0]
+    names = {n for (n,) in store.db.execute("SELECT name FROM sqlite_master")}
+    assert "figures_fts_docsize" not in names
+    store.db.execute("INSERT INTO figures_fts (figures_fts, rank) VALUES ('integrity-check', 1)")
+    assert [store.metrics(w) for w in words] == before
+    assert all(before)
+    store.close()
