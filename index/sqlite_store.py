@@ -43,7 +43,14 @@ from .models import (
     SeriesBucket,
     article_text,
 )
-from .query import Node, added_forms, marked_terms, without_forms, without_word_forms
+from .query import (
+    Node,
+    QueryError,
+    added_forms,
+    marked_terms,
+    without_forms,
+    without_word_forms,
+)
 from .schema import BUCKET_FIELDS, ArticleParts, from_stored_list, stored_figures, stored_list
 from .series import (
     INTERVALS,
@@ -59,10 +66,12 @@ from .sqlite_rollup import (
     COUNT_ALL_ROWS,
     MARK_ALL_STALE,
     ROLLUP_SCHEMA,
+    pack_stats,
     regroup_bounds,
     rolled_up,
     stale_buckets,
     store_buckets,
+    unpack_stats,
 )
 from .sqlite_sql import (
     ARTICLE_COLUMNS,
@@ -71,9 +80,16 @@ from .sqlite_sql import (
     INDEXES,
     INSERT_FIGURE,
     MIGRATIONS,
+    NUMBERED,
     SCHEMA,
+    day_date,
+    day_number,
+    figure_values,
+    figure_where,
     in_text,
     marks,
+    moment_number,
+    moment_text,
     places,
     to_fts5,
     where_clause,
@@ -231,7 +247,7 @@ def tehran_day(standard: date, summer: date) -> date:
 
 # a series bucket's counts; its distinct values, ascending; each outlet's, in the order first
 # reported: each capped per bucket by a window over the matching rows
-# (`SERIES_QUERIES`, which read only the figures_by_metric index when a metric is asked for)
+# (`SERIES_QUERIES`, which read only the figures_series index when a metric is asked for)
 _BUCKET_STATS = (
     "SELECT {b}, count(*), min(value), max(value), count(DISTINCT value), "
     "count(DISTINCT source || ' ' || day) FROM figures WHERE {where} GROUP BY 1 ORDER BY 1"
@@ -267,7 +283,25 @@ def _stored(values: Sequence[Any]) -> dict[str, Any]:
     rest = loads(values[-1]) if values[-1] is not None else {}
     if isinstance(rest, list):  # as `stored_list` keeps it (a store made before: by name)
         rest = from_stored_list(rest)
-    return dict(zip(_STORED_COLUMNS, values[:-1], strict=True)) | rest
+    row = dict(zip(_STORED_COLUMNS, values[:-1], strict=True))
+    row["published"] = moment_text(row["published"])
+    return row | rest
+
+
+def _after_moment(after: list[Any]) -> float | None:
+    """The publication a figure cursor resumes after, as the row's number; None after an
+    undated row ('').  A cursor handed out before the times were numbers holds ISO text."""
+    moment = after[0]
+    if moment == "":
+        return None
+    try:
+        if isinstance(moment, str):
+            return moment_number(moment)
+        if isinstance(moment, int | float) and not isinstance(moment, bool):
+            return moment
+    except ValueError:
+        pass
+    raise QueryError("the page cursor is not valid: start again from the first page")
 
 
 def _by_first(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
@@ -283,6 +317,14 @@ def _outlets(rows: list[tuple[Any, ...]]) -> dict[str, list[float]]:
     for source, value in rows:
         out.setdefault(source, []).append(value)
     return out
+
+
+def _as_number(column: str) -> str:
+    """The SQL that reads a figure column of a store made before times were numbers as
+    the number it now keeps (`moment_number`, `day_number`, registered on the writer)."""
+    if column == "published":
+        return "moment_number(published)"
+    return f"day_number({column})" if column in BUCKET_FIELDS else column
 
 
 def _tehran_bucket(published: str | None, which: int) -> str | None:
@@ -318,6 +360,8 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.create_function("tehran_bucket", 2, _tehran_bucket, deterministic=True)
+            self.db.create_function("moment_number", 1, moment_number, deterministic=True)
+            self.db.create_function("day_number", 1, day_number, deterministic=True)
             moved = moved_search_text(self.db)
             self.db.executescript(SCHEMA)
             if moved:  # a store made before: its indexes, built from the records once
@@ -415,17 +459,19 @@ class SQLiteStore(Store):
 
     def _remake_figures(self) -> bool:
         """A store made before `FIGURES_TABLE` gets its figures table made again: without
-        a stored id and the unique index over it, and without the figures' rests, which
-        move into their articles' records.  Rowids are kept, so the words' index still names
-        the same rows.  The view, triggers and indexes go with the old table and are made
-        again after."""
-        generated = {row[1]: row[6] for row in self.db.execute("PRAGMA table_xinfo(figures)")}
-        if generated.get("id") == 2 and "row" not in generated:  # id virtual, rests moved
+        a stored id and the unique index over it, without the figures' rests, which move
+        into their articles' records, and with its times as numbers.  Rowids are kept, so
+        the words' index still names the same rows.  The view, triggers and indexes go with
+        the old table and are made again after."""
+        columns = {row[1]: row for row in self.db.execute("PRAGMA table_xinfo(figures)")}
+        current = columns["id"][6] == 2 and "row" not in columns  # id virtual, rests moved
+        if current and all(columns[c][2] == "INTEGER" for c in NUMBERED):
             return False
-        columns = ", ".join(("rowid", *FIGURE_COLUMNS))
+        names = ", ".join(("rowid", *FIGURE_COLUMNS))
+        values = ", ".join(("rowid", *map(_as_number, FIGURE_COLUMNS)))
         self.db.execute("BEGIN IMMEDIATE")
         with self._transaction():
-            if "row" in generated:
+            if "row" in columns:
                 moved_figure_rests(self.db)
             triggers = self.db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'figures'"
@@ -435,7 +481,7 @@ class SQLiteStore(Store):
             self.db.execute("DROP VIEW IF EXISTS figures_search")
             self.db.execute("ALTER TABLE figures RENAME TO figures_before")
             self.db.execute(FIGURES_TABLE)
-            self.db.execute(f"INSERT INTO figures ({columns}) SELECT {columns} FROM figures_before")
+            self.db.execute(f"INSERT INTO figures ({names}) SELECT {values} FROM figures_before")
             self.db.execute("DROP TABLE figures_before")
         return True
 
@@ -585,10 +631,7 @@ class SQLiteStore(Store):
         refs = range(last + 1, last + 1 + len(figures))
         self.db.executemany(
             INSERT_FIGURE,
-            [
-                (ref, *(f.indexed[c] for c in FIGURE_COLUMNS))
-                for ref, f in zip(refs, figures, strict=True)
-            ],
+            [(ref, *figure_values(f.indexed)) for ref, f in zip(refs, figures, strict=True)],
         )
         self.db.executemany(
             "INSERT INTO figures_fts (rowid, search) VALUES (?, ?)",
@@ -824,14 +867,15 @@ class SQLiteStore(Store):
     def _figure_rows(
         self, filters: list[Filter], after: Any, size: int, newest_first: bool
     ) -> list[tuple[dict[str, Any], list[Any]]]:
-        where, params = where_clause(filters)
+        where, params = figure_where(filters)
         if newest_first:
             return self._newest_rows(where, params, after, size)
         # oldest first is plain column order (undated first), which the (metric, published)
         # index serves
-        if after is not None and after[0]:
+        moment = _after_moment(after) if after is not None else None
+        if moment is not None:
             where.append("(published > ? OR (published = ? AND id > ?))")
-            params += [after[0], after[0], after[1]]
+            params += [moment, moment, after[1]]
         elif after is not None:  # after an undated row: the rest of the undated, then all dated
             where.append("(published IS NOT NULL OR id > ?)")
             params.append(after[1])
@@ -844,17 +888,18 @@ class SQLiteStore(Store):
         the undated (one sort over the whole match, as `coalesce(published, '')` gave,
         made a series' newest reports cost as much as its oldest)."""
         rows: list[tuple[dict[str, Any], list[Any]]] = []
-        if after is None or after[0]:
+        moment = _after_moment(after) if after is not None else None
+        if after is None or moment is not None:
             dated = [*where, "published IS NOT NULL"]
             cursor = list(params)
-            if after is not None:
+            if moment is not None:
                 dated.append("(published < ? OR (published = ? AND id > ?))")
-                cursor += [after[0], after[0], after[1]]
+                cursor += [moment, moment, after[1]]
             rows = self._sorted_rows(dated, cursor, "published DESC, id ASC", size)
         if len(rows) < size:
             undated = [*where, "published IS NULL"]
             cursor = list(params)
-            if after is not None and not after[0]:
+            if after is not None and moment is None:
                 undated.append("id > ?")
                 cursor.append(after[1])
             rows += self._sorted_rows(undated, cursor, "id ASC", size - len(rows))
@@ -863,7 +908,8 @@ class SQLiteStore(Store):
     def _sorted_rows(
         self, where: list[str], params: list[Any], order: str, size: int
     ) -> list[tuple[dict[str, Any], list[Any]]]:
-        """Figure rows as stored, with their sort values (publication, undated as '', and id)."""
+        """Figure rows as stored, with their sort values (publication as the row's number,
+        undated as '', and id)."""
         rows = self._rows(
             f"SELECT coalesce(published, ''), {_STORED} FROM figures "
             f"WHERE {' AND '.join(where) or '1'} ORDER BY {order} LIMIT ?",
@@ -887,7 +933,7 @@ class SQLiteStore(Store):
         return out
 
     def _count_figures(self, filters: list[Filter]) -> int:
-        where, params = where_clause(filters)
+        where, params = figure_where(filters)
         sql = f"SELECT count(*) FROM figures WHERE {' AND '.join(where) or '1'}"
         return int(self._rows(sql, params)[0][0])
 
@@ -913,7 +959,7 @@ class SQLiteStore(Store):
                 self._regroup(metric, interval)
         with self._reading() as db, _busy(self.path):
             rows = rolled_up(db, metric, interval)
-        return [rolled_bucket(start, loads(stats)) for start, stats in rows]
+        return [rolled_bucket(start, unpack_stats(stats)) for start, stats in rows]
 
     def _regroup(self, metric: str, interval: Interval) -> None:
         """Regroup a metric's stale buckets into the roll-up, inside the write transaction
@@ -924,7 +970,7 @@ class SQLiteStore(Store):
         where, params = regroup_bounds(stale, interval)
         base = [Filter("metric", "eq", metric), REPORTS]
         fresh = self._grouped(base, interval, where, params)
-        kept = [(b.start.isoformat(), dumps(bucket_stats(b))) for b in fresh]
+        kept = [(b.start.isoformat(), pack_stats(bucket_stats(b))) for b in fresh]
         store_buckets(self.db, metric, interval, stale, kept)
 
     def _grouped(
@@ -936,7 +982,7 @@ class SQLiteStore(Store):
     ) -> list[SeriesBucket]:
         """The series grouped on request, by SQL over the matching rows (and `extra`
         conditions)."""
-        where, params = where_clause(filters)
+        where, params = figure_where(filters)
         clause = " AND ".join([*where, *extra, f"{interval} IS NOT NULL"])
         params = [*params, *extra_params]
         with self._reading() as db, _busy(self.path):
@@ -947,7 +993,7 @@ class SQLiteStore(Store):
             by_outlet = _by_first(outlets.fetchall())
         return [
             SeriesBucket(
-                start=date.fromisoformat(start),
+                start=day_date(start),
                 count=count,
                 low=low,
                 high=high,
@@ -964,7 +1010,7 @@ class SQLiteStore(Store):
                 "SELECT metric, reports FROM metric_reports ORDER BY reports DESC, metric LIMIT ?",
                 [size],
             )
-        where, params = where_clause(filters)
+        where, params = figure_where(filters)
         return [
             (m, c)
             for m, c in self._rows(

@@ -8,6 +8,8 @@ import json
 import sqlite3
 import zlib
 
+from rasad.index.sqlite_rollup import bucket_text
+from rasad.index.sqlite_sql import FIGURE_COLUMNS, FIGURES_TABLE, NUMBERED, moment_text
 from rasad.index.sqlite_store import SQLiteStore
 from rasad.index.sqlite_text import unpack
 
@@ -40,22 +42,53 @@ DROP TABLE old_text;
 """
 
 
-def with_figure_rows(db: sqlite3.Connection) -> None:
-    """Figures as they were kept before their ids were computed and their rests moved into
-    the articles' records: the id a stored column, unique, with the index that makes it so,
-    and the rest as JSON in `row`, not in the record."""
-    columns = [(r[1], r[2]) for r in db.execute("PRAGMA table_info(figures)")]  # not `id`
+def _figure_schema(db: sqlite3.Connection) -> list[str]:
+    """The SQL of the figures' indexes, triggers and view, dropping the triggers and view
+    (made again, by the caller, over the table it makes again)."""
     kept = db.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name IN ('figures', 'figures_search') "
         "AND type IN ('index', 'trigger', 'view') AND sql IS NOT NULL"
     ).fetchall()
-    db.execute(
-        "CREATE TABLE figure_rests AS SELECT rowid AS ref, " + _STORED_REST + " AS row FROM figures"
-    )
     for kind in ("trigger", "view"):
         for (name,) in db.execute(f"SELECT name FROM sqlite_master WHERE type = '{kind}'"):
             if name.startswith("figures"):
                 db.execute(f"DROP {kind} {name}")
+    return [sql for (sql,) in kept]
+
+
+def with_text_times(db: sqlite3.Connection) -> None:
+    """Figures as they were kept before their times were numbers: the publication as an
+    ISO time in UTC, each bucket as the ISO date it starts on."""
+    kept = _figure_schema(db)
+    db.create_function("moment_text", 1, moment_text)
+    table = FIGURES_TABLE
+    for name in NUMBERED:
+        table = table.replace(f"{name} INTEGER", f"{name} TEXT")
+    values = [
+        "moment_text(published)" if c == "published" else bucket_text(c) if c in NUMBERED else c
+        for c in FIGURE_COLUMNS
+    ]
+    db.execute("ALTER TABLE figures RENAME TO figures_now")
+    db.execute(table)
+    db.execute(
+        f"INSERT INTO figures (rowid, {', '.join(FIGURE_COLUMNS)}) "
+        f"SELECT rowid, {', '.join(values)} FROM figures_now"
+    )
+    db.execute("DROP TABLE figures_now")
+    for sql in kept:
+        db.execute(sql)
+
+
+def with_figure_rows(db: sqlite3.Connection) -> None:
+    """Figures as they were kept before their ids were computed and their rests moved into
+    the articles' records: the id a stored column, unique, with the index that makes it so,
+    and the rest as JSON in `row`, not in the record (and its times as text, as before)."""
+    with_text_times(db)
+    columns = [(r[1], r[2]) for r in db.execute("PRAGMA table_info(figures)")]  # not `id`
+    db.execute(
+        "CREATE TABLE figure_rests AS SELECT rowid AS ref, " + _STORED_REST + " AS row FROM figures"
+    )
+    kept = _figure_schema(db)
     db.execute("ALTER TABLE figures RENAME TO figures_now")
     names = ", ".join(name for name, _ in columns)
     db.execute(
@@ -69,7 +102,7 @@ def with_figure_rows(db: sqlite3.Connection) -> None:
     )
     db.execute("DROP TABLE figures_now")
     db.execute("DROP TABLE figure_rests")
-    for (sql,) in kept:
+    for sql in kept:
         db.execute(sql)
     for rowid, data in db.execute("SELECT rowid, data FROM article_data").fetchall():
         article, _, searched = zlib.decompress(data).partition(b"\n")

@@ -8,13 +8,16 @@ import zlib
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 
+import pytest
 from elasticsearch import helpers
 
 from rasad.api.schemas import FigureOut
+from rasad.index.contract import encode_cursor
 from rasad.index.es_indices import FIGURE_MAPPINGS
 from rasad.index.es_store import ElasticsearchStore
 from rasad.index.filters import Filter
 from rasad.index.models import FigureQuery
+from rasad.index.query import QueryError
 from rasad.index.schema import (
     BUCKET_FIELDS,
     FILTERED,
@@ -33,8 +36,8 @@ from rasad.index.schema import (
 from rasad.index.sqlite_sql import where_clause
 from rasad.index.sqlite_store import SERIES_QUERIES, SQLiteStore
 from rasad.nlp.figure import Figure
-from tests.corpus import CORPUS
-from tests.old_layout import to_old_layout, with_figure_rows
+from tests.corpus import CORPUS, make
+from tests.old_layout import to_old_layout, with_figure_rows, with_text_times
 
 
 def test_rows_carry_the_record_and_its_article() -> None:
@@ -99,7 +102,7 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     for row in before:  # older still: rows kept whole
         store.db.execute("UPDATE figures SET row = ? WHERE id = ?", (json.dumps(row), row["id"]))
     every_metric = store.metrics(size=500)
-    store.db.execute("DROP INDEX figures_by_metric")  # made over the added columns
+    store.db.execute("DROP INDEX figures_series")  # made over the added columns
     store.db.executescript(  # and the series roll-up, newer still, whose triggers read them
         "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
         "DROP TABLE series_rollup; DROP TABLE series_stale; "
@@ -116,13 +119,68 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     assert generated["id"] == 2  # computed from the article's id and the place in it
     indexes = {r[0] for r in reopened.db.execute("SELECT name FROM sqlite_master")}
     assert "sqlite_autoindex_figures_1" not in indexes and "figures_before" not in indexes
-    assert {"figures_by_metric", "figures_search", "figures_stale_insert"} <= indexes
+    assert {"figures_series", "figures_search", "figures_stale_insert"} <= indexes
     word = before[0]["metric"].split()[0]
     assert word in reopened.metrics(word)[0][0]  # found through the words' index, as before
     assert reopened.metrics(size=500) == every_metric  # counted once, when opened
     reopened.close()
     assert sorted(rows) == sorted(expected) and any(r[2] == 0 for r in rows)
     assert all(r[-1] for r in rows)  # every dated figure has its Jalali month
+
+
+def _figure_reads(store: SQLiteStore, key: str) -> tuple:
+    """Every page of figures through its cursors, a dated range, and a series."""
+    pages, cursor = [], None
+    while True:
+        page = store.figures(FigureQuery(size=2, cursor=cursor))
+        pages.append(page.figures)
+        if not (cursor := page.next_cursor):
+            break
+    march = (datetime(2024, 3, 20, tzinfo=UTC), datetime(2024, 3, 31, tzinfo=UTC))
+    dated = store.figures(FigureQuery(date_from=march[0], date_to=march[1])).figures
+    return pages, dated, store.series(key, "day"), store.series(key, "month")
+
+
+def test_an_older_sqlite_store_gets_its_figure_times_as_numbers(tmp_path) -> None:
+    """Figure times a store made before kept as ISO text become numbers when it opens, and
+    every read answers as it did: pages, their cursors (one handed out then too), a dated
+    range, series by day and Jalali month.  A fraction of a second is kept."""
+    evening = datetime(2024, 3, 19, 20, 45, tzinfo=UTC)  # 20 March in Tehran: a new month
+    moments = [evening, evening, datetime(2024, 3, 20, 8, 0, 0, 250_000, tzinfo=UTC), None]
+    articles = [
+        replace(
+            make(
+                f"https://shahraranews.ir/{i}",
+                "بوستان",
+                f"شهرداری مشهد گفت: {10 + i} بوستان ساخته شد.",
+                1,
+            ),
+            published=m,
+        )
+        for i, m in enumerate(moments)
+    ]
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    store.upsert(articles)
+    [(key, _)] = store.metrics("بوستان")
+    before = _figure_reads(store, key)
+    assert [len(p) for p in before[0]] == [2, 2] and len(before[1]) == 1
+    with_text_times(store.db)
+    store.close()
+    reopened = SQLiteStore(path)
+    assert _figure_reads(reopened, key) == before
+    kinds = "SELECT DISTINCT typeof(published), typeof(day), typeof(month) FROM figures"
+    assert set(reopened.db.execute(kinds)) == {
+        ("integer", "integer", "integer"),
+        ("real", "integer", "integer"),
+        ("null", "null", "null"),
+    }
+    last = before[0][0][-1]
+    handed_out = encode_cursor([last["published"], last["id"]])  # as the text times gave
+    assert reopened.figures(FigureQuery(size=2, cursor=handed_out)).figures == before[0][1]
+    with pytest.raises(QueryError):
+        reopened.figures(FigureQuery(cursor=encode_cursor([{"day": 1}, last["id"]])))
+    reopened.close()
 
 
 def test_an_older_sqlite_store_keeps_its_articles_and_story_prints(tmp_path) -> None:
@@ -208,5 +266,5 @@ def test_a_metric_series_reads_one_index_not_the_table(tmp_path) -> None:
         sql = template.format(b="month", where=clause)
         plan = [str(step[3]) for step in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
         reads = [step for step in plan if step.startswith(("SEARCH figures", "SCAN figures"))]
-        assert reads and all("COVERING INDEX figures_by_metric" in step for step in reads), plan
+        assert reads and all("COVERING INDEX figures_series" in step for step in reads), plan
     store.close()

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from rasad.index.filters import Filter
 from rasad.index.models import Article, Interval
+from rasad.index.sqlite_rollup import bucket_text
 from rasad.index.sqlite_store import SQLiteStore
 from tests.corpus import make
 
 START = datetime(2024, 1, 1, 8, tzinfo=UTC)
 # every month of a metric marked stale, as a store made before the roll-up leaves them
-MONTHS = "SELECT DISTINCT metric, 'month', month FROM figures WHERE metric = ?"
+MONTHS = f"SELECT DISTINCT metric, 'month', {bucket_text('month')} FROM figures WHERE metric = ?"
 
 
 def _parks(day: int, source: str, parks: int, url: str | None = None) -> Article:
