@@ -11,6 +11,7 @@ line here.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rasad.nlp.figure import FIELD_NAMES
@@ -142,8 +143,16 @@ def figure_rows(article: Article) -> list[dict[str, Any]]:
 
 
 def search_text(row: dict[str, Any]) -> str:
-    """What a figure's free-text filter searches, folded as queries are."""
-    return fold_word(" ".join(str(row.get(k) or "") for k in SEARCHED))
+    """What a figure's free-text filter searches, folded as queries are.  Each field is
+    folded apart (folding never reaches across a space, so the words are the same as the
+    whole folded at once) and remembered: an article's figures share their sentences, and
+    an outlet's figures their speakers and places.  Folding was a tenth of indexing."""
+    return " ".join(folded for k in SEARCHED if (folded := _folded(str(row.get(k) or ""))))
+
+
+@lru_cache(maxsize=4096)
+def _folded(part: str) -> str:
+    return fold_word(part)
 
 
 def buckets(row: dict[str, Any]) -> dict[str, str | None]:

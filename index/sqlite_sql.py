@@ -57,7 +57,10 @@ def day_date(number: int) -> date:
 
 def figure_values(indexed: dict[str, Any]) -> list[Any]:
     """A figure's indexed fields (`schema.indexed_fields`) as its row's columns, in order."""
-    return [_as_column(c, indexed[c]) for c in FIGURE_COLUMNS]
+    values = [indexed[c] for c in FIGURE_COLUMNS]
+    for at, name in _NUMBERED_AT:
+        values[at] = _as_column(name, values[at])
+    return values
 
 
 def _as_column(name: str, value: Any) -> Any:
@@ -76,6 +79,9 @@ def figure_where(filters: list[Filter]) -> tuple[list[str], list[Any]]:
             f = Filter(f.field, f.op, _as_column(f.field, f.value))
         numbered.append(f)
     return where_clause(numbered)
+
+
+_NUMBERED_AT = [(FIGURE_COLUMNS.index(name), name) for name in NUMBERED]
 
 
 def _column_type(name: str) -> str:

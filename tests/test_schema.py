@@ -24,18 +24,21 @@ from rasad.index.schema import (
     FROM_ARTICLE,
     KEPT_AS_WRITTEN,
     ROW_FIELDS,
+    SEARCHED,
     STORED_ORDER,
     ArticleParts,
     figure_rows,
     from_stored_list,
     full_row,
     indexed_fields,
+    search_text,
     stored_list,
     stored_row,
 )
 from rasad.index.sqlite_sql import where_clause
 from rasad.index.sqlite_store import SERIES_QUERIES, SQLiteStore
 from rasad.nlp.figure import Figure
+from rasad.nlp.normalize import fold_word
 from tests.corpus import CORPUS, make
 from tests.old_layout import to_old_layout, with_figure_rows, with_text_times
 
@@ -73,6 +76,24 @@ def test_a_stored_row_as_a_list_keeps_every_field_in_a_fixed_place() -> None:
         for row in figure_rows(article):
             kept = stored_row(row, "؟" + article.text)  # the spans kept whole too
             assert from_stored_list(stored_list(kept)) == kept
+
+
+def test_a_figures_searched_words_are_its_fields_folded_as_one_text() -> None:
+    """Folding each field apart gives the words folding them joined gives, numbers with
+    their separators and points, ZWNJ and punctuation at a field's edges included."""
+    rows = [row for article in CORPUS for row in figure_rows(article)]
+    rows.append(
+        rows[0]
+        | {
+            "subject": "۱۲٫۵ هکتار،",
+            "metric": "1,250 نفر",
+            "sentence": ".5 درصد «بوستان‌ها»",
+            "speaker": None,
+            "location": "مشهد.",
+        }
+    )
+    for row in rows:
+        assert search_text(row) == fold_word(" ".join(str(row.get(k) or "") for k in SEARCHED))
 
 
 def test_api_schema_matches_the_row() -> None:
