@@ -65,9 +65,12 @@ from .sqlite_rollup import (
     COUNT_ALL_METRICS,
     COUNT_ALL_ROWS,
     MARK_ALL_STALE,
+    REPORT_GROUPS,
     ROLLUP_SCHEMA,
+    count_inserted,
+    groups_bounds,
     pack_stats,
-    regroup_bounds,
+    regrouped,
     rolled_up,
     stale_buckets,
     store_buckets,
@@ -566,8 +569,10 @@ class SQLiteStore(Store):
 
     def _write(self, writes: list[Write]) -> dict[str, str]:
         self.records.writing(self.db)
+        figures: list[list[Any]] = []
         for article, old in writes:
-            self._write_one(article, old.ref if old else None)
+            figures += self._write_one(article, old.ref if old else None)
+        count_inserted(self.db, sum(old is None for _, old in writes), figures)
         self.records.learn(self.db)  # once, when the store first holds enough articles
         # the buckets these figures touched, regrouped in the same transaction: a batch's
         # few days of each metric, so that a reader finds the roll-up fresh
@@ -577,9 +582,8 @@ class SQLiteStore(Store):
     def _regroup_stale(self) -> int:
         """Regroup every marked bucket, inside the write transaction; how many."""
         (count,) = self.db.execute("SELECT count(*) FROM series_stale").fetchone()
-        stale = self.db.execute("SELECT DISTINCT metric, interval FROM series_stale").fetchall()
-        for metric, interval in stale:
-            self._regroup(metric, interval)
+        for (metric,) in self.db.execute("SELECT DISTINCT metric FROM series_stale").fetchall():
+            self._regroup(metric, INTERVALS)
         return int(count)
 
     def roll_up(self) -> int:
@@ -588,8 +592,9 @@ class SQLiteStore(Store):
         with _busy(self.path), self._writing():
             return self._regroup_stale()
 
-    def _write_one(self, article: Article, rowid: int | None) -> None:
-        """Insert or replace one article with its prints, text and figures."""
+    def _write_one(self, article: Article, rowid: int | None) -> list[list[Any]]:
+        """Insert or replace one article with its prints, text and figures; the figure
+        rows' values, as inserted."""
         text = SearchText.of(article)
         figures = stored_figures(article)
         published = article.published.isoformat() if article.published else None
@@ -629,14 +634,13 @@ class SQLiteStore(Store):
         # rowids given here, so that the words' index entries can name them
         (last,) = self.db.execute("SELECT coalesce(max(rowid), 0) FROM figures").fetchone()
         refs = range(last + 1, last + 1 + len(figures))
-        self.db.executemany(
-            INSERT_FIGURE,
-            [(ref, *figure_values(f.indexed)) for ref, f in zip(refs, figures, strict=True)],
-        )
+        rows = [figure_values(f.indexed) for f in figures]
+        self.db.executemany(INSERT_FIGURE, [(ref, *v) for ref, v in zip(refs, rows, strict=True)])
         self.db.executemany(
             "INSERT INTO figures_fts (rowid, search) VALUES (?, ?)",
             [(ref, f.search) for ref, f in zip(refs, figures, strict=True)],
         )
+        return rows
 
     def _unindex(self, rowid: int, article_id: str) -> None:
         """Take a stored article's text, figures and prints out of the indexes, and its
@@ -956,35 +960,33 @@ class SQLiteStore(Store):
             with self._writing_now() as writing:
                 if not writing:
                     return None
-                self._regroup(metric, interval)
+                self._regroup(metric, [interval])
         with self._reading() as db, _busy(self.path):
             rows = rolled_up(db, metric, interval)
         return [rolled_bucket(start, unpack_stats(stats)) for start, stats in rows]
 
-    def _regroup(self, metric: str, interval: Interval) -> None:
-        """Regroup a metric's stale buckets into the roll-up, inside the write transaction
-        (so that the marks cleared are the ones this transaction saw)."""
-        stale = stale_buckets(self.db, metric, interval)
+    def _regroup(self, metric: str, intervals: Sequence[Interval]) -> None:
+        """Regroup a metric's stale buckets at these intervals into the roll-up, inside the
+        write transaction (so that the marks cleared are the ones this transaction saw):
+        all intervals from one pass over the stale days' reports (`regrouped`), or, past
+        `WHOLE_AFTER` buckets, each interval grouped over the whole metric."""
+        stale = {i: found for i in intervals if (found := stale_buckets(self.db, metric, i))}
         if not stale:
             return
-        where, params = regroup_bounds(stale, interval)
-        base = [Filter("metric", "eq", metric), REPORTS]
-        fresh = self._grouped(base, interval, where, params)
-        kept = [(b.start.isoformat(), pack_stats(bucket_stats(b))) for b in fresh]
-        store_buckets(self.db, metric, interval, stale, kept)
+        bounds = groups_bounds(stale)
+        if bounds is None:
+            base = [Filter("metric", "eq", metric), REPORTS]
+            fresh = {interval: self._grouped(base, interval) for interval in stale}
+        else:
+            fresh = regrouped(self.db.execute(REPORT_GROUPS, [metric, *bounds]).fetchall(), stale)
+        for interval, buckets in fresh.items():
+            kept = [(b.start.isoformat(), pack_stats(bucket_stats(b))) for b in buckets]
+            store_buckets(self.db, metric, interval, stale[interval], kept)
 
-    def _grouped(
-        self,
-        filters: list[Filter],
-        interval: Interval,
-        extra: Sequence[str] = (),
-        extra_params: Sequence[Any] = (),
-    ) -> list[SeriesBucket]:
-        """The series grouped on request, by SQL over the matching rows (and `extra`
-        conditions)."""
+    def _grouped(self, filters: list[Filter], interval: Interval) -> list[SeriesBucket]:
+        """The series grouped on request, by SQL over the matching rows."""
         where, params = figure_where(filters)
-        clause = " AND ".join([*where, *extra, f"{interval} IS NOT NULL"])
-        params = [*params, *extra_params]
+        clause = " AND ".join([*where, f"{interval} IS NOT NULL"])
         with self._reading() as db, _busy(self.path):
             stats = db.execute(_BUCKET_STATS.format(b=interval, where=clause), params).fetchall()
             values = db.execute(_BUCKET_VALUES.format(b=interval, where=clause), params)

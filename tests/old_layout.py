@@ -124,3 +124,26 @@ def to_old_layout(store: SQLiteStore) -> None:
     for rowid, data in db.execute("SELECT rowid, data FROM article_data").fetchall():
         bare = zlib.compress(json.dumps(unpack(data)).encode())  # the article alone
         db.execute("UPDATE article_data SET data = ? WHERE rowid = ?", (bare, rowid))
+
+
+# the triggers that marked and counted every figure and article as it was inserted, before
+# a write did it once for its batch (`sqlite_rollup.count_inserted`)
+INSERT_TRIGGERS = f"""
+CREATE TRIGGER figures_stale_insert AFTER INSERT ON figures
+WHEN new.report AND new.metric IS NOT NULL AND new.day IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO series_stale (metric, interval, bucket) VALUES
+    (new.metric, 'day', {bucket_text("new.day")}), (new.metric, 'week', {bucket_text("new.week")}),
+    (new.metric, 'month', {bucket_text("new.month")});
+END;
+CREATE TRIGGER figures_counted_insert AFTER INSERT ON figures
+WHEN new.report AND new.metric IS NOT NULL BEGIN
+    INSERT INTO metric_reports (metric, reports) VALUES (new.metric, 1)
+    ON CONFLICT (metric) DO UPDATE SET reports = reports + 1;
+END;
+CREATE TRIGGER figures_sized_insert AFTER INSERT ON figures BEGIN
+    UPDATE store_counts SET n = n + 1 WHERE name = 'figures';
+END;
+CREATE TRIGGER articles_sized_insert AFTER INSERT ON articles BEGIN
+    UPDATE store_counts SET n = n + 1 WHERE name = 'articles';
+END;
+"""

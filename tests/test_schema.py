@@ -125,9 +125,9 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     every_metric = store.metrics(size=500)
     store.db.execute("DROP INDEX figures_series")  # made over the added columns
     store.db.executescript(  # and the series roll-up, newer still, whose triggers read them
-        "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
+        "DROP TRIGGER figures_stale_delete; "
         "DROP TABLE series_rollup; DROP TABLE series_stale; "
-        "DROP TRIGGER figures_counted_insert; DROP TRIGGER figures_counted_delete; "
+        "DROP TRIGGER figures_counted_delete; "
         "DROP TABLE metric_reports;"  # and the metrics' counts
     )
     for column in added:
@@ -140,7 +140,7 @@ def test_an_older_sqlite_store_gains_new_columns_filled(tmp_path) -> None:
     assert generated["id"] == 2  # computed from the article's id and the place in it
     indexes = {r[0] for r in reopened.db.execute("SELECT name FROM sqlite_master")}
     assert "sqlite_autoindex_figures_1" not in indexes and "figures_before" not in indexes
-    assert {"figures_series", "figures_search", "figures_stale_insert"} <= indexes
+    assert {"figures_series", "figures_search", "figures_stale_delete"} <= indexes
     word = before[0]["metric"].split()[0]
     assert word in reopened.metrics(word)[0][0]  # found through the words' index, as before
     assert reopened.metrics(size=500) == every_metric  # counted once, when opened

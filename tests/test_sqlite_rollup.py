@@ -3,6 +3,7 @@ through writes, replacements, a busy writer and a store made before it."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
 from dataclasses import replace
@@ -14,6 +15,7 @@ from rasad.index.models import Article, Interval
 from rasad.index.sqlite_rollup import bucket_text
 from rasad.index.sqlite_store import SQLiteStore
 from tests.corpus import make
+from tests.old_layout import INSERT_TRIGGERS
 
 START = datetime(2024, 1, 1, 8, tzinfo=UTC)
 # every month of a metric marked stale, as a store made before the roll-up leaves them
@@ -93,8 +95,7 @@ def _old_store(path: Path, interval: Interval) -> tuple[str, list]:
     expected = _on_request(store, key, interval)
     assert store.roll_up() == 0  # a write leaves nothing behind
     store.db.executescript(
-        "DROP TRIGGER figures_stale_insert; DROP TRIGGER figures_stale_delete; "
-        "DROP TABLE series_rollup; DROP TABLE series_stale;"
+        "DROP TRIGGER figures_stale_delete; DROP TABLE series_rollup; DROP TABLE series_stale;"
     )
     store.close()
     return key, expected
@@ -167,4 +168,57 @@ def test_the_store_counts_its_articles_and_figures_as_it_writes_them(tmp_path: P
     store = SQLiteStore(path)
     health = store.health()
     assert (health["articles"], health["figures"]) == counted()
+    store.close()
+
+
+def test_a_write_marks_and_counts_its_inserts_once_and_old_triggers_go(tmp_path: Path) -> None:
+    """Inserts are marked and counted by the write, once a batch; a store made when
+    triggers did it per row loses them on opening, or every insert would count twice."""
+    path = tmp_path / "t.db"
+    store = SQLiteStore(path)
+    store.upsert([_parks(d, "xy"[d % 2], 10 + d % 3) for d in range(20)])
+    store.db.executescript(INSERT_TRIGGERS)
+    store.close()
+    store = SQLiteStore(path)
+    store.upsert([_parks(d, "z", 40 + d) for d in range(30, 45)])  # 15 new reports
+    store.upsert([_parks(3, "y", 90, url="https://y/3-10")])  # a replaced article
+    key = _metric(store)
+    figures, reports = store.db.execute(
+        "SELECT count(*), sum(report) FROM figures WHERE metric = ?", (key,)
+    ).fetchone()
+    health = store.health()
+    assert (health["articles"], health["figures"]) == (35, figures) == (35, reports)
+    assert store.metrics(size=5) == [(key, 35)]
+    assert _stale(store) == []
+    for interval in ("day", "week", "month"):
+        rolled = store.series(key, interval, listed=0).buckets
+        assert rolled == _on_request(store, key, interval)
+    assert sum(b.count for b in store.series(key, "day", listed=0).buckets) == 35
+    store.close()
+
+
+def test_a_regrouping_sums_every_interval_as_grouping_on_request_does(tmp_path: Path) -> None:
+    """All intervals are regrouped from one pass over the stale days' reports: what they
+    hold is what grouping on request gives, with more values than a bucket lists, outlets
+    reporting in the same second, and one outlet's two values on one day."""
+    rng = random.Random(3)
+    store = SQLiteStore(tmp_path / "g.db")
+    articles = [
+        _parks(day, source, rng.randint(1, 120))
+        for day in range(0, 70, 2)
+        for source in "edcba"  # each day's outlets publish at the same second
+    ]
+    articles += [_parks(80, "f", 7), _parks(80, "f", 9)]  # no conflict: one outlet, one day
+    for start in range(0, len(articles), 23):  # a write's marks span days, weeks and months
+        store.upsert(articles[start : start + 23])
+    key = _metric(store)
+    for interval in ("day", "week", "month"):
+        rolled = store.series(key, interval, listed=0).buckets
+        grouped = _on_request(store, key, interval)
+        assert rolled == grouped
+        assert [list(b.outlets) for b in rolled] == [list(b.outlets) for b in grouped]
+    months = store.series(key, "month", listed=0).buckets
+    assert max(len(b.values) for b in months) == 50  # more were reported
+    days = store.series(key, "day", listed=0).buckets
+    assert days[-1].values == [7, 9] and not days[-1].conflict and days[0].conflict
     store.close()
