@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,16 @@ def es_store(es_url: str, tmp_path: Path) -> Iterator[ElasticsearchStore]:
 def _marks(store: ElasticsearchStore) -> int:
     store.es.indices.refresh(index=store.stale_index)
     return int(store.es.count(index=store.stale_index)["count"])
+
+
+@contextmanager
+def _blocked(store: ElasticsearchStore, index: str) -> Iterator[None]:
+    """Writes to one index refused, as by a cluster short of disk."""
+    store.es.indices.put_settings(index=index, settings={"index.blocks.write": True})
+    try:
+        yield
+    finally:
+        store.es.indices.put_settings(index=index, settings={"index.blocks.write": None})
 
 
 def _agrees(store: ElasticsearchStore, key: str) -> list[int]:
@@ -85,6 +96,27 @@ def test_a_bulk_load_rolled_up_at_once_leaves_its_readers_nothing_to_regroup(
     for key in keys:  # what the reader finds is what grouping on request gives
         _agrees(es_store, key)
     assert _marks(es_store) == 0 and es_store.roll_up() == 0
+
+
+@pytest.mark.parametrize("refusing", ["stale_index", "articles"])
+def test_a_write_cut_short_stores_no_article_and_is_written_again_whole(
+    es_store: ElasticsearchStore, refusing: str
+) -> None:
+    """Figures go first, then their marks, then the articles: a write whose marks or
+    articles are refused stores none of its articles, so the next crawl writes them again,
+    and the series agrees with its figures once it has."""
+    es_store.upsert([_parks(0, "x", 10)])
+    [(key, _)] = es_store.metrics("بوستان")
+    assert _agrees(es_store, key) == [1]
+    cut = [_parks(1, "x", 11), _parks(40, "y", 12)]
+    with _blocked(es_store, getattr(es_store, refusing)):
+        report = es_store.upsert(cut)
+    assert report.new == 0 and len(report.errors) == 2, report
+    assert [es_store.get(a.id) for a in cut] == [None, None]
+    assert es_store.known([a.url for a in cut]) == {}
+    again = es_store.upsert(cut)
+    assert again.new == 2 and not again.errors
+    assert _agrees(es_store, key) == [2, 1] and _marks(es_store) == 0
 
 
 def test_overlapping_writers_leave_the_roll_up_right(es_store: ElasticsearchStore) -> None:
