@@ -13,6 +13,8 @@ series (after the store's roll-up of the load, timed too).  Normalization
 (hazm) is timed separately, on both cores, because the crawler pipeline does it once per
 article before the store sees it.  Without --es-url a local node is started and stopped.
 With --keep the SQLite store is written at PATH and left there, for `bench/api.py --db`.
+Every 100,000 articles (and after the first chunk) it prints the bytes SQLite had written
+to disk per article of the last chunk, pages, WAL and checkpoints: they grow with the store.
 """
 
 from __future__ import annotations
@@ -75,6 +77,24 @@ def timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
 
 
 BATCH = 1000  # articles per write, for the store and for the plain client alike
+
+
+def written_bytes() -> int | None:
+    """Bytes this process has had written to storage (Linux's /proc/self/io): SQLite's
+    pages, its WAL and their checkpoints, since the SQLite store runs in this process."""
+    try:
+        with open("/proc/self/io") as io:
+            fields = dict(line.split(": ") for line in io.read().splitlines() if line)
+    except OSError:
+        return None
+    return int(fields["write_bytes"])
+
+
+def progress(n: int, seconds: float, wrote: float) -> str:
+    line = f"... {n:,} articles indexed ({seconds:.0f} s)"
+    if wrote:  # it grows with the store: see README, Benchmarks
+        line += f"; SQLite wrote {wrote / 1024:,.0f} KB to disk an article of the last chunk"
+    return line
 
 
 def raw_bytes(articles: list[Article]) -> int:
@@ -250,16 +270,21 @@ def main() -> None:
         sample: list[Article] = []
         n = raw = figures = 0
         normalizing = 0.0
+        wrote = 0.0  # bytes SQLite had written to storage per article, in the last chunk
         for chunk, took in chunks(args.articles):
             normalizing += took
             for name, store in stores.items():
+                before = written_bytes()
                 seconds[name] += len(chunk) / index_into(store, chunk)
+                after = written_bytes()
+                if name == "sqlite" and before is not None and after is not None:
+                    wrote = (after - before) / len(chunk)
             n += len(chunk)
             raw += raw_bytes(chunk)
             figures += sum(len(a.figures) for a in chunk)
             sample += chunk[: SAMPLE - len(sample)]
-            if n % 100_000 == 0:
-                print(f"... {n:,} articles indexed ({time.perf_counter() - began:.0f} s)")
+            if n % 100_000 == 0 or n == CHUNK:
+                print(progress(n, time.perf_counter() - began, wrote), flush=True)
         memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"corpus: {n:,} articles, {figures:,} figures, made and indexed in chunks of "

@@ -4,9 +4,8 @@ regrouped where figures changed (the SQLite store's `sqlite_rollup`, without tra
 Aggregating a metric's every report on each request costs as much as the metric is long,
 so one document per (metric, interval, bucket) keeps what a series shows of it
 (`{prefix}-series`).  A write marks the buckets it touches (`{prefix}-series-stale`, one
-document per bucket) once its figures have landed and before its articles are written, so
-that a write cut short before its marks leaves its articles to be written again (see
-`ElasticsearchStore._write`).  The reader of a metric's series
+document per bucket): once in the same request as its figures, so that a write cut short
+leaves its marks, and again once they have landed.  The reader of a metric's series
 regroups that metric's marked buckets at that interval (refreshing the figures first,
 aggregating only those buckets), answers from them and the bucket documents, and writes
 the regrouped documents back.  Regrouping at write time instead cost half the indexing
@@ -15,7 +14,7 @@ next batch regroups them again); a reader regroups only what changed since the l
 of its series: a crawl's few new days, or, once after a bulk load, a metric's history.
 
 Readers and writers may overlap, so the marks' sequence numbers order them.  A mark
-written after a write's figures have landed has a higher sequence number than any mark a
+renewed after a write's figures have landed has a higher sequence number than any mark a
 reader saw before them, and the regrouping that saw it sees those figures.  A bucket
 document is written with the mark's sequence number as its external version, so an older
 regrouping never overwrites a newer one, and a mark is deleted only if it is still the one

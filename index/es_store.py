@@ -7,10 +7,9 @@ core `whitespace` analyzer, so the same mapping works on every Elasticsearch (th
 has only core modules).
 
 Writes go in bulk; when the cluster is lost mid-write the batch is retried with backoff and
-then kept in a spool directory, reported, and written first on the next run.  A batch's
-figures go first, then its series marks, then its articles (`_write`); a failed batch is
-re-sent whole, and since ids are deterministic a re-send leaves exactly one copy of
-everything.
+then kept in a spool directory, reported, and written first on the next run.  Each article
+and its figures travel in one bulk request; a failed batch is re-sent whole, and since ids
+are deterministic a re-send leaves exactly one copy of everything.
 """
 
 from __future__ import annotations
@@ -192,31 +191,16 @@ class ElasticsearchStore(Store):
         }
 
     def _write(self, writes: list[Planned]) -> dict[str, str]:
-        """The figures first, then the marks of the buckets they enter and leave, then the
-        articles, each step once the one before has landed.  A write cut short leaves its
-        articles unstored (or as they were), so the next crawl writes them again; and
-        every bucket whose figures changed is marked after they are in, for the next
-        reader of its series to regroup (`es_rollup`).  One mark a bucket: marked before
-        the figures too, as a write cut short once needed, marks cost a fifth of
-        indexing."""
         planned = [(article, old, stored_figures(article)) for article, old in writes]
         new_rows = (f.indexed for _, _, figures in planned for f in figures)
         keys = es_rollup.touched(new_rows) | es_rollup.touched(self._replaced_rows(writes))
-        figures = [a for art, old, rows in planned for a in self._figure_actions(art, old, rows)]
-        refused = dict(self._retrying(lambda: self._bulk(figures)))
-        unmarked = self._retrying(lambda: self._mark(keys))
-        if not unmarked:
-            articles = [
-                self._article_action(article, rows)
-                for article, _, rows in planned
-                if article.id not in refused  # its figures are not all in: written again later
-            ]
-            refused |= dict(self._retrying(lambda: self._bulk(articles)))
-        if self.refresh:  # what was written, visible to search at once
-            indices = f"{self.articles},{self.figures_index},{self.stale_index}"
-            self._retrying(lambda: self.es.indices.refresh(index=indices))
-        if unmarked:  # not stored, so written again by the next crawl
-            return {article.id: unmarked for article, _, _ in planned}
+        # the buckets marked first, in the same request: a write cut short leaves its marks
+        actions = es_rollup.mark_actions(self.stale_index, keys)
+        actions += [
+            a for article, old, figures in planned for a in self._actions(article, old, figures)
+        ]
+        refused = dict(self._retrying(lambda: self._bulk(actions)))
+        self._renew_marks(keys)
         return refused
 
     def _replaced_rows(self, writes: list[Planned]) -> list[dict[str, Any]]:
@@ -230,22 +214,18 @@ class ElasticsearchStore(Store):
         )
         return [d["_source"] for d in found["docs"] if d.get("found")]
 
-    def _mark(self, keys: set[es_rollup.Key]) -> str:
-        """Mark the written buckets; what went wrong, if some marks were refused."""
-        marked = es_rollup.mark(self.es, self.stale_index, keys)
-        if len(marked) < len(keys):
-            log.warning("%d series marks refused", len(keys) - len(marked))
-            return f"Elasticsearch refused {len(keys) - len(marked)} series marks"
-        return ""
+    def _renew_marks(self, keys: set[es_rollup.Key]) -> None:
+        """Mark the written buckets again, now that their figures have landed, for the
+        next reader of their series to regroup (`es_rollup`)."""
+        try:
+            es_rollup.mark(self.es, self.stale_index, keys, refresh=self.refresh)
+        except (TransportError, ApiError) as exc:  # the marks made with the figures stay
+            log.warning("series roll-up marks not renewed: %s", exc)
 
     def new_article_actions(self, article: Article) -> list[dict[str, Any]]:
         """The bulk actions that write an article not yet stored: what the store sends
         the client, for a benchmark to send through the client alone."""
-        figures = stored_figures(article)
-        return [
-            self._article_action(article, figures),
-            *self._figure_actions(article, None, figures),
-        ]
+        return self._actions(article, None, stored_figures(article))
 
     def index_bytes(self) -> int:
         """Bytes on disk of this store's article and figure indices (primaries and
@@ -253,7 +233,9 @@ class ElasticsearchStore(Store):
         stats = self._call(self.es.indices.stats, index=f"{self.articles},{self.figures_index}")
         return int(stats["_all"]["total"]["store"]["size_in_bytes"])
 
-    def _article_action(self, article: Article, figures: list[StoredFigure]) -> dict[str, Any]:
+    def _actions(
+        self, article: Article, old: Stored | None, figures: list[StoredFigure]
+    ) -> list[dict[str, Any]]:
         text = SearchText.of(article)
         doc = {f: getattr(article, f) for f in ("id", "url", "source", "city", "story_id")}
         doc |= {
@@ -267,18 +249,13 @@ class ElasticsearchStore(Store):
             "body_norm": text.body,
             "data": article.to_dict(figures=False),
         }
-        return {"_op_type": "index", "_index": self.articles, "_id": article.id, **doc}
-
-    def _figure_actions(
-        self, article: Article, old: Stored | None, figures: list[StoredFigure]
-    ) -> list[dict[str, Any]]:
-        """The article's figures written, and those past their number deleted."""
-        actions = [
+        actions = [{"_op_type": "index", "_index": self.articles, "_id": article.id, **doc}]
+        actions.extend(
             {"_op_type": "index", "_index": self.figures_index, "_id": figure.id}
             | figure.indexed
             | {"search": figure.search, "row": figure.rest}
             for figure in figures
-        ]
+        )
         actions.extend(
             {"_op_type": "delete", "_index": self.figures_index, "_id": f"{article.id}-{seq}"}
             for seq in range(len(figures), old.figure_count if old else 0)
@@ -292,6 +269,7 @@ class ElasticsearchStore(Store):
             self.es,
             actions,
             raise_on_error=False,
+            refresh=self.refresh,
             chunk_size=2000,
             max_chunk_bytes=50 * 2**20,
         )
@@ -300,6 +278,8 @@ class ElasticsearchStore(Store):
             if error.get("delete", {}).get("status") == 404:
                 continue  # a figure that was not there to delete
             for op, info in error.items():
+                if info.get("_index") == self.stale_index:  # a mark, renewed after the write
+                    continue
                 doc_id = str(info.get("_id"))
                 message = json.dumps(info.get("error"), ensure_ascii=False)[:300]
                 # a figure's id is its article's id and its place: the article was not written
