@@ -2,6 +2,7 @@
 
     python bench/store.py [--articles 100000] [--backend sqlite|elasticsearch|both]
                           [--es-url URL] [--queries 200] [--keep PATH]
+                          [--es-prefix NAME] [--queries-only]
 
 Prints, per backend: indexing rate (articles/s, the store's own work, with search text
 normalized beforehand) beside the plain client's on the same documents (Elasticsearch:
@@ -12,7 +13,10 @@ query, a phrase query, a filtered query with facets and date sort, and a metric 
 series (after the store's roll-up of the load, timed too).  Normalization
 (hazm) is timed separately, on both cores, because the crawler pipeline does it once per
 article before the store sees it.  Without --es-url a local node is started and stopped.
-With --keep the SQLite store is written at PATH and left there, for `bench/api.py --db`.
+With --keep the SQLite store is written at PATH and left there, for `bench/api.py --db`;
+with --es-prefix (and --es-url) the Elasticsearch indices are named NAME-… and kept.
+--queries-only skips the load and times the queries on a store kept so: a change to a
+query is measured on a million articles without indexing them again.
 Every 100,000 articles (and after the first chunk) it prints the bytes SQLite had written
 to disk per article of the last chunk, pages, WAL and checkpoints: they grow with the store.
 """
@@ -205,10 +209,19 @@ def open_stores(args: argparse.Namespace, tmp: Path, url: str | None) -> dict[st
 
         stores["sqlite"] = SQLiteStore(args.keep or tmp / "bench.db")
     if url:
+        prefix = args.es_prefix or f"bench{uuid.uuid4().hex[:6]}"
         stores["elasticsearch"] = ElasticsearchStore(
-            url, prefix=f"bench{uuid.uuid4().hex[:6]}", refresh=False, spool_dir=tmp / "spool"
+            url, prefix=prefix, refresh=False, spool_dir=tmp / "spool"
         )
     return stores
+
+
+def queries_only(args: argparse.Namespace, tmp: Path) -> None:
+    """Time the queries on a store an earlier run kept (--keep, --es-prefix)."""
+    for name, store in open_stores(args, tmp, args.es_url).items():
+        print(f"[{name}] {sum(store.source_counts().values()):,} articles kept")
+        run(name, store, args.queries)
+        store.close()
 
 
 def on_disk(store: Store) -> int:
@@ -252,9 +265,26 @@ def main() -> None:
     ap.add_argument("--es-url")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--keep", type=Path, help="write the SQLite store here and keep it")
+    ap.add_argument("--es-prefix", help="name the Elasticsearch indices so and keep them")
+    ap.add_argument(
+        "--queries-only", action="store_true", help="only time the queries on a kept store"
+    )
     args = ap.parse_args()
+    if args.queries_only:
+        if args.backend in ("sqlite", "both") and not (args.keep and args.keep.exists()):
+            ap.error("--queries-only on SQLite needs --keep PATH of a kept store")
+        if args.backend in ("elasticsearch", "both") and not (args.es_url and args.es_prefix):
+            ap.error("--queries-only on Elasticsearch needs --es-url and --es-prefix")
+        tmp = Path(tempfile.mkdtemp())
+        try:
+            queries_only(args, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     if args.keep and args.keep.exists():
         ap.error(f"{args.keep} exists: the benchmark indexes into a new store")
+    if args.es_prefix and not args.es_url:
+        ap.error("--es-prefix keeps indices on a node you run: give its --es-url")
 
     from rasad.index.es_node import CACHE, LocalNode
 
@@ -304,7 +334,7 @@ def main() -> None:
             report_indexing(name, n / seconds[name], baseline, len(sample), size, raw, n)
             where_the_bytes_go(store, n, raw)
             run(name, store, args.queries)
-            if isinstance(store, ElasticsearchStore):
+            if isinstance(store, ElasticsearchStore) and not args.es_prefix:
                 store.drop()
             store.close()
     finally:

@@ -299,11 +299,11 @@ class Store(ABC):
         interval = check_interval(interval)
         filters = [*filters, REPORTS]
         filters += between("published", date_from, date_to)
-        buckets = self._series_buckets(filters, interval)
         if listed is not None:
-            newest = self._figure_rows(filters, None, min(listed, MAX_POINTS), newest_first=True)
+            buckets, newest = self._series_newest(filters, interval, min(listed, MAX_POINTS))
             dated = [row for row, _ in newest if row.get("published")]
             return Series(label, interval, buckets, self._completed(dated))
+        buckets = self._series_buckets(filters, interval)
         by_start = {b.start.isoformat(): b for b in buckets}
         for row, _ in self._figure_rows(filters, None, MAX_POINTS, newest_first=False):
             bucket = by_start.get(buckets_of(row)[interval] or "")
@@ -406,6 +406,14 @@ class Store(ABC):
         """Up to `size` figure rows as stored (indexed fields and stored row, for
         `schema.full_row`) with their sort values, by publication time (undated last
         when newest first), ties by id."""
+
+    def _series_newest(
+        self, filters: list[Filter], interval: Interval, size: int
+    ) -> tuple[list[SeriesBucket], list[tuple[dict[str, Any], list[Any]]]]:
+        """A series' buckets and its newest `size` reports (`_figure_rows`): one step, so
+        that a backend whose reads are round trips may make them one."""
+        buckets = self._series_buckets(filters, interval)
+        return buckets, self._figure_rows(filters, None, size, newest_first=True)
 
     @abstractmethod
     def _article_parts(self, ids: Sequence[str]) -> dict[str, ArticleParts]:

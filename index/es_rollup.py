@@ -107,13 +107,23 @@ def mark(es: Elasticsearch, stale: str, keys: set[Key], refresh: bool = False) -
     return marks
 
 
+def _of(metric: str, interval: str) -> dict[str, Any]:
+    return {"bool": {"filter": [{"term": {"metric": metric}}, {"term": {"interval": interval}}]}}
+
+
+def marks_search(metric: str, interval: str) -> dict[str, Any]:
+    """The search (body) for the marks left on one metric's series at one interval."""
+    return {"query": _of(metric, interval), "size": MAX_MARKS, "seq_no_primary_term": True}
+
+
+def marks_in(response: Any) -> dict[Key, Mark]:
+    hits = response["hits"]["hits"]
+    return {_key(h["_source"]): (h["_seq_no"], h["_primary_term"]) for h in hits}
+
+
 def marks_of(es: Elasticsearch, stale: str, metric: str, interval: str) -> dict[Key, Mark]:
     """The marks left on one metric's series at one interval."""
-    query = {"bool": {"filter": [{"term": {"metric": metric}}, {"term": {"interval": interval}}]}}
-    hits = es.search(
-        index=stale, query=query, size=MAX_MARKS, seq_no_primary_term=True, _source=True
-    )["hits"]["hits"]
-    return {_key(h["_source"]): (h["_seq_no"], h["_primary_term"]) for h in hits}
+    return marks_in(es.search(index=stale, **marks_search(metric, interval)))
 
 
 def every_mark(es: Elasticsearch, stale: str) -> Iterator[dict[Key, Mark]]:
@@ -202,25 +212,40 @@ def _quietly(es: Elasticsearch, actions: list[dict[str, Any]], what: str) -> set
     return failed
 
 
-def rolled_up(es: Elasticsearch, rollup: str, metric: str, interval: str) -> list[Any]:
+ROLLUP_PAGE = 5000  # bucket documents a search reads: a daily series over decades has more
+
+
+def rollup_search(metric: str, interval: str, after: list[Any] | None = None) -> dict[str, Any]:
+    """The search (body) for a page of one metric's bucket documents at one interval, oldest
+    bucket first, after the sort values of the last page's last."""
+    page: dict[str, Any] = {
+        "query": _of(metric, interval),
+        "size": ROLLUP_PAGE,
+        "sort": [{"bucket": "asc"}],
+    }
+    if after is not None:
+        page["search_after"] = after
+    return page
+
+
+def rolled_up(
+    es: Elasticsearch, rollup: str, metric: str, interval: str, first: Any = None
+) -> list[Any]:
     """One metric's bucket documents at one interval, oldest bucket first, empty ones left
-    out: (bucket, stats) pairs."""
-    query = {"bool": {"filter": [{"term": {"metric": metric}}, {"term": {"interval": interval}}]}}
+    out: (bucket, stats) pairs.  `first`: the response to `rollup_search`'s first page,
+    when the caller read it already."""
     out: list[Any] = []
-    after: list[Any] | None = None
-    while True:  # a daily series over decades has more buckets than one page
-        page: dict[str, Any] = {"query": query, "size": 5000, "sort": [{"bucket": "asc"}]}
-        if after is not None:
-            page["search_after"] = after
-        hits = es.search(index=rollup, **page)["hits"]["hits"]
+    response = first or es.search(index=rollup, **rollup_search(metric, interval))
+    while True:
+        hits = response["hits"]["hits"]
         out += [
             (h["_source"]["bucket"], h["_source"]["stats"]["s"])
             for h in hits
             if h["_source"]["stats"]["s"] is not None
         ]
-        if len(hits) < 5000:
+        if len(hits) < ROLLUP_PAGE:
             return out
-        after = hits[-1]["sort"]
+        response = es.search(index=rollup, **rollup_search(metric, interval, hits[-1]["sort"]))
 
 
 def all_buckets(es: Elasticsearch, figures: str) -> set[Key]:

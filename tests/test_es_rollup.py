@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from rasad.index import es_rollup
+from rasad.index.contract import StoreError
 from rasad.index.es_store import ElasticsearchStore
 from rasad.index.models import Article
 from tests.corpus import make
@@ -153,3 +154,43 @@ def test_a_store_made_before_the_roll_up_marks_every_bucket(
         assert _agrees(reopened, key) == [20, 30]
     finally:
         reopened.close()
+
+
+def test_a_series_lists_its_newest_reports_with_what_it_regrouped(
+    tmp_path: Path, es_url: str
+) -> None:
+    """The marks, bucket documents and newest reports are read in one request; a write
+    the reader regroups (its figures not yet refreshed) is among the reports listed."""
+    store = ElasticsearchStore(
+        es_url, prefix=f"r{uuid.uuid4().hex[:10]}", refresh=False, spool_dir=tmp_path
+    )
+    try:
+        store.upsert([_parks(i, "x", 10 + i % 3) for i in range(30)])
+        store.refresh_now()
+        assert store.roll_up() == 30 + 5 + 2 and _marks(store) == 0
+        [(key, _)] = store.metrics("بوستان")
+        first = store.series(key, "month", listed=3)
+        assert [b.count for b in first.buckets] == [20, 10]
+        assert [r["value"] for r in first.reports] == [12, 11, 10]  # days 29, 28, 27
+        store.es.indices.put_settings(
+            index=store.figures_index, settings={"index.refresh_interval": "-1"}
+        )
+        store.upsert([_parks(60, "y", 77)])  # 1 March: Esfand, a month of its own
+        assert _marks(store) == 3  # its day, week and month, seen by the next reader
+        then = store.series(key, "month", listed=3)
+        assert [b.count for b in then.buckets] == [20, 10, 1]
+        assert [r["value"] for r in then.reports] == [77, 12, 11] and _marks(store) == 2
+        assert then.reports[0]["sentence"].startswith("شهرداری مشهد گفت")
+    finally:
+        store.drop()
+        store.close()
+
+
+def test_a_series_whose_roll_up_is_gone_says_so(es_store: ElasticsearchStore) -> None:
+    es_store.upsert([_parks(i, "x", 10) for i in range(3)])
+    [(key, _)] = es_store.metrics("بوستان")
+    es_store.es.indices.delete(index=es_store.stale_index)
+    with pytest.raises(StoreError, match="404"):
+        es_store.series(key, "month", listed=3)
+    with pytest.raises(StoreError, match="404"):  # and without the reports, one search at a time
+        es_store.series(key, "month")
